@@ -1,0 +1,33 @@
+// One Diagnostic type for every stage; formatting is a separate pure function
+// (esbuild's formatMessages), so stages never print.
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  /** NNC1xxx YAML syntax, 2xxx schema, 3xxx semantics and shapes, 4xxx data */
+  readonly code: number;
+  readonly severity: Severity;
+  /** a sentence: names in 'quotes', ends with a full stop, says what to do */
+  readonly message: string;
+  /** absolute path of the file the diagnostic points into */
+  readonly file: string;
+  /** 1-based */
+  readonly line: number;
+  /** 1-based */
+  readonly column: number;
+  /** characters to underline in a code frame (>= 1) */
+  readonly length: number;
+  readonly notes?: readonly string[];
+  readonly suggestion?: string;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** Stable order: by file, then position, then code. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort(
+    (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || a.code - b.code,
+  );
+}

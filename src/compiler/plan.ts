@@ -1,0 +1,170 @@
+// The plan: what the compiler produces and the runtime consumes. Plain JSON,
+// every default filled in, readonly. Shapes exclude the batch dimension:
+// [n] is a vector, [t, d] a sequence of t steps of width d.
+
+export type Shape = readonly number[];
+
+export type InputKind = 'text' | 'features';
+export type Tokenizer = 'word' | 'char';
+export type Optimizer = 'adam' | 'sgd' | 'rmsprop' | 'adagrad';
+export type Activation = string; // tfjs-layers identifiers: relu, tanh, sigmoid, softmax, linear, gelu, elu, selu, ...
+
+export type Schedule =
+  | { readonly type: 'none' }
+  | { readonly type: 'step'; readonly every: number; readonly factor: number }
+  | { readonly type: 'exponential'; readonly rate: number }
+  | { readonly type: 'cosine'; readonly minLearningRate: number };
+
+export interface PlanInput {
+  readonly type: InputKind;
+  /** text only */
+  readonly tokenizer: Tokenizer;
+  readonly lowercase: boolean;
+  /** text: sequence length after pad/truncate; features: vector length */
+  readonly maxLength: number;
+  /** features only: vector length (0 for text) */
+  readonly features: number;
+  /** shape of one model input, without batch: [maxLength] (token ids) or [features] */
+  readonly shape: Shape;
+}
+
+export interface PlanTraining {
+  readonly seed: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly optimizer: Optimizer;
+  readonly learningRate: number;
+  readonly schedule: Schedule;
+  /** null: no clipping */
+  readonly clipNorm: number | null;
+  readonly validationSplit: number;
+  readonly earlyStopping: { readonly monitor: string; readonly patience: number } | null;
+}
+
+export interface PlanProject {
+  readonly name: string;
+  readonly description: string;
+  readonly input: PlanInput;
+  readonly training: PlanTraining;
+  readonly monitor: { readonly weightsEvery: number };
+}
+
+export interface PlanVocabulary {
+  /** token text by id; id 0 is <pad>, id 1 is <unk> */
+  readonly tokens: readonly string[];
+  /** category name -> token texts, in file order; tokens added from datasets are under 'fromDatasets' */
+  readonly categories: Readonly<Record<string, readonly string[]>>;
+  readonly special: { readonly pad: 0; readonly unk: 1; readonly bos: number | null; readonly sep: number | null; readonly eos: number | null };
+  readonly hash: string;
+}
+
+export type LayerType =
+  | 'dense' | 'embedding' | 'conv1d' | 'lstm' | 'gru'
+  | 'attention' | 'layernorm' | 'dropout' | 'pool' | 'activation';
+
+/** Resolved arguments per layer type (tfjs-layers names, camelCase). */
+export interface LayerConfig {
+  readonly units?: number;
+  readonly activation?: Activation;
+  readonly useBias?: boolean;
+  readonly filters?: number;
+  readonly kernelSize?: number;
+  readonly strides?: number;
+  readonly padding?: 'valid' | 'same' | 'causal';
+  readonly returnSequences?: boolean;
+  readonly heads?: number;
+  readonly causal?: boolean;
+  readonly rate?: number;
+  readonly mode?: 'mean' | 'max' | 'last';
+  readonly epsilon?: number;
+  /** embedding: vocabulary size (filled from the vocabulary) */
+  readonly inputDim?: number;
+}
+
+export interface PlanLayer {
+  readonly name: string;
+  readonly type: LayerType;
+  readonly config: LayerConfig;
+  readonly inputShape: Shape;
+  readonly outputShape: Shape;
+  readonly params: number;
+  /** over this layer's own type, config and input shape */
+  readonly hash: string;
+  /** over this layer and every layer before it */
+  readonly chainHash: string;
+  /** where it is written, for tools that point back at YAML */
+  readonly source: SourceRef;
+}
+
+export type Task = 'classification' | 'regression' | 'generation';
+export type Loss = 'crossentropy' | 'bce' | 'mse' | 'huber' | 'mae';
+
+export interface PlanHead {
+  readonly name: string;
+  readonly attach: string;
+  readonly task: Task;
+  readonly loss: Loss;
+  readonly labelSmoothing: number;
+  /** classification only; [] otherwise */
+  readonly classes: readonly string[];
+  /** pooling applied when attached to a sequence output and task is not generation; null otherwise */
+  readonly pool: 'mean' | 'max' | 'last' | null;
+  readonly weight: number;
+  /** output width: classes (1 for bce), target length (regression), vocabulary size (generation) */
+  readonly units: number;
+  readonly activation: 'softmax' | 'sigmoid' | 'linear';
+  readonly inputShape: Shape;
+  readonly outputShape: Shape;
+  readonly params: number;
+  readonly hash: string;
+  readonly chainHash: string;
+  readonly source: SourceRef;
+}
+
+export type DatasetType =
+  | 'binary_classification' | 'multi_classification' | 'qa'
+  | 'article_approximation' | 'regression' | 'text_generation';
+
+/** One sample, normalized to the dataset's head task. */
+export type Sample =
+  | { readonly input: string | readonly number[]; readonly label: number } // classification: class index
+  | { readonly input: string | readonly number[]; readonly target: readonly number[] } // regression
+  | { readonly prompt: string; readonly target: string }; // generation
+
+export interface PlanDataset {
+  readonly name: string;
+  readonly type: DatasetType;
+  readonly head: string;
+  /** project-relative path of the external source, or null */
+  readonly source: string | null;
+  readonly count: number;
+  readonly samples: readonly Sample[];
+  readonly hash: string;
+  readonly sourceRef: SourceRef;
+}
+
+export interface SourceRef {
+  /** project-relative path with forward slashes */
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface Plan {
+  readonly apiVersion: 'nnc/v1';
+  /** over the whole plan, dataset contents included */
+  readonly hash: string;
+  /** over the architecture only (input, vocabulary, layers, heads) */
+  readonly modelHash: string;
+  readonly project: PlanProject;
+  readonly vocabulary: PlanVocabulary;
+  readonly layers: readonly PlanLayer[];
+  readonly heads: readonly PlanHead[];
+  readonly datasets: readonly PlanDataset[];
+  readonly totals: {
+    readonly params: number;
+    readonly trainable: number;
+    /** float32 weights, bytes */
+    readonly weightBytes: number;
+  };
+}
