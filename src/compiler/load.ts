@@ -1,0 +1,174 @@
+// Stage 1: YAML text -> documents with source positions (NNC1xxx).
+// Reads nothing itself: the host lists and reads files (host.ts is the IO edge).
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import type { Diagnostic } from './diagnostics.js';
+import type { CompilerHost } from './host.js';
+
+export interface SourceFile {
+  /** absolute path */
+  readonly path: string;
+  /** project-relative, forward slashes */
+  readonly relPath: string;
+  readonly text: string;
+  readonly lines: LineCounter;
+}
+
+export interface LoadedDocument {
+  readonly file: SourceFile;
+  /** 0-based index of the document within its file */
+  readonly index: number;
+  readonly doc: Document.Parsed;
+  /** plain JS value of the document (null when empty or unusable) */
+  readonly value: unknown;
+}
+
+export interface Span {
+  readonly line: number;
+  readonly column: number;
+  readonly length: number;
+}
+
+export type PathSegment = string | number;
+
+export interface LoadResult {
+  readonly files: readonly SourceFile[];
+  readonly documents: readonly LoadedDocument[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const YAML_CODES: Record<string, number> = {
+  DUPLICATE_KEY: 1002,
+  TAB_AS_INDENT: 1003,
+  BAD_INDENT: 1003,
+  MISSING_CHAR: 1004,
+  MULTILINE_IMPLICIT_KEY: 1005,
+  BLOCK_AS_IMPLICIT_KEY: 1005,
+  UNEXPECTED_TOKEN: 1006,
+  BAD_ALIAS: 1007,
+  RESOURCE_EXHAUSTION: 1007,
+};
+
+const YAML_ADVICE: Record<number, string> = {
+  1002: 'Remove or rename one of the two keys',
+  1003: 'Indent with spaces, the same amount for every key of a mapping',
+  1004: 'Close the quote or bracket that was opened',
+  1005: 'Put the key on one line, followed by a colon and a space',
+  1006: 'Check the characters around this position',
+  1007: 'Use an alias only after its anchor is defined',
+};
+
+export function spanAt(file: SourceFile, start: number, end: number): Span {
+  const pos = file.lines.linePos(Math.max(0, Math.min(start, file.text.length)));
+  const lineEnd = file.text.indexOf('\n', start);
+  const maxLen = (lineEnd < 0 ? file.text.length : lineEnd) - start;
+  return { line: pos.line, column: pos.col, length: Math.max(1, Math.min(end - start, maxLen)) };
+}
+
+export function loadSource(relPath: string, path: string, text: string): { file: SourceFile; documents: LoadedDocument[]; diagnostics: Diagnostic[] } {
+  const lines = new LineCounter();
+  const file: SourceFile = { path, relPath, text, lines };
+  const diagnostics: Diagnostic[] = [];
+  const documents: LoadedDocument[] = [];
+  let parsed: Document.Parsed[];
+  try {
+    parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
+  } catch (error) {
+    // yaml throws only on internal errors; keep going with a diagnostic
+    diagnostics.push(fileDiagnostic(file, 1001, `The YAML parser failed: ${(error as Error).message}. Check the file for unusual characters.`));
+    return { file, documents, diagnostics };
+  }
+  if (!Array.isArray(parsed)) parsed = [];
+  parsed.forEach((doc, index) => {
+    for (const error of doc.errors) {
+      const code = YAML_CODES[error.code] ?? 1001;
+      const [start, end] = error.pos;
+      const what = error.message.split('\n')[0].replace(/\s+at line \d+, column \d+.*$/, '').replace(/[.:]\s*$/, '');
+      const advice = YAML_ADVICE[code] ?? 'Fix the YAML syntax here';
+      diagnostics.push({ code, severity: 'error', message: `${capitalize(what)}. ${advice}.`, file: path, ...spanAt(file, start, end) });
+    }
+    if (doc.errors.length > 0) return;
+    let value: unknown = null;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (error) {
+      const range = doc.contents?.range ?? [0, 0];
+      diagnostics.push({ code: 1007, severity: 'error', message: `${capitalize((error as Error).message.replace(/\.$/, ''))}. ${YAML_ADVICE[1007]}.`, file: path, ...spanAt(file, range[0], range[1]) });
+      return;
+    }
+    if (value === null || value === undefined) return; // empty document, e.g. a trailing ---
+    documents.push({ file, index, doc, value });
+  });
+  return { file, documents, diagnostics };
+}
+
+export function load(projectDir: string, host: CompilerHost): LoadResult {
+  const files: SourceFile[] = [];
+  const documents: LoadedDocument[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const relPath of host.listYamlFiles(projectDir)) {
+    const path = host.resolve(projectDir, relPath);
+    const read = host.readFile(path);
+    if (typeof read !== 'string') {
+      diagnostics.push({ code: 1008, severity: 'error', message: `Cannot read '${relPath}': ${read.error}. Check that the file exists and is readable.`, file: path, line: 1, column: 1, length: 1 });
+      continue;
+    }
+    const result = loadSource(relPath, path, read.replace(/^\uFEFF/, ''));
+    files.push(result.file);
+    documents.push(...result.documents);
+    diagnostics.push(...result.diagnostics);
+  }
+  return { files, documents, diagnostics };
+}
+
+/** The YAML node at a path of keys and indexes; stops at the deepest node that exists. */
+export function nodeAt(doc: Document.Parsed, path: readonly PathSegment[]): { node: Node | null; key: Node | null; depth: number } {
+  let node: unknown = doc.contents;
+  let key: Node | null = null;
+  let depth = 0;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? String(p.key.value) === String(segment) : false));
+      if (!pair) break;
+      key = pair.key as Node;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      if (segment >= node.items.length) break;
+      key = null;
+      node = node.items[segment];
+    } else break;
+    depth++;
+    if (node === null || node === undefined) {
+      return { node: null, key, depth };
+    }
+  }
+  return { node: (node as Node) ?? null, key, depth };
+}
+
+/**
+ * Where to point for a path: part 'value' (default) points at the value,
+ * 'key' at the key of the last segment (falls back to the value).
+ */
+export function locate(document: LoadedDocument, path: readonly PathSegment[], part: 'key' | 'value' = 'value'): Span {
+  const { node, key, depth } = nodeAt(document.doc, path);
+  const target = part === 'key' && key && depth === path.length ? key : node ?? key;
+  const range = target?.range;
+  if (range) {
+    // a block map or seq value spans many lines: point at its first line only
+    return spanAt(document.file, range[0], range[1]);
+  }
+  const docRange = document.doc.contents?.range ?? [0, 0];
+  return spanAt(document.file, docRange[0], docRange[0] + 1);
+}
+
+/** True when the path exists all the way down in the document. */
+export function hasPath(document: LoadedDocument, path: readonly PathSegment[]): boolean {
+  return nodeAt(document.doc, path).depth === path.length;
+}
+
+function fileDiagnostic(file: SourceFile, code: number, message: string): Diagnostic {
+  return { code, severity: 'error', message, file: file.path, line: 1, column: 1, length: 1 };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
