@@ -1,0 +1,135 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LayerType } from '../src/compiler/plan.js';
+import { buildModel, registerNncLayers } from '../src/runtime/emit/index.js';
+import { layerEmitters } from '../src/runtime/emit/layers.js';
+import { makePlan } from './train-helpers.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const textPlan = () =>
+  makePlan({
+    input: { type: 'text', maxLength: 10 },
+    tokens: ['good', 'bad', 'movie'],
+    layers: [
+      { name: 'embed', type: 'embedding', units: 12 },
+      { name: 'conv', type: 'conv1d', filters: 8, kernelSize: 3, activation: 'relu' },
+      { name: 'narrow', type: 'conv1d', filters: 8, kernelSize: 3, padding: 'valid' },
+      { name: 'encoder', type: 'lstm', units: 8, returnSequences: true },
+      { name: 'recur', type: 'gru', units: 8, returnSequences: true },
+      { name: 'attend', type: 'attention', heads: 2, causal: true },
+      { name: 'norm', type: 'layernorm' },
+      { name: 'perstep', type: 'dense', units: 6, activation: 'gelu' },
+      { name: 'drop', type: 'dropout', rate: 0.1 },
+      { name: 'act', type: 'activation', activation: 'tanh' },
+      { name: 'pooled', type: 'pool', mode: 'last' },
+      { name: 'hidden', type: 'dense', units: 4, useBias: false },
+    ],
+    heads: [
+      { name: 'sentiment', attach: 'hidden', task: 'classification', classes: ['neg', 'pos'] },
+      { name: 'flag', attach: 'hidden', task: 'classification', classes: ['no', 'yes'], loss: 'bce' },
+      { name: 'score', attach: 'act', task: 'regression', units: 3, pool: 'max' },
+      { name: 'answer', attach: 'drop', task: 'generation' },
+    ],
+  });
+
+describe('buildModel', () => {
+  it('builds every layer type with the parameter counts and shapes of the plan', () => {
+    const plan = textPlan();
+    const covered = new Set(plan.layers.map((l) => l.type));
+    expect([...covered].sort()).toEqual((Object.keys(layerEmitters) as LayerType[]).sort());
+    const model = buildModel(tf, plan);
+    for (const layer of plan.layers) {
+      expect(model.getLayer(layer.name).countParams(), layer.name).toBe(layer.params);
+      expect(model.getLayer(layer.name).outputShape.slice(1), layer.name).toEqual([...layer.outputShape]);
+    }
+    for (const head of plan.heads) expect(model.getLayer(head.name).countParams(), head.name).toBe(head.params);
+    expect(model.outputNames).toEqual(['sentiment', 'flag', 'score', 'answer']);
+    expect(model.outputs.map((o) => o.shape.slice(1))).toEqual(plan.heads.map((h) => [...h.outputShape]));
+    expect(model.countParams()).toBe(plan.totals.params);
+    model.dispose();
+  });
+
+  it('builds recurrent layers that return only their last state', () => {
+    for (const type of ['lstm', 'gru'] as const) {
+      const plan = makePlan({
+        input: { type: 'text', maxLength: 6 },
+        layers: [
+          { name: 'embed', type: 'embedding', units: 4 },
+          { name: 'rnn', type, units: 5 },
+        ],
+        heads: [{ name: 'label', attach: 'rnn', task: 'classification', classes: ['a', 'b', 'c'] }],
+      });
+      const model = buildModel(tf, plan);
+      expect(model.getLayer('rnn').countParams()).toBe((type === 'lstm' ? 4 : 3) * (5 * (4 + 5) + 5));
+      expect(model.getLayer('rnn').outputShape).toEqual([null, 5]);
+      model.dispose();
+    }
+  });
+
+  it('builds a features model and names weights by plan layer', () => {
+    const plan = makePlan({
+      input: { type: 'features', features: 5 },
+      layers: [{ name: 'hidden', type: 'dense', units: 7, activation: 'relu' }],
+      heads: [{ name: 'value', attach: 'hidden', task: 'regression', units: 2 }],
+    });
+    const model = buildModel(tf, plan);
+    expect(model.weights.map((w) => w.originalName)).toEqual(['hidden/kernel', 'hidden/bias', 'value/kernel', 'value/bias']);
+    expect(model.countParams()).toBe(5 * 7 + 7 + 7 * 2 + 2);
+    model.dispose();
+  });
+
+  it('is deterministic: the same plan seed gives the same initial weights', () => {
+    const plan = textPlan();
+    const a = buildModel(tf, plan);
+    const b = buildModel(tf, plan);
+    for (let i = 0; i < a.weights.length; i++) {
+      expect(Array.from(b.weights[i].read().dataSync())).toEqual(Array.from(a.weights[i].read().dataSync()));
+    }
+    a.dispose();
+    b.dispose();
+  });
+
+  it('saves and loads back with attention, layer norm, pool and dropout, predicting the same', async () => {
+    const plan = textPlan();
+    const model = buildModel(tf, plan);
+    let saved: tf.io.ModelArtifacts | null = null;
+    await model.save(tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    registerNncLayers(tf);
+    registerNncLayers(tf); // idempotent
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+    const x = tf.tensor2d([[2, 5, 6, 7, 1, 0, 0, 0, 0, 0], [5, 5, 1, 6, 7, 4, 0, 0, 0, 0]], [2, 10], 'int32');
+    const before = model.predict(x) as tf.Tensor[];
+    const after = loaded.predict(x) as tf.Tensor[];
+    expect(after.length).toBe(4);
+    for (let i = 0; i < before.length; i++) {
+      const a = before[i].dataSync();
+      const b = after[i].dataSync();
+      expect(b.length).toBe(a.length);
+      for (let j = 0; j < a.length; j++) expect(b[j]).toBeCloseTo(a[j], 5);
+    }
+    expect(loaded.getLayer('attend').getClassName()).toBe('NncAttention');
+    tf.dispose([x, ...before, ...after]);
+    model.dispose();
+    loaded.dispose();
+  });
+
+  it('masks the future in causal attention', () => {
+    const { NncAttention } = registerNncLayers(tf);
+    const layer = new NncAttention({ heads: 2, causal: true, seed: 1 });
+    const x1 = tf.randomNormal([1, 5, 4], 0, 1, 'float32', 3);
+    const x2 = tf.concat([x1.slice([0, 0, 0], [1, 3, 4]), tf.randomNormal([1, 2, 4], 0, 1, 'float32', 9)], 1);
+    const y1 = (layer.apply(x1) as tf.Tensor).slice([0, 0, 0], [1, 3, 4]).dataSync();
+    const y2 = (layer.apply(x2) as tf.Tensor).slice([0, 0, 0], [1, 3, 4]).dataSync();
+    for (let j = 0; j < y1.length; j++) expect(y2[j]).toBeCloseTo(y1[j], 5);
+    const open = new NncAttention({ heads: 2, causal: false, seed: 1 });
+    const z1 = (open.apply(x1) as tf.Tensor).slice([0, 0, 0], [1, 3, 4]).dataSync();
+    const z2 = (open.apply(x2) as tf.Tensor).slice([0, 0, 0], [1, 3, 4]).dataSync();
+    expect(Math.max(...Array.from(z1, (v, j) => Math.abs(v - z2[j])))).toBeGreaterThan(1e-4);
+  });
+});
