@@ -1,0 +1,110 @@
+// Picks and starts the TensorFlow.js backend. Everything TensorFlow.js is
+// imported lazily here, so commands that never train (nnc check) never load it.
+import type { InstalledKernels } from './kernels/register.js';
+
+export type Tf = typeof import('@tensorflow/tfjs');
+
+export interface LoadedTf {
+  readonly tf: Tf;
+  /** 'node', 'wasm' or 'cpu' */
+  readonly backend: string;
+  /** What was tried and why it was or was not picked, and the kernels nnc installed. */
+  readonly notes: string[];
+}
+
+/** Backend names a user can ask for, in the order tried when none is asked for. */
+export const BACKENDS = ['node', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+const ALIASES: Record<string, BackendName> = { node: 'node', tensorflow: 'node', wasm: 'wasm', cpu: 'cpu' };
+
+const loads = new Map<string, Promise<LoadedTf>>();
+
+/**
+ * Loads TensorFlow.js and starts a backend: `requested`, else env NNC_BACKEND,
+ * else the first of node (@tensorflow/tfjs-node), wasm (with nnc's kernels),
+ * cpu (with nnc's kernels) that starts. A backend that was asked for and cannot
+ * start is an Error whose message says what to install or which names exist.
+ * Calling it again with the same request returns the same result.
+ */
+export async function loadTf(requested?: string): Promise<LoadedTf> {
+  const wanted = (requested ?? process.env.NNC_BACKEND ?? '').trim().toLowerCase();
+  let load = loads.get(wanted);
+  if (!load) {
+    load = start(wanted);
+    loads.set(wanted, load);
+    load.catch(() => loads.delete(wanted));
+    return load;
+  }
+  const loaded = await load;
+  // Another call may have switched the global backend since: switch back.
+  const tfName = loaded.backend === 'node' ? 'tensorflow' : loaded.backend;
+  if (loaded.tf.getBackend() !== tfName) await loaded.tf.setBackend(tfName);
+  return loaded;
+}
+
+async function start(wanted: string): Promise<LoadedTf> {
+  let order: readonly BackendName[] = BACKENDS;
+  if (wanted !== '') {
+    const name = ALIASES[wanted];
+    if (!name) {
+      throw new Error(`Unknown TensorFlow.js backend '${wanted}'. Use one of ${BACKENDS.map((b) => `'${b}'`).join(', ')}.`);
+    }
+    order = [name];
+  }
+  const tf = await import('@tensorflow/tfjs');
+  const notes: string[] = [];
+  for (const name of order) {
+    const failure = await tryBackend(tf, name, notes);
+    if (failure == null) return { tf, backend: name, notes };
+    if (wanted !== '') throw new Error(failure);
+    notes.push(failure);
+  }
+  throw new Error('No TensorFlow.js backend could start (tried node, wasm and cpu).');
+}
+
+/** Starts one backend; returns null when it runs, else a sentence saying why not. */
+async function tryBackend(tf: Tf, name: BackendName, notes: string[]): Promise<string | null> {
+  if (name === 'node') {
+    const specifier = '@tensorflow/tfjs-node';
+    try {
+      await import(specifier);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
+        ? "The 'node' backend needs @tensorflow/tfjs-node, which is not installed (npm install @tensorflow/tfjs-node; its install downloads libtensorflow)."
+        : `The 'node' backend failed to load @tensorflow/tfjs-node: ${(error as Error).message}`;
+    }
+    if (!(await tf.setBackend('tensorflow'))) return "The 'node' backend (@tensorflow/tfjs-node) loaded but failed to start.";
+    notes.push('Backend node: @tensorflow/tfjs-node (libtensorflow).');
+    return null;
+  }
+  if (name === 'wasm') {
+    try {
+      await import('@tensorflow/tfjs-backend-wasm');
+    } catch (error) {
+      return `The 'wasm' backend failed to load @tensorflow/tfjs-backend-wasm: ${(error as Error).message}`;
+    }
+    // setBackend resolves false (and stays on the old backend) when wasm cannot start.
+    if (!(await tf.setBackend('wasm'))) return "The 'wasm' backend failed to start (@tensorflow/tfjs-backend-wasm could not instantiate its WebAssembly module).";
+    notes.push('Backend wasm: @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD, one thread).');
+    noteKernels(notes, await installNncKernels('wasm'));
+    return null;
+  }
+  const cpu = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+  // The cpu backend prints an install-tfjs-node banner on first use; loadTf's notes say it instead.
+  if (cpu) cpu.firstUse = false;
+  if (!(await tf.setBackend('cpu'))) return "The 'cpu' backend failed to start.";
+  notes.push('Backend cpu: plain JavaScript kernels, the slowest; install @tensorflow/tfjs-node or use wasm.');
+  noteKernels(notes, await installNncKernels('cpu'));
+  return null;
+}
+
+async function installNncKernels(backend: string): Promise<InstalledKernels> {
+  const { installKernels } = await import('./kernels/register.js');
+  return installKernels(backend);
+}
+
+function noteKernels(notes: string[], kernels: InstalledKernels): void {
+  for (const line of kernels.installed) notes.push(`nnc kernel ${line}.`);
+}

@@ -1,0 +1,80 @@
+// Direct access to tensor memory from inside a kernel, for the two pure-npm
+// backends nnc registers kernels on. On wasm a tensor lives in the module's
+// heap: a view into it is valid only until the next allocation (the heap may
+// grow), so allocate every output first and take views after.
+import { getKernel, util } from '@tensorflow/tfjs';
+import type { DataType, KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+
+export type KernelBackendName = 'wasm' | 'cpu';
+export type Values = Float32Array | Int32Array | Uint8Array;
+
+export interface KernelIO {
+  readonly backendName: KernelBackendName;
+  /** The tensor's values; on wasm a view into the heap, so read it before allocating. */
+  values(info: TensorInfo): Values;
+  /** A new tensor with undefined contents (zero on cpu, garbage on wasm). */
+  alloc(shape: number[], dtype: DataType): TensorInfo;
+  /** A new tensor filled with zeros. */
+  zeros(shape: number[], dtype: DataType): TensorInfo;
+  /** Runs another kernel of the same backend directly (no tape, no engine bookkeeping). */
+  run(kernelName: string, inputs: Record<string, TensorInfo>, attrs?: NamedAttrMap): TensorInfo;
+  /** Frees a tensor created with alloc, zeros or run that is not returned. */
+  dispose(info: TensorInfo): void;
+  /** The same values under another shape (shares memory; dispose it like any other). */
+  reshape(info: TensorInfo, shape: number[]): TensorInfo;
+}
+
+interface WasmLike {
+  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Values;
+  disposeData(dataId: object): boolean;
+}
+
+interface CpuLike {
+  data: { get(dataId: object): { values: Values } };
+  makeTensorInfo(shape: number[], dtype: DataType, values: Values): TensorInfo;
+  disposeData(dataId: object): boolean;
+}
+
+function typedArrayFor(dtype: DataType, size: number): Values {
+  if (dtype === 'int32') return new Int32Array(size);
+  if (dtype === 'bool') return new Uint8Array(size);
+  return new Float32Array(size);
+}
+
+export function kernelIO(backend: unknown, backendName: KernelBackendName): KernelIO {
+  const run = (kernelName: string, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap = {}): TensorInfo => {
+    const config = getKernel(kernelName, backendName);
+    if (config == null) throw new Error(`Kernel '${kernelName}' is not registered for backend '${backendName}'.`);
+    return config.kernelFunc({ inputs, backend: backend as KernelBackend, attrs }) as TensorInfo;
+  };
+  if (backendName === 'wasm') {
+    const wasm = backend as unknown as WasmLike;
+    const io: KernelIO = {
+      backendName,
+      values: (info) => wasm.typedArrayFromHeap(info),
+      alloc: (shape, dtype) => wasm.makeOutput(shape, dtype),
+      zeros: (shape, dtype) => {
+        const out = wasm.makeOutput(shape, dtype);
+        wasm.typedArrayFromHeap(out).fill(0);
+        return out;
+      },
+      run,
+      dispose: (info) => { wasm.disposeData(info.dataId); },
+      reshape: (info, shape) => run('Reshape', { x: info }, { shape }),
+    };
+    return io;
+  }
+  const cpu = backend as unknown as CpuLike;
+  const make = (shape: number[], dtype: DataType) =>
+    cpu.makeTensorInfo(shape, dtype, typedArrayFor(dtype, util.sizeFromShape(shape)));
+  return {
+    backendName,
+    values: (info) => cpu.data.get(info.dataId).values,
+    alloc: make,
+    zeros: make,
+    run,
+    dispose: (info) => { cpu.disposeData(info.dataId); },
+    reshape: (info, shape) => run('Reshape', { x: info }, { shape }),
+  };
+}

@@ -1,0 +1,31 @@
+// UnsortedSegmentSum as one scatter-add pass. It is the gradient of gather
+// (embedding lookups). wasm has no kernel for it at all, and the stock cpu
+// kernel loops once per segment (per vocabulary entry) over the whole input.
+import { util } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { kernelIO, type KernelBackendName } from './kernel-io.js';
+
+export function unsortedSegmentSumConfig(backendName: KernelBackendName): KernelConfig {
+  const kernelFunc: KernelFunc = ({ inputs, backend, attrs = {} }) => {
+    const io = kernelIO(backend, backendName);
+    const x = inputs.x as TensorInfo;
+    const segmentIds = inputs.segmentIds as TensorInfo;
+    const numSegments = attrs.numSegments as number;
+    const innerShape = x.shape.slice(segmentIds.shape.length);
+    const inner = util.sizeFromShape(innerShape);
+    const count = util.sizeFromShape(segmentIds.shape);
+    const out = io.zeros([numSegments, ...innerShape], x.dtype);
+    const o = io.values(out);
+    const xs = io.values(x);
+    const ids = io.values(segmentIds);
+    for (let i = 0; i < count; i++) {
+      const id = ids[i];
+      if (id < 0 || id >= numSegments) continue; // TensorFlow drops out-of-range ids
+      const src = i * inner;
+      const dst = id * inner;
+      for (let j = 0; j < inner; j++) o[dst + j] += xs[src + j];
+    }
+    return out;
+  };
+  return { kernelName: 'UnsortedSegmentSum', backendName, kernelFunc };
+}
