@@ -31,3 +31,25 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
     (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || a.code - b.code,
   );
 }
+
+import { locate, type LoadedDocument, type PathSegment } from './load.js';
+
+/** A diagnostic at a key or value of a document. */
+export function diagnosticAt(
+  document: LoadedDocument,
+  path: readonly PathSegment[],
+  code: number,
+  message: string,
+  options: { severity?: Severity; part?: 'key' | 'value'; notes?: string[]; suggestion?: string } = {},
+): Diagnostic {
+  const span = locate(document, path, options.part ?? 'value');
+  return {
+    code,
+    severity: options.severity ?? 'error',
+    message,
+    file: document.file.path,
+    ...span,
+    ...(options.notes ? { notes: options.notes } : {}),
+    ...(options.suggestion ? { suggestion: options.suggestion } : {}),
+  };
+}

@@ -1,0 +1,65 @@
+// nnc backup [project] --out file: a consistent copy of the store, taken with
+// SQLite's online backup, so it works while a training process writes.
+import { statSync } from 'node:fs';
+import { UserError, defineCommand } from '../command.js';
+import { hasStore, noStoreMessage, storePath } from '../../runtime/store/paths.js';
+import { projectArgument } from './runs.js';
+
+const help = `Usage: nnc backup [project] --out <file>
+
+Write a consistent copy of <project>/.nnc/nnc.db (runs, metrics, logs,
+snapshots) to <file>, also while 'nnc train' or 'nnc watch' is writing to it.
+Checkpoints in .nnc/runs/ are plain files: copy them as they are.
+
+Arguments:
+  project          project folder (default: the current folder)
+
+Options:
+  --out <file>     where to write the copy (replaced if it exists)
+  -h, --help       show this help`;
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export default defineCommand({
+  name: 'backup',
+  summary: 'consistent copy of the run store while it is in use',
+  help,
+  options: {
+    out: { type: 'string' },
+  },
+  async run(args) {
+    const project = projectArgument(args);
+    const out = args.values.out;
+    if (typeof out !== 'string' || out === '') {
+      throw new UserError("Missing '--out <file>': say where to write the backup, e.g. 'nnc backup --out nnc-backup.db'.");
+    }
+    if (!hasStore(project)) {
+      console.error(noStoreMessage(project));
+      return 1;
+    }
+    const { createRunStore } = await import('../../runtime/store/store.js');
+    let store;
+    try {
+      // read-only: a backup changes nothing in the project
+      store = createRunStore(project, { readonly: true });
+    } catch (error) {
+      throw new UserError((error as Error).message, 1);
+    }
+    try {
+      const started = performance.now();
+      await store.backup(out);
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`Backed up '${storePath(project)}' to '${out}' (${formatSize(statSync(out).size)}, ${seconds.toFixed(1)} s).`);
+      return 0;
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      throw new UserError(`Could not write the backup to '${out}': ${(error as Error).message.replace(/\.$/, '')}.`, 1);
+    } finally {
+      store.close();
+    }
+  },
+});

@@ -1,0 +1,37 @@
+import { compile } from '../../compiler/index.js';
+import { hasErrors } from '../../compiler/diagnostics.js';
+import { summarize } from '../../compiler/format.js';
+import { defineCommand, UserError } from '../command.js';
+import { printDiagnostics } from '../print-diagnostics.js';
+import { projectDir } from '../project-dir.js';
+
+export default defineCommand({
+  name: 'check',
+  summary: 'compile a project and print its diagnostics',
+  help: `Usage: nnc check [project] [--format text|json]
+
+Compiles the project (default: the current folder) and prints one line per
+diagnostic: <file>:<line>:<col> - <severity> NNC<code>: <message>
+On a terminal each line is followed by a code frame.
+
+Options:
+  --format text|json  json prints the diagnostics as a JSON array
+  -h, --help          show this help
+
+Exit code: 0 clean or warnings only, 1 errors, 2 bad command line.`,
+  options: { format: { type: 'string', default: 'text' } },
+  async run({ values, positionals }) {
+    if (positionals.length > 1) throw new UserError(`expected at most one project folder, got ${positionals.length}.`);
+    const format = values.format as string;
+    if (format !== 'text' && format !== 'json') throw new UserError(`--format must be 'text' or 'json', not '${format}'.`);
+    const dir = projectDir(positionals[0]);
+    const started = performance.now();
+    const result = compile(dir);
+    printDiagnostics(result, { json: format === 'json' });
+    if (format === 'text' && process.stderr.isTTY) {
+      const ms = Math.round(performance.now() - started);
+      process.stderr.write(`${result.plan ? '✓' : '✗'} ${positionals[0] ?? '.'}: ${summarize(result.diagnostics)} (${ms} ms)\n`);
+    }
+    return hasErrors(result.diagnostics) ? 1 : 0;
+  },
+});

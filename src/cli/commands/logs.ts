@@ -1,0 +1,101 @@
+// nnc logs [project]: stored log lines, oldest first, the newest --limit of them.
+import { UserError, defineCommand } from '../command.js';
+import { hasStore, noStoreMessage } from '../../runtime/store/paths.js';
+import type { LogFilter, LogLevel, StoredLog } from '../../runtime/store/types.js';
+import { colours, formatTime, parseFormat, parseLimit, projectArgument } from './runs.js';
+
+const help = `Usage: nnc logs [project] [options]
+
+Print the log lines stored in <project>/.nnc/nnc.db, oldest first: time, level,
+category and message; "(xN)" marks a line repeated N times in a row. Per-batch
+lines are hidden unless --spam is given.
+
+Arguments:
+  project          project folder (default: the current folder)
+
+Options:
+  --level <l>      debug, info, warning or error: this level and above (default: all)
+  --run <id>       only the lines of this run (see 'nnc runs')
+  --grep <text>    only lines whose message or category contains text (any case)
+  --spam           include per-batch lines
+  --format <f>     text (default) or json
+  --limit <n>      the newest n lines (default 200)
+  -h, --help       show this help`;
+
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error'];
+
+function parseLevel(value: unknown): LogLevel | undefined {
+  if (value === undefined) return undefined;
+  const v = String(value).toLowerCase();
+  if (v === 'warn') return 'warning';
+  if ((LEVELS as readonly string[]).includes(v)) return v as LogLevel;
+  throw new UserError(`'--level' is one of ${LEVELS.map((l) => `'${l}'`).join(', ')}, not '${String(value)}'.`);
+}
+
+function line(log: StoredLog, showRun: boolean): string {
+  const c = colours();
+  const paint = { debug: c.dim, info: (s: string) => s, warning: c.yellow, error: c.red }[log.level];
+  const parts = [c.dim(formatTime(log.time, true)), paint(log.level.padEnd(7))];
+  if (showRun) parts.push(c.dim((log.runId ?? '-').padEnd(14)));
+  parts.push(c.cyan(log.category.padEnd(9)), paint(log.message) + (log.count > 1 ? c.dim(` (x${log.count})`) : ''));
+  return parts.join(' ');
+}
+
+export default defineCommand({
+  name: 'logs',
+  summary: 'print stored logs',
+  help,
+  options: {
+    level: { type: 'string' },
+    run: { type: 'string' },
+    grep: { type: 'string' },
+    spam: { type: 'boolean' },
+    format: { type: 'string' },
+    limit: { type: 'string' },
+  },
+  async run(args) {
+    const project = projectArgument(args);
+    const format = parseFormat(args.values.format);
+    const filter: LogFilter = {
+      level: parseLevel(args.values.level),
+      runId: args.values.run as string | undefined,
+      q: args.values.grep as string | undefined,
+      spam: args.values.spam === true,
+      limit: parseLimit(args.values.limit, 200),
+    };
+    if (!hasStore(project)) {
+      console.log(format === 'json' ? '[]' : noStoreMessage(project));
+      return 0;
+    }
+    const { createRunStore } = await import('../../runtime/store/store.js');
+    let store;
+    try {
+      store = createRunStore(project);
+    } catch (error) {
+      throw new UserError((error as Error).message, 1);
+    }
+    try {
+      if (filter.runId !== undefined && !store.getRun(filter.runId)) {
+        const known = store.listRuns({ limit: 1 })[0];
+        throw new UserError(
+          `There is no run '${filter.runId}' in '${project}'.${known ? ` Run 'nnc runs ${project}' for the ids (the newest is '${known.id}').` : ''}`,
+          1,
+        );
+      }
+      const logs = store.logs(filter);
+      if (format === 'json') {
+        console.log(JSON.stringify(logs, null, 2));
+        return 0;
+      }
+      if (logs.length === 0) {
+        const filtered = filter.level !== undefined || filter.runId !== undefined || filter.q !== undefined;
+        console.log(filtered ? 'No stored log lines match these filters.' : 'No log lines are stored yet.');
+        return 0;
+      }
+      for (const log of logs) console.log(line(log, filter.runId === undefined));
+      return 0;
+    } finally {
+      store.close();
+    }
+  },
+});

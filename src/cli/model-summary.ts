@@ -1,0 +1,39 @@
+// A Keras-style model summary of a plan: layer, type, output shape, params.
+import type { Plan } from '../compiler/plan.js';
+import { formatShape } from '../compiler/layer-types.js';
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+}
+
+const int = (n: number) => n.toLocaleString('en-US');
+
+export function modelSummary(plan: Plan): string {
+  const rows: string[][] = [['input', plan.project.input.type, formatShape(plan.project.input.shape), '0']];
+  for (const layer of plan.layers) rows.push([layer.name, layer.type, formatShape(layer.outputShape), int(layer.params)]);
+  const headRows = plan.heads.map((h) => [`${h.name} <- ${h.attach}`, `${h.task} (${h.loss}${h.pool ? `, pool ${h.pool}` : ''})`, formatShape(h.outputShape), int(h.params)]);
+  const header = ['Layer', 'Type', 'Output shape', 'Params'];
+  const all = [header, ...rows, ...headRows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((cell, i) => (i === 3 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('   ').trimEnd();
+  const rule = (ch: string) => ch.repeat(widths.reduce((a, b) => a + b, 0) + 9);
+  const { params, trainable, weightBytes } = plan.totals;
+  return [
+    `Model '${plan.project.name}' (plan ${plan.hash.slice(0, 12)})`,
+    rule('='),
+    line(header),
+    rule('-'),
+    ...rows.map(line),
+    rule('-'),
+    'Heads',
+    ...headRows.map(line),
+    rule('='),
+    `Total params: ${int(params)}`,
+    `Trainable params: ${int(trainable)}`,
+    `Non-trainable params: ${int(params - trainable)}`,
+    `Estimated weight memory: ${formatBytes(weightBytes)} (float32; Adam keeps 2 more copies while training)`,
+    `Vocabulary: ${int(plan.vocabulary.tokens.length)} tokens; datasets: ${plan.datasets.map((d) => `${d.name} (${int(d.count)})`).join(', ') || 'none'}`,
+  ].join('\n');
+}

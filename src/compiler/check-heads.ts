@@ -1,0 +1,161 @@
+// Heads: attach points, task/loss rules, pooling, output width and classes.
+import { diagnosticAt, type Diagnostic } from './diagnostics.js';
+import type { CheckedLayer, DatasetInput } from './check.js';
+import { nameSuggestion } from './check.js';
+import { formatShape } from './layer-types.js';
+import type { LoadedDocument, PathSegment } from './load.js';
+import type { Loss, PlanProject, Shape, Task } from './plan.js';
+import type { RawHead } from './raw.js';
+import { DATASET_TASK } from './samples.js';
+
+export interface CheckedHead {
+  readonly name: string;
+  readonly attach: string;
+  readonly task: Task;
+  readonly loss: Loss;
+  readonly labelSmoothing: number;
+  readonly classes: readonly string[];
+  readonly pool: 'mean' | 'max' | 'last' | null;
+  readonly weight: number;
+  readonly units: number;
+  readonly activation: 'softmax' | 'sigmoid' | 'linear';
+  readonly inputShape: Shape;
+  readonly outputShape: Shape;
+  readonly params: number;
+  readonly document: LoadedDocument;
+  readonly path: readonly PathSegment[];
+}
+
+const LOSSES: Record<Task, Loss[]> = {
+  classification: ['crossentropy', 'bce'],
+  regression: ['mse', 'huber', 'mae'],
+  generation: ['crossentropy'],
+};
+
+interface HeadInput {
+  readonly document: LoadedDocument;
+  readonly raw: readonly RawHead[];
+  readonly layers: readonly CheckedLayer[];
+  readonly layersDoc: LoadedDocument;
+  readonly project: PlanProject;
+  readonly vocabularySize: number;
+  readonly datasets: readonly DatasetInput[];
+  readonly diagnostics: Diagnostic[];
+}
+
+export function checkHeads(input: HeadInput): CheckedHead[] {
+  const { document, diagnostics } = input;
+  const heads: CheckedHead[] = [];
+  const seen = new Set<string>();
+  const byName = new Map(input.layers.map((l) => [l.name, l]));
+  input.raw.forEach((raw, index) => {
+    const path = ['heads', index];
+    const at = (key: string | null, code: number, message: string, severity: 'error' | 'warning' = 'error') =>
+      diagnostics.push(diagnosticAt(document, key ? [...path, key] : path, code, message, { severity }));
+    if (seen.has(raw.name)) {
+      at('name', 3004, `The head name '${raw.name}' is already used. Head names must be unique; rename one.`);
+      return;
+    }
+    seen.add(raw.name);
+    const layer = byName.get(raw.attach);
+    if (!layer) {
+      at('attach', 3005, `Head '${raw.name}' attaches to '${raw.attach}', which is not a layer.${nameSuggestion(raw.attach, byName.keys())} Attach it to one of: ${[...byName.keys()].map((n) => `'${n}'`).join(', ')}.`);
+      return;
+    }
+    const task = raw.task;
+    const loss = raw.loss ?? (task === 'regression' ? 'mse' : 'crossentropy');
+    if (!LOSSES[task].includes(loss)) {
+      at('loss', 3010, `Loss '${loss}' does not fit a '${task}' head. Use ${LOSSES[task].map((l) => `'${l}'`).join(' or ')}.`);
+      return;
+    }
+    const labelSmoothing = raw.labelSmoothing ?? 0;
+    if (labelSmoothing > 0 && loss !== 'crossentropy') {
+      at('labelSmoothing', 3019, `labelSmoothing applies to the 'crossentropy' loss only, but head '${raw.name}' uses '${loss}'. Remove labelSmoothing or use crossentropy.`);
+    }
+    const shape = layer.outputShape;
+    const sequence = shape.length === 2;
+    if (task === 'generation' && !sequence) {
+      at('attach', 3012, `Generation head '${raw.name}' predicts a token at every step, so it must attach to a sequence output, but '${layer.name}' outputs ${formatShape(shape)}. Attach it to a layer with returnSequences: true or an attention layer, before any pool.`);
+      return;
+    }
+    if (task === 'generation' && input.project.input.type !== 'text') {
+      at('task', 3027, `Generation head '${raw.name}' produces tokens, which needs a text input. Set input.type: text in the Project or change the task.`);
+      return;
+    }
+    if (raw.pool !== undefined && (!sequence || task === 'generation')) {
+      at('pool', 3023, `Head '${raw.name}' has pool: ${raw.pool}, but ${task === 'generation' ? 'a generation head keeps every step' : `'${layer.name}' outputs a vector ${formatShape(shape)}`}, so it is ignored. Remove 'pool'.`, 'warning');
+    }
+    const pool = sequence && task !== 'generation' ? raw.pool ?? 'mean' : null;
+    const width = shape[shape.length - 1];
+    const datasets = input.datasets.filter((d) => d.raw.head === raw.name && DATASET_TASK[d.raw.type] === task);
+
+    let classes: string[] = [];
+    let units: number;
+    let activation: CheckedHead['activation'];
+    if (task === 'classification') {
+      classes = raw.classes ? raw.classes.map(String) : classesFromData(datasets);
+      if (raw.classes && new Set(classes).size !== classes.length) {
+        at('classes', 3021, `Head '${raw.name}' lists a class twice. List each class once.`);
+        return;
+      }
+      if (loss === 'bce' && classes.length !== 2) {
+        at('loss', 3011, `Loss 'bce' needs exactly two classes, but head '${raw.name}' has ${classes.length}${classes.length ? ` (${classes.map((c) => `'${c}'`).join(', ')})` : ''}. Use 'crossentropy' or give the head two classes.`);
+        return;
+      }
+      if (classes.length < 2 && datasets.length > 0) {
+        at(raw.classes ? 'classes' : 'name', 3021, `Classification head '${raw.name}' has ${classes.length} class${classes.length === 1 ? '' : 'es'}; it needs at least two. Add samples of another class, or list the classes under 'classes'.`);
+        return;
+      }
+      units = loss === 'bce' ? 1 : Math.max(classes.length, 2);
+      activation = loss === 'bce' ? 'sigmoid' : 'softmax';
+    } else if (task === 'regression') {
+      units = 1;
+      for (const d of datasets) {
+        const first = d.samples.find((s) => s.kind === 'target');
+        if (first && first.kind === 'target') {
+          units = first.target.length;
+          break;
+        }
+      }
+      activation = 'linear';
+    } else {
+      units = input.vocabularySize;
+      activation = 'softmax';
+    }
+    const outputShape = task === 'generation' ? [shape[0], units] : [units];
+    heads.push({
+      name: raw.name,
+      attach: raw.attach,
+      task,
+      loss,
+      labelSmoothing,
+      classes,
+      pool,
+      weight: raw.weight ?? 1,
+      units,
+      activation,
+      inputShape: shape,
+      outputShape,
+      params: width * units + units,
+      document,
+      path,
+    });
+  });
+  return heads;
+}
+
+/** Classes from the datasets' labels: 0/1 labels give ['0', '1']; names are sorted for stable ids. */
+function classesFromData(datasets: readonly DatasetInput[]): string[] {
+  const labels = new Set<string>();
+  let numeric = true;
+  for (const d of datasets) {
+    for (const s of d.samples) {
+      if (s.kind !== 'label') continue;
+      labels.add(String(s.label));
+      if (typeof s.label !== 'number') numeric = false;
+    }
+  }
+  const list = [...labels];
+  if (numeric && datasets.every((d) => d.raw.type === 'binary_classification')) return ['0', '1'];
+  return list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}

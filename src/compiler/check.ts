@@ -1,0 +1,233 @@
+// Stage: semantics (NNC3xxx) and data (NNC4xxx, through data.ts). Names,
+// references between kinds, shapes through every layer, head/loss/task rules,
+// dataset type <-> head task, labels, feature lengths, the vocabulary.
+// Returns a Checked model (everything the plan needs but hashes) or null.
+import { diagnosticAt, type Diagnostic } from './diagnostics.js';
+import type { CompilerHost } from './host.js';
+import { readSource } from './data.js';
+import { canonicalLayerType, formatShape, LAYER_RULES } from './layer-types.js';
+import type { LoadedDocument, PathSegment } from './load.js';
+import type { LayerConfig, LayerType, PlanProject, Shape } from './plan.js';
+import type { Kind, RawDataset, RawHead, RawHeads, RawLayers, RawProject, ValidDocument } from './raw.js';
+import { resolveProject } from './resolve-project.js';
+import { checkSample, DATASET_TASK, sampleTexts, type CheckedSample } from './samples.js';
+import { suggest } from './suggest.js';
+import { tokenize } from './tokenize.js';
+import { buildVocabulary, type VocabularyDraft } from './vocabulary.js';
+import { checkHeads, type CheckedHead } from './check-heads.js';
+import { checkDatasetSamples, type CheckedDataset } from './check-datasets.js';
+
+export interface CheckedLayer {
+  readonly name: string;
+  readonly type: LayerType;
+  readonly config: LayerConfig;
+  readonly inputShape: Shape;
+  readonly outputShape: Shape;
+  readonly params: number;
+  readonly document: LoadedDocument;
+  readonly path: readonly PathSegment[];
+}
+
+export interface Checked {
+  readonly project: PlanProject;
+  readonly vocabulary: VocabularyDraft;
+  readonly layers: readonly CheckedLayer[];
+  readonly heads: readonly CheckedHead[];
+  readonly datasets: readonly CheckedDataset[];
+}
+
+export interface DatasetInput {
+  readonly document: LoadedDocument;
+  readonly raw: RawDataset;
+  readonly samples: CheckedSample[];
+  /** where each sample is: an inline path, or a record of the source */
+  readonly origins: Array<{ readonly inline: number } | { readonly record: number; readonly line: number }>;
+  readonly source: string | null;
+}
+
+const SINGULAR: Kind[] = ['Project', 'Tokens', 'Layers', 'Heads'];
+const REQUIRED: Kind[] = ['Project', 'Layers', 'Heads'];
+
+export function check(projectDir: string, documents: readonly ValidDocument[], host: CompilerHost, fallbackFile: string): { checked: Checked | null; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const byKind = new Map<Kind, ValidDocument[]>();
+  for (const d of documents) byKind.set(d.kind, [...(byKind.get(d.kind) ?? []), d]);
+
+  for (const kind of SINGULAR) {
+    const list = byKind.get(kind) ?? [];
+    for (const extra of list.slice(1)) {
+      const first = list[0];
+      diagnostics.push(diagnosticAt(extra, ['kind'], 3003, `A project has one '${kind}' document, and one is already in '${first.file.relPath}' at line ${first.file.lines.linePos(first.doc.contents?.range[0] ?? 0).line}. Merge the two or remove this one.`));
+    }
+  }
+  const missing = REQUIRED.filter((k) => !(byKind.get(k)?.length));
+  if (missing.length > 0) {
+    const files: Record<string, string> = { Project: 'nnc.yaml', Layers: 'layers.yaml', Heads: 'heads.yaml' };
+    for (const kind of missing) {
+      diagnostics.push({ code: 3001, severity: 'error', message: `The project has no '${kind}' document. Add one, conventionally in '${files[kind]}' with 'apiVersion: nnc/v1' and 'kind: ${kind}'.`, file: fallbackFile, line: 1, column: 1, length: 1 });
+    }
+    return { checked: null, diagnostics };
+  }
+
+  const projectDoc = byKind.get('Project')![0];
+  const project = resolveProject(projectDoc.value as RawProject);
+  const textInput = project.input.type === 'text';
+  if (!textInput && project.input.features < 1) {
+    diagnostics.push(diagnosticAt(projectDoc, ['input'], 3026, `A 'features' input needs 'features', the length of each input vector. Add 'features: <n>' under 'input'.`, { part: 'key' }));
+    return { checked: null, diagnostics };
+  }
+
+  // datasets first: the vocabulary and the heads' classes come from them
+  const datasetDocs = byKind.get('Dataset') ?? [];
+  const datasets: DatasetInput[] = [];
+  const datasetNames = new Map<string, ValidDocument>();
+  for (const document of datasetDocs) {
+    const raw = document.value as RawDataset;
+    const first = datasetNames.get(raw.name);
+    if (first) {
+      diagnostics.push(diagnosticAt(document, ['name'], 3004, `The dataset name '${raw.name}' is already used in '${first.file.relPath}'. Dataset names must be unique; rename one.`));
+      continue;
+    }
+    datasetNames.set(raw.name, document);
+    datasets.push(collectSamples(document, raw, projectDir, host, diagnostics));
+  }
+
+  const headsDoc = byKind.get('Heads')![0];
+  const rawHeads = (headsDoc.value as RawHeads).heads ?? [];
+  const needsGeneration = rawHeads.some((h) => h.task === 'generation');
+
+  const counts = new Map<string, number>();
+  const tokenizeOptions = { tokenizer: project.input.tokenizer, lowercase: project.input.lowercase };
+  if (textInput) {
+    for (const d of datasets) for (const s of d.samples) for (const text of sampleTexts(s)) for (const t of tokenize(text, tokenizeOptions)) counts.set(t, (counts.get(t) ?? 0) + 1);
+  }
+  const vocab = buildVocabulary({ document: byKind.get('Tokens')?.[0] ?? null, datasetCounts: counts, needsGenerationTokens: needsGeneration, textInput });
+  diagnostics.push(...vocab.diagnostics);
+  const vocabulary = vocab.vocabulary;
+
+  const layersDoc = byKind.get('Layers')![0];
+  const layers = checkLayers(layersDoc, project, vocabulary.tokens.length, diagnostics);
+  if (!layers) return { checked: null, diagnostics };
+
+  const heads = checkHeads({ document: headsDoc, raw: rawHeads, layers, layersDoc, project, vocabularySize: vocabulary.tokens.length, datasets, diagnostics });
+  const checkedDatasets = checkDatasetSamples({ datasets, heads, project, vocabulary, diagnostics, headsDoc });
+
+  // a head without data trains nothing
+  for (const head of heads) {
+    if (!checkedDatasets.some((d) => d.head === head.name)) {
+      diagnostics.push(diagnosticAt(head.document, head.path, 3020, `No dataset trains head '${head.name}'. Add a Dataset with 'head: ${head.name}', or remove the head.`, { severity: 'warning', part: 'value' }));
+    }
+  }
+  return { checked: { project, vocabulary, layers, heads, datasets: checkedDatasets }, diagnostics };
+}
+
+function collectSamples(document: ValidDocument, raw: RawDataset, projectDir: string, host: CompilerHost, diagnostics: Diagnostic[]): DatasetInput {
+  const samples: CheckedSample[] = [];
+  const origins: DatasetInput['origins'] = [];
+  (raw.samples ?? []).forEach((record, index) => {
+    const result = checkSample(raw.type, record);
+    if ('error' in result) {
+      diagnostics.push(diagnosticAt(document, result.field ? ['samples', index, result.field] : ['samples', index], 3030, `Sample ${index + 1} of dataset '${raw.name}' ${result.error}. Fix the sample or change the dataset's type.`));
+      return;
+    }
+    samples.push(result);
+    origins.push({ inline: index });
+  });
+  if (raw.source !== undefined) {
+    const { data, diagnostics: found } = readSource(document, raw.source, projectDir, host);
+    diagnostics.push(...found);
+    if (data) {
+      let reported = 0;
+      data.records.forEach((record, i) => {
+        const result = checkSample(raw.type, record);
+        if ('error' in result) {
+          if (reported++ < 5) {
+            diagnostics.push(diagnosticAt(document, ['source'], 4005, `Record ${i + 1} (line ${data.lines[i]}) of '${raw.source}' ${result.error}. Fix the record or change the dataset's type.`));
+          }
+          return;
+        }
+        samples.push(result);
+        origins.push({ record: i + 1, line: data.lines[i] });
+      });
+      if (reported > 5) {
+        diagnostics.push(diagnosticAt(document, ['source'], 4005, `${reported - 5} more records of '${raw.source}' do not fit a '${raw.type}' sample. Fix them or change the dataset's type.`));
+      }
+    }
+  }
+  if (raw.samples === undefined && raw.source === undefined) {
+    diagnostics.push(diagnosticAt(document, ['name'], 3024, `Dataset '${raw.name}' has neither 'samples' nor 'source'. Add inline samples or point 'source' at a JSONL or CSV file.`, { part: 'key' }));
+  }
+  return { document, raw, samples, origins, source: raw.source ?? null };
+}
+
+function checkLayers(document: ValidDocument, project: PlanProject, vocabularySize: number, diagnostics: Diagnostic[]): CheckedLayer[] | null {
+  const raw = (document.value as RawLayers).layers ?? [];
+  const layers: CheckedLayer[] = [];
+  const seen = new Map<string, number>();
+  let shape: Shape = project.input.shape;
+  let previous = 'the input';
+  let failed = false;
+  if (raw.length === 0) {
+    diagnostics.push(diagnosticAt(document, ['layers'], 3022, `The model has no layers. Add at least one layer under 'layers'.`, { part: 'key' }));
+    return null;
+  }
+  raw.forEach((layer, index) => {
+    const path = ['layers', index];
+    if (seen.has(layer.name)) {
+      diagnostics.push(diagnosticAt(document, [...path, 'name'], 3004, `The layer name '${layer.name}' is already used by layer ${seen.get(layer.name)! + 1}. Layer names must be unique; rename one.`));
+      failed = true;
+    }
+    seen.set(layer.name, index);
+    const type = canonicalLayerType(layer.type);
+    if (!type || failed) {
+      failed = true;
+      return;
+    }
+    const rule = LAYER_RULES[type];
+    const ctx = { inputKind: project.input.type, vocabularySize, index };
+    if (index === 0 && project.input.type === 'text' && type !== 'embedding') {
+      diagnostics.push(diagnosticAt(document, [...path, 'type'], 3007, `Layer '${layer.name}' gets token ids from the text input, which only an 'embedding' layer can take. Add an 'embedding' layer first.`));
+      failed = true;
+      return;
+    }
+    const config = rule.resolve(layer, ctx);
+    if (layer.in !== undefined && !matches(layer.in, shape)) {
+      diagnostics.push(diagnosticAt(document, [...path, 'in'], 3002, `Layer '${layer.name}' declares in: ${formatAssert(layer.in)}, but ${previous === 'the input' ? 'the input' : `'${previous}'`} outputs ${formatAssert(layer.in, shape)}.`));
+      failed = true;
+      return;
+    }
+    const out = rule.shape(shape, config, ctx);
+    if ('error' in out) {
+      diagnostics.push(diagnosticAt(document, [...path, 'type'], 3007, `Layer '${layer.name}' cannot follow ${previous === 'the input' ? 'the input' : `'${previous}'`} (output ${formatShape(shape)}): ${out.error}.`));
+      failed = true;
+      return;
+    }
+    if (layer.out !== undefined && !matches(layer.out, out)) {
+      diagnostics.push(diagnosticAt(document, [...path, 'out'], 3002, `Layer '${layer.name}' declares out: ${formatAssert(layer.out)}, but it outputs ${formatAssert(layer.out, out)}.`));
+      failed = true;
+      return;
+    }
+    layers.push({ name: layer.name, type, config, inputShape: shape, outputShape: out, params: rule.params(shape, config), document, path });
+    shape = out;
+    previous = layer.name;
+  });
+  return failed ? null : layers;
+}
+
+/** `in: 64` asserts the last dimension; `in: [32, 64]` the whole shape. */
+function matches(assertion: number | number[], shape: Shape): boolean {
+  if (typeof assertion === 'number') return shape[shape.length - 1] === assertion;
+  return assertion.length === shape.length && assertion.every((v, i) => v === shape[i]);
+}
+
+function formatAssert(assertion: number | number[], shape?: Shape): string {
+  if (!shape) return typeof assertion === 'number' ? String(assertion) : formatShape(assertion);
+  return typeof assertion === 'number' ? String(shape[shape.length - 1]) : formatShape(shape);
+}
+
+export function nameSuggestion(name: string, candidates: Iterable<string>): string {
+  const s = suggest(name, [...candidates]);
+  return s ? ` Did you mean '${s}'?` : '';
+}
+
+export type { RawHead };

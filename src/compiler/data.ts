@@ -1,0 +1,156 @@
+// Stage: external dataset sources (NNC4xxx). A `source` is resolved relative
+// to its YAML file, must stay inside the project folder (checked before it is
+// read, symlinks included), and is parsed as JSONL, JSON (an array) or CSV.
+import { parse as parseCsv } from 'csv-parse/sync';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { diagnosticAt, type Diagnostic } from './diagnostics.js';
+import type { CompilerHost } from './host.js';
+import type { LoadedDocument } from './load.js';
+import type { RawSample } from './raw.js';
+
+export const DATA_CODES = {
+  missingFile: 4001,
+  malformedRecord: 4002,
+  outsideProject: 4003,
+  unknownFormat: 4004,
+  recordDoesNotFit: 4005,
+  badCsv: 4006,
+  emptySource: 4007,
+} as const;
+
+export interface SourceRecords {
+  /** project-relative path */
+  readonly relPath: string;
+  readonly records: RawSample[];
+  /** 1-based line of each record in the source file */
+  readonly lines: number[];
+}
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
+}
+
+export function readSource(
+  document: LoadedDocument,
+  source: string,
+  projectDir: string,
+  host: CompilerHost,
+): { data: SourceRecords | null; diagnostics: Diagnostic[] } {
+  const at = (code: number, message: string, severity: 'error' | 'warning' = 'error') => ({
+    data: null,
+    diagnostics: [diagnosticAt(document, ['source'], code, message, { severity })],
+  });
+  const root = resolve(projectDir);
+  const path = resolve(dirname(document.file.path), source);
+  if (!inside(root, path)) {
+    return at(DATA_CODES.outsideProject, `The source '${source}' is outside the project folder, so it was not read. Move the file into the project and point 'source' at it with a path relative to this file.`);
+  }
+  const real = host.realpath(path);
+  const realRoot = host.realpath(root) ?? root;
+  if (real && !inside(realRoot, real)) {
+    return at(DATA_CODES.outsideProject, `The source '${source}' links to a file outside the project folder, so it was not read. Copy the file into the project instead of linking to it.`);
+  }
+  const ext = source.toLowerCase().match(/\.(jsonl|ndjson|json|csv)$/)?.[1];
+  if (!ext) {
+    return at(DATA_CODES.unknownFormat, `The source '${source}' has an unknown format. Use a .jsonl, .json or .csv file.`);
+  }
+  const text = host.readFile(path);
+  if (typeof text !== 'string') {
+    return at(DATA_CODES.missingFile, `Cannot read the source '${source}': ${text.error}. Check the path; it is relative to this file.`);
+  }
+  const relPath = relative(root, path).split(sep).join('/');
+  const parsed = ext === 'csv' ? parseCsvRecords(text) : ext === 'json' ? parseJsonArray(text) : parseJsonLines(text);
+  if ('error' in parsed) {
+    return at(parsed.code, `${parsed.error} in the source '${source}'. ${parsed.advice}`);
+  }
+  if (parsed.records.length === 0) {
+    return { data: { relPath, ...parsed }, diagnostics: [diagnosticAt(document, ['source'], DATA_CODES.emptySource, `The source '${source}' holds no records. Add records or remove 'source'.`, { severity: 'warning' })] };
+  }
+  return { data: { relPath, ...parsed }, diagnostics: [] };
+}
+
+type Parsed = { records: RawSample[]; lines: number[] } | { error: string; advice: string; code: number };
+
+function parseJsonLines(text: string): Parsed {
+  const records: RawSample[] = [];
+  const lines: number[] = [];
+  let line = 0;
+  let start = 0;
+  const n = text.length;
+  while (start <= n) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = n;
+    line++;
+    const raw = text.slice(start, end).trim();
+    start = end + 1;
+    if (raw === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (error) {
+      const reason = (error as Error).message.replace(/^JSON\.parse: |^Unexpected/, (m) => (m === 'Unexpected' ? 'unexpected' : '')).replace(/\.$/, '');
+      return { error: `Record ${records.length + 1} (line ${line}) is not valid JSON: ${reason}`, advice: 'Write one JSON object per line.', code: DATA_CODES.malformedRecord };
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      return { error: `Record ${records.length + 1} (line ${line}) is not a JSON object`, advice: 'Write one JSON object per line, with the fields of the dataset type.', code: DATA_CODES.malformedRecord };
+    }
+    records.push(value as RawSample);
+    lines.push(line);
+  }
+  return { records, lines };
+}
+
+function parseJsonArray(text: string): Parsed {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { error: `The file is not valid JSON: ${(error as Error).message}`, advice: 'Write an array of objects, or use JSONL.', code: DATA_CODES.malformedRecord };
+  }
+  if (!Array.isArray(value)) return { error: 'The file is not a JSON array', advice: 'Write an array of objects, or use JSONL.', code: DATA_CODES.malformedRecord };
+  const bad = value.findIndex((v) => v === null || typeof v !== 'object' || Array.isArray(v));
+  if (bad >= 0) return { error: `Record ${bad + 1} is not a JSON object`, advice: 'Write an array of objects with the fields of the dataset type.', code: DATA_CODES.malformedRecord };
+  return { records: value as RawSample[], lines: value.map((_, i) => i + 1) };
+}
+
+/** CSV with a header row. Cells that look like JSON arrays or numbers become those. */
+function parseCsvRecords(text: string): Parsed {
+  let rows: Record<string, string>[];
+  const lines: number[] = [];
+  try {
+    rows = parseCsv(text, {
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      on_record: (record: Record<string, string>, context: { lines: number }) => {
+        lines.push(context.lines);
+        return record;
+      },
+    });
+  } catch (error) {
+    const e = error as Error & { lines?: number };
+    const where = e.lines ? ` (line ${e.lines})` : '';
+    return { error: `The CSV cannot be parsed${where}: ${e.message.replace(/^Invalid Record Length: /, '').replace(/\.$/, '')}`, advice: 'Give every row as many cells as the header, and quote cells that hold commas.', code: DATA_CODES.badCsv };
+  }
+  const records = rows.map((row) => {
+    const out: RawSample = {};
+    for (const [key, cell] of Object.entries(row)) out[key] = csvCell(key, cell);
+    return out;
+  });
+  return { records, lines };
+}
+
+function csvCell(key: string, cell: string): unknown {
+  if (cell.startsWith('[') && cell.endsWith(']')) {
+    try {
+      return JSON.parse(cell);
+    } catch {
+      return cell;
+    }
+  }
+  // labels and targets may be numbers; text inputs stay text
+  if ((key === 'label' || key === 'target') && cell !== '' && !Number.isNaN(Number(cell))) return Number(cell);
+  return cell;
+}

@@ -1,0 +1,57 @@
+// The compiler: load -> validate -> check (+ data) -> lower. Stages return
+// diagnostics; compile() never throws for bad input.
+import { check } from './check.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { nodeHost, type CompilerHost } from './host.js';
+import { load, type SourceFile } from './load.js';
+import { lower } from './lower.js';
+import type { Plan } from './plan.js';
+import { validate } from './validate.js';
+import { resolve, join } from 'node:path';
+
+export interface CompileResult {
+  /** null when there are errors */
+  readonly plan: Plan | null;
+  /** sorted by file and position */
+  readonly diagnostics: readonly Diagnostic[];
+  readonly files: readonly SourceFile[];
+  /** wall time per stage, ms */
+  readonly timings: Readonly<Record<string, number>>;
+}
+
+export function compile(projectDir: string, host: CompilerHost = nodeHost): CompileResult {
+  const dir = resolve(projectDir);
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = now - t;
+    t = now;
+  };
+  const loaded = load(dir, host);
+  lap('load');
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  const fallbackFile = loaded.files[0]?.path ?? join(dir, 'nnc.yaml');
+  if (loaded.files.length === 0 && loaded.diagnostics.length === 0) {
+    diagnostics.push({ code: 1009, severity: 'error', message: `No YAML files were found in '${projectDir}'. Run 'nnc init ${projectDir}' to create a project, or give the path of a project folder.`, file: dir, line: 1, column: 1, length: 1 });
+    return { plan: null, diagnostics, files: [], timings };
+  }
+  const validated = validate(loaded.documents);
+  diagnostics.push(...validated.diagnostics);
+  lap('validate');
+  let plan: Plan | null = null;
+  if (!hasErrors(diagnostics)) {
+    const checked = check(dir, validated.documents, host, fallbackFile);
+    diagnostics.push(...checked.diagnostics);
+    lap('check');
+    if (checked.checked && !hasErrors(diagnostics)) {
+      plan = lower(checked.checked);
+      lap('lower');
+    }
+  }
+  return { plan, diagnostics: sortDiagnostics(diagnostics), files: loaded.files, timings };
+}
+
+export type { Plan } from './plan.js';
+export type { Diagnostic } from './diagnostics.js';
+export { formatDiagnostics, formatDiagnostic } from './format.js';

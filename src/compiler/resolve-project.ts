@@ -1,0 +1,58 @@
+// Project document -> PlanProject with every default filled in (FORMAT.md).
+import type { PlanProject, Schedule } from './plan.js';
+import type { RawProject } from './raw.js';
+
+export const TRAINING_DEFAULTS = {
+  seed: 42,
+  epochs: 20,
+  batchSize: 32,
+  optimizer: 'adam',
+  learningRate: 0.001,
+  validationSplit: 0.2,
+} as const;
+
+function resolveSchedule(raw: NonNullable<RawProject['training']>['schedule']): Schedule {
+  if (raw === undefined || raw === 'none' || raw === null) return { type: 'none' };
+  switch (raw.type) {
+    case 'step':
+      return { type: 'step', every: raw.every ?? 5, factor: raw.factor ?? 0.5 };
+    case 'exponential':
+      return { type: 'exponential', rate: raw.rate ?? 0.95 };
+    case 'cosine':
+      return { type: 'cosine', minLearningRate: raw.minLearningRate ?? 1e-5 };
+    default:
+      return { type: 'none' };
+  }
+}
+
+export function resolveProject(raw: RawProject): PlanProject {
+  const t = raw.training ?? {};
+  const text = raw.input.type === 'text';
+  const maxLength = text ? raw.input.maxLength ?? 32 : 0;
+  const features = text ? 0 : raw.input.features ?? 0;
+  return {
+    name: raw.name,
+    description: raw.description ?? '',
+    input: {
+      type: raw.input.type,
+      tokenizer: raw.input.tokenizer ?? 'word',
+      lowercase: raw.input.lowercase ?? true,
+      maxLength,
+      features,
+      shape: text ? [maxLength] : [features],
+    },
+    training: {
+      seed: t.seed ?? TRAINING_DEFAULTS.seed,
+      epochs: t.epochs ?? TRAINING_DEFAULTS.epochs,
+      batchSize: t.batchSize ?? TRAINING_DEFAULTS.batchSize,
+      optimizer: t.optimizer ?? TRAINING_DEFAULTS.optimizer,
+      learningRate: t.learningRate ?? TRAINING_DEFAULTS.learningRate,
+      schedule: resolveSchedule(t.schedule),
+      // FORMAT.md: "omit for no clipping"
+      clipNorm: t.clipNorm ?? null,
+      validationSplit: t.validationSplit ?? TRAINING_DEFAULTS.validationSplit,
+      earlyStopping: t.earlyStopping ? { monitor: t.earlyStopping.monitor ?? 'val_loss', patience: t.earlyStopping.patience ?? 5 } : null,
+    },
+    monitor: { weightsEvery: raw.monitor?.weightsEvery ?? 50 },
+  };
+}

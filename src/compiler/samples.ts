@@ -1,0 +1,72 @@
+// Sample fields by dataset type (FORMAT.md's table) and their normalization.
+// Used for inline samples (after the schema) and for external records (which
+// the schema never sees).
+import type { DatasetType, Task } from './plan.js';
+import type { RawSample } from './raw.js';
+
+export const DATASET_TASK: Record<DatasetType, Task> = {
+  binary_classification: 'classification',
+  multi_classification: 'classification',
+  qa: 'generation',
+  article_approximation: 'generation',
+  regression: 'regression',
+  text_generation: 'generation',
+};
+
+/** [prompt field, answer field] */
+export const FIELDS: Record<DatasetType, readonly [string, string]> = {
+  binary_classification: ['input', 'label'],
+  multi_classification: ['input', 'label'],
+  qa: ['question', 'answer'],
+  article_approximation: ['text', 'summary'],
+  regression: ['input', 'target'],
+  text_generation: ['input', 'target'],
+};
+
+/** A sample with its fields checked, before labels become class indexes. */
+export type CheckedSample =
+  | { readonly kind: 'label'; readonly input: string | number[]; readonly label: string | number }
+  | { readonly kind: 'target'; readonly input: string | number[]; readonly target: number[] }
+  | { readonly kind: 'generation'; readonly prompt: string; readonly target: string };
+
+const isNumberList = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+const describe = (v: unknown) => (Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'string' ? `the text "${v.length > 20 ? v.slice(0, 20) + '…' : v}"` : `${typeof v} ${JSON.stringify(v)}`);
+
+/** Checks one record's fields; returns the checked sample or a sentence fragment saying what is wrong, and the field. */
+export function checkSample(type: DatasetType, record: RawSample): CheckedSample | { error: string; field: string | null } {
+  const [a, b] = FIELDS[type];
+  const known = new Set([a, b]);
+  for (const key of Object.keys(record)) {
+    if (!known.has(key)) return { error: `has the field '${key}', which a '${type}' sample does not take; its fields are '${a}' and '${b}'`, field: key };
+  }
+  if (!(a in record)) return { error: `has no '${a}'; a '${type}' sample needs '${a}' and '${b}'`, field: null };
+  if (!(b in record)) return { error: `has no '${b}'; a '${type}' sample needs '${a}' and '${b}'`, field: null };
+  const x = record[a];
+  const y = record[b];
+  switch (type) {
+    case 'binary_classification':
+    case 'multi_classification': {
+      if (typeof x !== 'string' && !isNumberList(x)) return { error: `'${a}' must be text or a list of numbers, but it is ${describe(x)}`, field: a };
+      if (type === 'binary_classification' && !(y === 0 || y === 1 || typeof y === 'string')) return { error: `'label' must be 0, 1 or a class name, but it is ${describe(y)}`, field: b };
+      if (type === 'multi_classification' && typeof y !== 'string' && typeof y !== 'number') return { error: `'label' must be a class name, but it is ${describe(y)}`, field: b };
+      return { kind: 'label', input: x, label: y as string | number };
+    }
+    case 'regression': {
+      if (typeof x !== 'string' && !isNumberList(x)) return { error: `'input' must be a list of numbers or text, but it is ${describe(x)}`, field: a };
+      if (typeof y === 'number' && Number.isFinite(y)) return { kind: 'target', input: x, target: [y] };
+      if (isNumberList(y)) return { kind: 'target', input: x, target: y };
+      return { error: `'target' must be a number or a list of numbers, but it is ${describe(y)}`, field: b };
+    }
+    default: {
+      if (typeof x !== 'string') return { error: `'${a}' must be text, but it is ${describe(x)}`, field: a };
+      if (typeof y !== 'string') return { error: `'${b}' must be text, but it is ${describe(y)}`, field: b };
+      return { kind: 'generation', prompt: x, target: y };
+    }
+  }
+}
+
+/** The text of a sample that goes through the tokenizer (for the vocabulary and the <unk> share). */
+export function sampleTexts(sample: CheckedSample): string[] {
+  if (sample.kind === 'generation') return [sample.prompt, sample.target];
+  return typeof sample.input === 'string' ? [sample.input] : [];
+}
