@@ -1,0 +1,133 @@
+// The store's schema as an ordered list of migrations. PRAGMA user_version holds
+// how many have been applied; a migration is never edited once released, a
+// change of schema is a new entry at the end.
+import type Database from 'better-sqlite3';
+
+export const migrations: readonly string[] = [
+  // 1: the initial schema
+  `
+  CREATE TABLE projects (
+    name       TEXT PRIMARY KEY,
+    dir        TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE runs (
+    id         TEXT PRIMARY KEY,
+    project    TEXT NOT NULL,
+    plan_hash  TEXT NOT NULL,
+    model_hash TEXT NOT NULL,
+    git_commit TEXT,
+    git_dirty  INTEGER NOT NULL DEFAULT 0,
+    backend    TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    parent_id  TEXT,
+    started_at INTEGER NOT NULL,
+    ended_at   INTEGER,
+    best       TEXT NOT NULL DEFAULT '{}',
+    info       TEXT NOT NULL DEFAULT '{}',
+    plan       TEXT,
+    -- the writing process, so a second nnc on the same project does not mark a live run interrupted
+    pid        INTEGER,
+    host       TEXT
+  );
+  CREATE INDEX runs_started ON runs (started_at);
+  CREATE INDEX runs_plan_hash ON runs (plan_hash, started_at);
+  CREATE INDEX runs_model_hash ON runs (model_hash, started_at);
+  CREATE INDEX runs_status ON runs (status);
+
+  CREATE TABLE metrics (
+    run_id TEXT NOT NULL,
+    step   INTEGER NOT NULL,
+    epoch  INTEGER NOT NULL,
+    name   TEXT NOT NULL,
+    value  REAL -- NULL stands for NaN
+  );
+  CREATE INDEX metrics_run_name_step ON metrics (run_id, name, step);
+
+  CREATE TABLE logs (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id   TEXT,
+    time     INTEGER NOT NULL,
+    level    TEXT NOT NULL,
+    category TEXT NOT NULL,
+    message  TEXT NOT NULL,
+    spam     INTEGER NOT NULL DEFAULT 0,
+    count    INTEGER NOT NULL DEFAULT 1
+  );
+  CREATE INDEX logs_run ON logs (run_id, id);
+
+  CREATE TABLE snapshots (
+    id     INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id TEXT NOT NULL,
+    step   INTEGER NOT NULL,
+    epoch  INTEGER NOT NULL,
+    time   INTEGER NOT NULL
+  );
+  CREATE INDEX snapshots_run_step ON snapshots (run_id, step);
+
+  CREATE TABLE snapshot_tensors (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    layer       TEXT NOT NULL,
+    shape       TEXT NOT NULL,
+    mean        REAL,
+    std         REAL,
+    min         REAL,
+    max         REAL,
+    histogram   TEXT NOT NULL,
+    grad_norm   REAL
+  );
+  CREATE INDEX snapshot_tensors_snapshot ON snapshot_tensors (snapshot_id);
+
+  CREATE TABLE diagnostics (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    saved_at   INTEGER NOT NULL,
+    code       INTEGER NOT NULL,
+    severity   TEXT NOT NULL,
+    message    TEXT NOT NULL,
+    file       TEXT NOT NULL,
+    line       INTEGER NOT NULL,
+    "column"   INTEGER NOT NULL,
+    length     INTEGER NOT NULL,
+    notes      TEXT,
+    suggestion TEXT
+  );
+  `,
+];
+
+export type MigrationResult =
+  | { readonly ok: true; readonly from: number; readonly to: number }
+  | { readonly ok: false; readonly message: string };
+
+/** Applies the migrations the file lacks, each in its own transaction. */
+export function migrate(db: Database.Database, file: string): MigrationResult {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > migrations.length) {
+    return {
+      ok: false,
+      message: `The run store '${file}' was written by a newer nnc (schema ${from}, this nnc knows ${migrations.length}). Upgrade nnc to read it.`,
+    };
+  }
+  // Each step re-reads the version under the write lock: two processes opening a
+  // new store at once must not both create the tables.
+  for (let version = from; version < migrations.length; version++) {
+    db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) !== version) return;
+      db.exec(migrations[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+  return { ok: true, from, to: migrations.length };
+}
+
+/** For a read-only connection, which cannot migrate: the schema must already be current. */
+export function checkSchema(db: Database.Database, file: string): MigrationResult {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === migrations.length) return { ok: true, from: version, to: version };
+  const message =
+    version > migrations.length
+      ? `The run store '${file}' was written by a newer nnc (schema ${version}, this nnc knows ${migrations.length}). Upgrade nnc to read it.`
+      : `The run store '${file}' has an older schema (${version} of ${migrations.length}). Run 'nnc runs' in the project once to upgrade it.`;
+  return { ok: false, message };
+}

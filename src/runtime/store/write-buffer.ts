@@ -1,0 +1,145 @@
+// Metrics and log lines arrive one batch at a time from the training loop; they
+// are kept in memory and written in one transaction per flush (on a short
+// unref'd timer, when 500 rows wait, and whenever the store asks). A log line
+// identical to the previous line of its run is not written again: the earlier
+// row's count goes up instead.
+import type Database from 'better-sqlite3';
+import type { LogEntry, MetricPoint } from './types.js';
+
+export const FLUSH_INTERVAL_MS = 250;
+export const FLUSH_ROWS = 500;
+
+export interface WriteBuffer {
+  addMetrics(runId: string, points: readonly MetricPoint[]): void;
+  addLog(runId: string | null, entry: LogEntry): void;
+  /** writes everything pending in one transaction; throws if SQLite does (the rows stay pending) */
+  flush(): void;
+  /** rows and count increments waiting to be written */
+  readonly pending: number;
+  /** stops the timer; does not flush */
+  dispose(): void;
+}
+
+interface PendingLog {
+  readonly runId: string | null;
+  readonly entry: LogEntry;
+  count: number;
+}
+
+/** The last line of a run: still pending, or already written with a row id. */
+interface LastLine {
+  readonly key: string;
+  readonly pending: PendingLog | null;
+  readonly id: number | null;
+}
+
+function lineKey(entry: Pick<LogEntry, 'level' | 'category' | 'spam' | 'message'>): string {
+  return `${entry.level}\u0000${entry.category}\u0000${entry.spam ? 1 : 0}\u0000${entry.message}`;
+}
+
+export function createWriteBuffer(db: Database.Database, onTimerError: (error: Error) => void): WriteBuffer {
+  const insertMetric = db.prepare('INSERT INTO metrics (run_id, step, epoch, name, value) VALUES (?, ?, ?, ?, ?)');
+  const insertLog = db.prepare(
+    'INSERT INTO logs (run_id, time, level, category, message, spam, count) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const bumpLog = db.prepare('UPDATE logs SET count = count + ? WHERE id = ?');
+  const lastLogOfRun = db.prepare<[string | null], { id: number; level: string; category: string; message: string; spam: number }>(
+    'SELECT id, level, category, message, spam FROM logs WHERE run_id IS ? ORDER BY id DESC LIMIT 1',
+  );
+
+  let metrics: Array<[string, number, number, string, number | null]> = [];
+  let logs: PendingLog[] = [];
+  let bumps = new Map<number, number>();
+  const lastLines = new Map<string | null, LastLine>();
+  let timer: NodeJS.Timeout | null = null;
+
+  const pendingCount = () => metrics.length + logs.length + bumps.size;
+
+  function lastLine(runId: string | null): LastLine | null {
+    const known = lastLines.get(runId);
+    if (known) return known;
+    // first line of this run in this process: collapse with what an earlier process wrote
+    const row = lastLogOfRun.get(runId);
+    if (!row) return null;
+    const line = { key: lineKey({ ...row, spam: row.spam === 1, level: row.level as LogEntry['level'] }), pending: null, id: row.id };
+    lastLines.set(runId, line);
+    return line;
+  }
+
+  function schedule(): void {
+    if (pendingCount() >= FLUSH_ROWS) {
+      flush();
+      return;
+    }
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      try {
+        flush();
+      } catch (error) {
+        onTimerError(error as Error);
+        if (pendingCount() > 0) schedule();
+      }
+    }, FLUSH_INTERVAL_MS);
+    timer.unref();
+  }
+
+  const writeAll = db.transaction(
+    (m: typeof metrics, l: PendingLog[], b: Map<number, number>): Map<PendingLog, number> => {
+      for (const row of m) insertMetric.run(row);
+      const ids = new Map<PendingLog, number>();
+      for (const p of l) {
+        const e = p.entry;
+        const result = insertLog.run(p.runId, e.time, e.level, e.category, e.message, e.spam ? 1 : 0, p.count);
+        ids.set(p, Number(result.lastInsertRowid));
+      }
+      for (const [id, n] of b) bumpLog.run(n, id);
+      return ids;
+    },
+  );
+
+  function flush(): void {
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    if (pendingCount() === 0) return;
+    const ids = writeAll.immediate(metrics, logs, bumps);
+    // only after the commit: a failed transaction leaves everything pending
+    metrics = [];
+    logs = [];
+    bumps = new Map();
+    for (const [runId, line] of lastLines) {
+      if (line.pending) lastLines.set(runId, { key: line.key, pending: null, id: ids.get(line.pending) ?? null });
+    }
+  }
+
+  return {
+    addMetrics(runId, points) {
+      for (const p of points) metrics.push([runId, p.step, p.epoch, p.name, Number.isNaN(p.value) ? null : p.value]);
+      schedule();
+    },
+    addLog(runId, entry) {
+      const key = lineKey(entry);
+      const last = lastLine(runId);
+      if (last && last.key === key && (last.pending || last.id !== null)) {
+        if (last.pending) last.pending.count += 1;
+        else bumps.set(last.id!, (bumps.get(last.id!) ?? 0) + 1);
+        schedule();
+        return;
+      }
+      const pending: PendingLog = { runId, entry: { ...entry }, count: 1 };
+      logs.push(pending);
+      lastLines.set(runId, { key, pending, id: null });
+      schedule();
+    },
+    flush,
+    get pending() {
+      return pendingCount();
+    },
+    dispose() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
