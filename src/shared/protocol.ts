@@ -94,3 +94,105 @@ export type ServerMessage =
   | { type: 'run_ended'; project: string; run: RunView };
 
 export type ServerMessageType = ServerMessage['type'];
+
+// ---------------------------------------------------------------------------
+// HTTP API responses (GET only). Every endpoint but /api/projects takes
+// ?project=<name> when several projects are served (default: the first).
+// Errors are {error: sentence} with status 400, 404 or 405.
+
+export interface ApiError {
+  readonly error: string;
+}
+
+/** GET /api/projects */
+export interface ProjectView {
+  /** the id used in ?project= and in every message's `project` (the folder name) */
+  readonly name: string;
+  /** the plan's project name, null when the project never compiled */
+  readonly title: string | null;
+  readonly planHash: string | null;
+  readonly errors: number;
+  readonly warnings: number;
+  /** the run training now (nnc watch), else null */
+  readonly running: RunView | null;
+  /** true under nnc watch, false under nnc view */
+  readonly live: boolean;
+}
+
+/** GET /api/tokens */
+export interface TokensView {
+  readonly project: string;
+  /** token text by id */
+  readonly tokens: readonly string[];
+  readonly categories: Readonly<Record<string, readonly string[]>>;
+  readonly special: Readonly<Record<string, number | null>>;
+  readonly vocabularySize: number;
+}
+
+/** GET /api/layers: the layer graph in model order */
+export interface LayerView {
+  readonly name: string;
+  readonly type: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly inputShape: readonly number[];
+  readonly outputShape: readonly number[];
+  readonly params: number;
+  readonly hash: string;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** GET /api/heads */
+export interface HeadView {
+  readonly name: string;
+  readonly attach: string;
+  readonly task: string;
+  readonly loss: string;
+  readonly classes: readonly string[];
+  readonly weight: number;
+  readonly inputShape: readonly number[];
+  readonly outputShape: readonly number[];
+  readonly params: number;
+  readonly hash: string;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** GET /api/datasets */
+export interface DatasetView {
+  readonly name: string;
+  readonly type: string;
+  readonly head: string;
+  /** project-relative path of the external source, or null */
+  readonly source: string | null;
+  readonly count: number;
+  /** the first few samples, as the plan normalized them */
+  readonly preview: readonly unknown[];
+  /** classification: samples per class name; {} otherwise */
+  readonly labelCounts: Readonly<Record<string, number>>;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** GET /api/runs/{id}/metrics: points per metric name, by step */
+export interface RunMetricsView {
+  readonly runId: string;
+  readonly metrics: Readonly<Record<string, ReadonlyArray<{ step: number; epoch: number; value: number }>>>;
+}
+
+/** GET /api/models/{name}/weights: the latest snapshot of the newest run that has one */
+export interface WeightsView {
+  readonly model: string;
+  readonly runId: string | null;
+  readonly step: number | null;
+  readonly epoch: number | null;
+  readonly tensors: readonly TensorStatsView[];
+}
+
+/**
+ * GET /api/tokens -> TokensView, /api/layers -> LayerView[], /api/heads -> HeadView[],
+ * /api/datasets -> DatasetView[], /api/diagnostics -> DiagnosticView[], /api/runs -> RunView[],
+ * /api/runs/{id}/metrics -> RunMetricsView, /api/models/{name}/weights -> WeightsView,
+ * /api/logs?level=&q=&spam=&run=&limit= -> LogView[], /api/projects -> ProjectView[].
+ */
+export type ApiPath = '/api/projects' | '/api/tokens' | '/api/layers' | '/api/heads' | '/api/datasets' | '/api/diagnostics' | '/api/runs' | '/api/logs';
