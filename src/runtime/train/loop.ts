@@ -1,0 +1,216 @@
+// The multi-task training loop: batches round-robin over heads, one optimizer
+// over the shared trunk, metrics read from the device only at the stats and
+// snapshot cadence and at epoch ends. Independent of the CLI and the store.
+import type { LogLevel } from '../store/types.js';
+import type { Tensor } from '../emit/tf.js';
+import { baseline } from './baselines.js';
+import { epochBatches, makeBatch } from './batches.js';
+import { evaluateHead } from './evaluate.js';
+import { prepareData } from './examples.js';
+import { metricsFromSums } from './losses.js';
+import { createMonitor } from './monitor.js';
+import { createOptimizer, learningRateAt, setLearningRate } from './schedule.js';
+import { takeSnapshot } from './snapshot.js';
+import { createHeadRunner, trainStep } from './step.js';
+import type { TrainOptions, TrainResult } from './types.js';
+
+const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const { tf, plan, model, signal, events = {} } = options;
+  const training = plan.project.training;
+  const epochs = options.epochs ?? training.epochs;
+  const statsEvery = Math.max(1, options.statsEvery ?? 10);
+  const weightsEvery = Math.max(1, plan.project.monitor.weightsEvery);
+  const log = (level: LogLevel, message: string, spam = false) =>
+    events.onLog?.({ time: Date.now(), level, category: 'train', message, spam });
+
+  const data = options.data ?? prepareData(plan);
+  for (const { head, train: t, validation: v } of data.heads) {
+    if (t.count === 0) log('warning', `Head '${head.name}' has no training samples and is not trained.`);
+    else log('info', `Head '${head.name}': ${t.count} training and ${v.count} validation samples.`);
+  }
+  const runners = data.heads
+    .filter((d) => d.train.count > 0)
+    .map((d) => createHeadRunner(tf, model, d, data.scaling.targets[d.head.name]?.std ?? null));
+  const baselines = data.heads.flatMap((d) => baseline(d, data.scaling) ?? []);
+  const optimizer = createOptimizer(tf, training);
+  const monitor = createMonitor(training.earlyStopping, log);
+
+  // Device-side running sums: per head [see metricSums] for the epoch, and
+  // [Σ grad norm, clipped steps] for the run.
+  let headSums: Tensor[] = runners.map(() => tf.zeros([3]));
+  let runSums: Tensor = tf.zeros([2]);
+  const add = (total: Tensor, part: Tensor) => {
+    const next = tf.add(total, part);
+    total.dispose();
+    part.dispose();
+    return next;
+  };
+  let lastRead = { heads: runners.map(() => [0, 0, 0]), run: [0, 0], step: 0, samples: 0, time: Date.now() };
+
+  const started = Date.now();
+  let step = 0;
+  let samples = 0;
+  let epoch = 0;
+  let current = 0; // 1-based number of the epoch under way
+  let stopped = false;
+  let stoppedEarly = false;
+  let final: Record<string, number> = {};
+
+  const readSums = async () => {
+    const flat = tf.concat([...headSums, runSums]);
+    const values = Array.from(await flat.data());
+    flat.dispose();
+    return { heads: runners.map((_, i) => values.slice(i * 3, i * 3 + 3)), run: values.slice(-2) };
+  };
+
+  const emitStats = async (lr: number, stepsPerEpoch: number) => {
+    const sums = await readSums();
+    const now = Date.now();
+    const losses: Record<string, number> = {};
+    const metrics: Record<string, number> = {};
+    runners.forEach(({ head }, i) => {
+      const window = sums.heads[i].map((v, j) => v - lastRead.heads[i][j]);
+      if (window[1] <= 0) return;
+      for (const [name, value] of Object.entries(metricsFromSums(head, window))) {
+        if (name === 'loss') losses[head.name] = value;
+        else metrics[`${head.name}.${name}`] = value;
+      }
+    });
+    const steps = Math.max(step - lastRead.step, 1);
+    const stats = {
+      step,
+      epoch: epoch + 1,
+      epochs,
+      stepsPerEpoch,
+      losses,
+      metrics,
+      lr,
+      gradNorm: (sums.run[0] - lastRead.run[0]) / steps,
+      clipped: sums.run[1],
+      samplesPerSecond: ((samples - lastRead.samples) * 1000) / Math.max(now - lastRead.time, 1),
+      elapsedMs: now - started,
+      memory: { numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes },
+    };
+    lastRead = { ...sums, step, samples, time: now };
+    events.onStats?.(stats);
+    const parts = Object.entries(losses).map(([h, v]) => `${h} loss ${v.toFixed(4)}`);
+    log('debug', `epoch ${epoch + 1} step ${step}: ${parts.join(', ')}, grad norm ${stats.gradNorm.toFixed(3)}`, true);
+  };
+
+  try {
+    for (epoch = 0; epoch < epochs && !stopped && !stoppedEarly; epoch++) {
+      current = epoch + 1;
+      const epochStart = Date.now();
+      const epochStep = step;
+      const epochSamples = samples;
+      const epochRun = lastRead.run;
+      const lr = learningRateAt(training, epoch, epochs);
+      setLearningRate(optimizer, lr);
+      const batches = epochBatches(runners.map((r) => ({ name: r.head.name, count: r.data.train.count })), training.batchSize, training.seed, epoch);
+
+      for (const planned of batches) {
+        const runner = runners[planned.head];
+        step++;
+        samples += planned.indices.length;
+        const snapshotNow = step % weightsEvery === 0;
+        const batch = makeBatch(tf, runner.data.train, planned.indices);
+        const out = trainStep(tf, optimizer, runner, batch, training.clipNorm, snapshotNow);
+        tf.dispose([batch.x, batch.y, ...(batch.mask ? [batch.mask] : [])]);
+        headSums[planned.head] = add(headSums[planned.head], out.sums);
+        runSums = add(runSums, tf.stack([out.gradNorm, out.clipped]));
+        tf.dispose([out.gradNorm, out.clipped]);
+        if (out.gradNorms) {
+          const norms = await out.gradNorms.data();
+          out.gradNorms.dispose();
+          const byName = new Map(runner.weightNames.flatMap((name, i) => (norms[i] >= 0 ? [[name, norms[i]] as const] : [])));
+          events.onSnapshot?.(await takeSnapshot(tf, model, byName, step, epoch + 1));
+        }
+        if (step % statsEvery === 0) await emitStats(lr, batches.length);
+        await nextTick();
+        if (signal?.aborted) {
+          stopped = true;
+          log('info', `Stop requested: ending after step ${step}.`);
+          break;
+        }
+      }
+      if (stopped) {
+        await events.onCheckpoint?.(epoch + 1);
+        break;
+      }
+
+      // Epoch end: training metrics from the device sums, then validation.
+      const sums = await readSums();
+      const metrics: Record<string, number> = { lr, grad_norm: (sums.run[0] - epochRun[0]) / Math.max(step - epochStep, 1) };
+      let loss = 0;
+      let valLoss = 0;
+      let everyHeadValidated = true;
+      for (const [i, runner] of runners.entries()) {
+        const name = runner.head.name;
+        const trained = metricsFromSums(runner.head, sums.heads[i]);
+        for (const [metric, value] of Object.entries(trained)) metrics[`${name}.${metric}`] = value;
+        loss += runner.head.weight * trained.loss;
+        const validated = await evaluateHead(tf, runner, runner.data.validation);
+        if (validated) {
+          for (const [metric, value] of Object.entries(validated)) metrics[`${name}.val_${metric}`] = value;
+          valLoss += runner.head.weight * validated.loss;
+        } else everyHeadValidated = false;
+      }
+      metrics.loss = loss;
+      if (everyHeadValidated && runners.length > 0) metrics.val_loss = valLoss;
+      headSums.forEach((t) => t.dispose());
+      headSums = runners.map(() => tf.zeros([3]));
+      lastRead = { heads: runners.map(() => [0, 0, 0]), run: sums.run, step, samples, time: lastRead.time };
+      final = metrics;
+
+      const durationMs = Date.now() - epochStart;
+      const { improved, stop } = monitor.update(metrics);
+      await events.onEpoch?.({
+        epoch: epoch + 1,
+        epochs,
+        step,
+        metrics,
+        durationMs,
+        samplesPerSecond: ((samples - epochSamples) * 1000) / Math.max(durationMs, 1),
+        improved,
+      });
+      log('info', `Epoch ${epoch + 1}/${epochs}: ${describe(metrics)}.`);
+      await events.onCheckpoint?.(epoch + 1);
+      if (stop) {
+        stoppedEarly = true;
+        log('info', `Early stopping after epoch ${epoch + 1}: '${monitor.name}' did not improve for ${training.earlyStopping!.patience} epochs.`);
+      }
+    }
+    if (step > 0 && step % weightsEvery !== 0) events.onSnapshot?.(await takeSnapshot(tf, model, new Map(), step, current));
+    const clippedSteps = (await readSums()).run[1];
+    if (training.clipNorm !== null && clippedSteps > 0) {
+      log('info', `Clipped the gradient norm to ${training.clipNorm} in ${clippedSteps} of ${step} steps.`);
+    }
+    const durationMs = Date.now() - started;
+    return {
+      status: stopped ? 'stopped' : 'completed',
+      stoppedEarly,
+      epochs: epoch,
+      steps: step,
+      best: monitor.best,
+      final,
+      baselines,
+      clippedSteps,
+      samplesPerSecond: (samples * 1000) / Math.max(durationMs, 1),
+      durationMs,
+      scaling: data.scaling,
+    };
+  } finally {
+    tf.dispose([...headSums, runSums]);
+    runners.forEach((r) => r.targetStd?.dispose());
+    optimizer.dispose();
+  }
+}
+
+function describe(metrics: Record<string, number>): string {
+  return Object.entries(metrics)
+    .filter(([name]) => name !== 'grad_norm')
+    .map(([name, value]) => `${name} ${Math.abs(value) >= 0.001 || value === 0 ? value.toFixed(4) : value.toExponential(2)}`)
+    .join(', ');
+}
