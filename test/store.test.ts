@@ -236,6 +236,13 @@ describe('buffered writes', () => {
     store.addLog(a.id, line('empty label'));
     store.addLog(null, line('project line'));
     store.addLog(null, line('project line'));
+    // per-batch (spam) lines in between do not break a repeat of the visible lines
+    store.addLog(b.id, line('NaN loss, batch skipped'));
+    store.addLog(b.id, { ...line('batch 1'), spam: true });
+    store.addLog(b.id, line('NaN loss, batch skipped'));
+    store.addLog(b.id, { ...line('batch 2'), spam: true });
+    store.addLog(b.id, { ...line('batch 2'), spam: true });
+    store.addLog(b.id, line('NaN loss, batch skipped'));
     store.close();
 
     store = open(dir);
@@ -245,6 +252,12 @@ describe('buffered writes', () => {
       ['warning', 'empty label', 3, 1],
       ['error', 'empty label', 1, 1],
       ['warning', 'empty label', 2, 1],
+    ]);
+    expect(store.logs({ runId: b.id, spam: true }).map((l) => [l.message, l.count])).toEqual([
+      ['other run', 1],
+      ['NaN loss, batch skipped', 3],
+      ['batch 1', 1],
+      ['batch 2', 2],
     ]);
     const projectLines = store.logs().filter((l) => l.runId === null);
     expect(projectLines.map((l) => [l.message, l.count])).toEqual([['project line', 2]]);

@@ -86,7 +86,7 @@ export interface LogFilter {
   readonly runId?: string;
   readonly level?: LogLevel; // this level and above
   readonly q?: string; // substring, case-insensitive
-  readonly spam?: boolean; // false hides spam lines
+  readonly spam?: boolean; // true includes spam lines; false or absent hides them
   readonly limit?: number; // newest N (default 1000), returned oldest first
   readonly afterId?: number;
 }
@@ -104,7 +104,10 @@ export interface RunStore {
   /** buffered; written in one transaction per flush (on a timer, at 500 rows, and on endRun/close) */
   addMetrics(runId: string, points: readonly MetricPoint[]): void;
   metrics(runId: string, names?: readonly string[]): MetricPoint[];
-  /** buffered like metrics; a line identical to the previous one of its run increments its count */
+  /**
+   * buffered like metrics; a line identical to the previous one of its run increments its count
+   * (spam and non-spam lines are separate sequences: per-batch lines in between do not break a repeat)
+   */
   addLog(runId: string | null, entry: LogEntry): void;
   logs(filter?: LogFilter): StoredLog[];
   addSnapshot(runId: string, snapshot: Snapshot): void;

@@ -2,7 +2,9 @@
 // are kept in memory and written in one transaction per flush (on a short
 // unref'd timer, when 500 rows wait, and whenever the store asks). A log line
 // identical to the previous line of its run is not written again: the earlier
-// row's count goes up instead.
+// row's count goes up instead. Spam (per-batch) lines and the others are two
+// streams: a per-batch line in between does not stop a repeated warning from
+// collapsing, since the viewer shows the warning without the per-batch lines.
 import type Database from 'better-sqlite3';
 import type { LogEntry, MetricPoint } from './types.js';
 
@@ -43,26 +45,27 @@ export function createWriteBuffer(db: Database.Database, onTimerError: (error: E
     'INSERT INTO logs (run_id, time, level, category, message, spam, count) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const bumpLog = db.prepare('UPDATE logs SET count = count + ? WHERE id = ?');
-  const lastLogOfRun = db.prepare<[string | null], { id: number; level: string; category: string; message: string; spam: number }>(
-    'SELECT id, level, category, message, spam FROM logs WHERE run_id IS ? ORDER BY id DESC LIMIT 1',
+  const lastLogOfRun = db.prepare<[string | null, number], { id: number; level: string; category: string; message: string; spam: number }>(
+    'SELECT id, level, category, message, spam FROM logs WHERE run_id IS ? AND spam = ? ORDER BY id DESC LIMIT 1',
   );
 
   let metrics: Array<[string, number, number, string, number | null]> = [];
   let logs: PendingLog[] = [];
   let bumps = new Map<number, number>();
-  const lastLines = new Map<string | null, LastLine>();
+  /** by stream: run id and spam flag */
+  const lastLines = new Map<string, LastLine>();
   let timer: NodeJS.Timeout | null = null;
 
   const pendingCount = () => metrics.length + logs.length + bumps.size;
 
-  function lastLine(runId: string | null): LastLine | null {
-    const known = lastLines.get(runId);
+  function lastLine(stream: string, runId: string | null, spam: boolean): LastLine | null {
+    const known = lastLines.get(stream);
     if (known) return known;
-    // first line of this run in this process: collapse with what an earlier process wrote
-    const row = lastLogOfRun.get(runId);
+    // first line of this stream in this process: collapse with what an earlier process wrote
+    const row = lastLogOfRun.get(runId, spam ? 1 : 0);
     if (!row) return null;
     const line = { key: lineKey({ ...row, spam: row.spam === 1, level: row.level as LogEntry['level'] }), pending: null, id: row.id };
-    lastLines.set(runId, line);
+    lastLines.set(stream, line);
     return line;
   }
 
@@ -109,8 +112,8 @@ export function createWriteBuffer(db: Database.Database, onTimerError: (error: E
     metrics = [];
     logs = [];
     bumps = new Map();
-    for (const [runId, line] of lastLines) {
-      if (line.pending) lastLines.set(runId, { key: line.key, pending: null, id: ids.get(line.pending) ?? null });
+    for (const [stream, line] of lastLines) {
+      if (line.pending) lastLines.set(stream, { key: line.key, pending: null, id: ids.get(line.pending) ?? null });
     }
   }
 
@@ -121,7 +124,8 @@ export function createWriteBuffer(db: Database.Database, onTimerError: (error: E
     },
     addLog(runId, entry) {
       const key = lineKey(entry);
-      const last = lastLine(runId);
+      const stream = `${entry.spam ? 1 : 0}${runId ?? ''}`;
+      const last = lastLine(stream, runId, entry.spam);
       if (last && last.key === key && (last.pending || last.id !== null)) {
         if (last.pending) last.pending.count += 1;
         else bumps.set(last.id!, (bumps.get(last.id!) ?? 0) + 1);
@@ -130,7 +134,7 @@ export function createWriteBuffer(db: Database.Database, onTimerError: (error: E
       }
       const pending: PendingLog = { runId, entry: { ...entry }, count: 1 };
       logs.push(pending);
-      lastLines.set(runId, { key, pending, id: null });
+      lastLines.set(stream, { key, pending, id: null });
       schedule();
     },
     flush,
