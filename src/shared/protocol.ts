@@ -54,6 +54,12 @@ export interface TrainingStatsView {
   readonly progress: number;
   readonly numTensors: number;
   readonly memoryBytes: number;
+  /**
+   * 'batch' (default when absent): a window of training batches, coalesced
+   * (a client may miss some). 'epoch': an epoch's end with its validation
+   * metrics ("val_loss", "<head>.val_loss", ...); never dropped.
+   */
+  readonly kind?: 'batch' | 'epoch';
 }
 
 export interface TensorStatsView {
@@ -68,7 +74,19 @@ export interface TensorStatsView {
   readonly gradNorm: number | null;
 }
 
+/** How a run started from its parent's weights (absent on a cold start). */
+export interface WarmStartView {
+  readonly parentId: string;
+  /** layers and heads whose trained weights were kept */
+  readonly reused: readonly string[];
+  /** layers and heads that start from fresh weights */
+  readonly fresh: readonly string[];
+  /** embedding layers whose rows were copied by token text because the vocabulary changed */
+  readonly remapped: readonly string[];
+}
+
 export interface LogView {
+  /** the store's row id; negative on a line sent live before it is stored */
   readonly id: number;
   readonly runId: string | null;
   readonly time: number;
@@ -87,7 +105,7 @@ export type ServerMessage =
   | { type: 'layer_created'; project: string; layers: string[] }
   | { type: 'head_created'; project: string; heads: string[] }
   | { type: 'model_created'; project: string; modelHash: string }
-  | { type: 'run_started'; project: string; run: RunView }
+  | { type: 'run_started'; project: string; run: RunView; warmStart?: WarmStartView }
   | { type: 'training_log'; project: string; log: LogView }
   | { type: 'training_stats'; project: string; stats: TrainingStatsView }
   | { type: 'weights_update'; project: string; runId: string; step: number; tensors: TensorStatsView[] }
