@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../src/runtime/store/migrations.js';
@@ -367,9 +367,14 @@ describe('interrupted runs', () => {
     expect(lines[0]!.message).toContain(`Run '${dead.id}' was still marked running`);
     expect(lines[0]!.message).toContain(`pid ${gone}`);
 
+    // a run with this process's pid that this process did not create: an earlier process had the same pid
+    const db2 = new Database(join(dir, '.nnc', 'nnc.db'));
+    db2.prepare("INSERT INTO runs (id, project, plan_hash, model_hash, backend, status, started_at, pid, host) VALUES ('r0old', 'demo', 'p', 'm', 'cpu', 'running', 1, ?, ?)").run(process.pid, hostname());
+    db2.close();
     reopened.close();
-    open(dir); // a second reopening adds no second line
-    expect(createRunStore(dir, { readonly: true }).logs({ runId: dead.id, level: 'warning' })).toHaveLength(1);
+    open(dir); // a second reopening adds no second line for the first dead run
+    expect(open(dir, { readonly: true }).getRun('r0old')?.status).toBe('interrupted');
+    expect(open(dir, { readonly: true }).logs({ runId: dead.id, level: 'warning' })).toHaveLength(1);
   });
 });
 

@@ -73,6 +73,9 @@ function toRunRecord(row: RunRow): RunRecord {
   };
 }
 
+/** Runs this process created: with our pid but not in here, a run is from an earlier process that had the same pid (a restarted container). */
+const ownRuns = new Set<string>();
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -154,7 +157,7 @@ export function createRunStore(projectDir: string, options: RunStoreOptions = {}
     const running = db.prepare<[], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE status = 'running'`).all();
     const me = hostname();
     const dead = running.filter(
-      (r) => !(r.host === me && r.pid !== null && (r.pid === process.pid || processAlive(r.pid))),
+      (r) => !(r.host === me && r.pid !== null && (r.pid === process.pid ? ownRuns.has(r.id) : processAlive(r.pid))),
     );
     if (dead.length === 0) return;
     const lastActivity = db.prepare<[string, string], { t: number | null }>(
@@ -206,6 +209,7 @@ export function createRunStore(projectDir: string, options: RunStoreOptions = {}
           process.pid, hostname(),
         );
       }).immediate();
+      ownRuns.add(id);
       return toRunRecord(getRunRow.get(id)!);
     },
 
