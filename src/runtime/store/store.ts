@@ -7,82 +7,24 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Diagnostic } from '../../compiler/diagnostics.js';
+import { claimRun, markInterruptedRuns } from './interrupted.js';
+import { queryLogs } from './log-query.js';
 import { checkSchema, migrate } from './migrations.js';
 import { storePath } from './paths.js';
+import { RUN_COLUMNS, newRunId, toRunRecord, type RunRow } from './run-rows.js';
 import { readSnapshots, writeSnapshot } from './snapshots.js';
-import type { LogLevel, NewRun, RunRecord, RunStatus, RunStore, StoredLog } from './types.js';
+import { readDiagnostics, writeDiagnostics } from './stored-diagnostics.js';
+import type { NewRun, RunRecord, RunStore } from './types.js';
 import { createWriteBuffer } from './write-buffer.js';
+
+export { storePath } from './paths.js';
+export { newRunId } from './run-rows.js';
 
 export interface RunStoreOptions {
   /** open an existing store for reading only (the viewer); writes throw */
   readonly readonly?: boolean;
   /** a buffered write that failed on the timer (the rows stay pending); default: printed once to stderr */
   readonly onError?: (error: Error) => void;
-}
-
-const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error'];
-
-export { storePath } from './paths.js';
-
-let lastIdTime = 0;
-/** `r` + base36 milliseconds + 4 random base36 characters: sortable by creation within a process and across. */
-export function newRunId(now = Date.now()): string {
-  const time = Math.max(now, lastIdTime + 1);
-  lastIdTime = time;
-  const random = randomBytes(4).readUInt32BE(0).toString(36).padStart(7, '0').slice(-4);
-  return `r${time.toString(36).padStart(9, '0')}${random}`;
-}
-
-interface RunRow {
-  id: string;
-  project: string;
-  plan_hash: string;
-  model_hash: string;
-  git_commit: string | null;
-  git_dirty: number;
-  backend: string;
-  status: RunStatus;
-  parent_id: string | null;
-  started_at: number;
-  ended_at: number | null;
-  best: string;
-  info: string;
-  pid: number | null;
-  host: string | null;
-}
-
-const RUN_COLUMNS =
-  'id, project, plan_hash, model_hash, git_commit, git_dirty, backend, status, parent_id, started_at, ended_at, best, info, pid, host';
-
-function toRunRecord(row: RunRow): RunRecord {
-  return {
-    id: row.id,
-    project: row.project,
-    planHash: row.plan_hash,
-    modelHash: row.model_hash,
-    gitCommit: row.git_commit,
-    gitDirty: row.git_dirty === 1,
-    backend: row.backend,
-    status: row.status,
-    parentId: row.parent_id,
-    startedAt: row.started_at,
-    endedAt: row.ended_at,
-    best: JSON.parse(row.best) as Record<string, number>,
-    info: JSON.parse(row.info) as Record<string, unknown>,
-  };
-}
-
-/** Runs this process created: with our pid but not in here, a run is from an earlier process that had the same pid (a restarted container). */
-const ownRuns = new Set<string>();
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function openDatabase(file: string, readonly: boolean): Database.Database {
@@ -100,9 +42,16 @@ function openDatabase(file: string, readonly: boolean): Database.Database {
     return db;
   } catch (error) {
     db?.close();
-    const message = (error as Error).message;
+    const { message, code } = error as Error & { code?: string };
     if (message.startsWith('The run store')) throw error;
-    throw new Error(`The run store '${file}' cannot be opened: ${message}. Move it aside to start a new one.`);
+    const reason = message.replace(/\.$/, '');
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+      throw new Error(`The run store '${file}' is locked by another process (${reason}). Try again when it has finished.`);
+    }
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new Error(`The run store '${file}' cannot be opened: ${reason}. Move it aside to start a new one.`);
+    }
+    throw new Error(`The run store '${file}' cannot be opened: ${reason}.`);
   }
 }
 
@@ -144,35 +93,9 @@ export function createRunStore(projectDir: string, options: RunStoreOptions = {}
   }
 
   const getRunRow = db.prepare<[string], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`);
-  const insertLogNow = db.prepare(
-    'INSERT INTO logs (run_id, time, level, category, message, spam, count) VALUES (?, ?, ?, ?, ?, 0, 1)',
-  );
-
   if (!readonly) {
     db.prepare('INSERT OR IGNORE INTO projects (name, dir, created_at) VALUES (?, ?, ?)').run(basename(dir), dir, Date.now());
-    markInterrupted();
-  }
-
-  function markInterrupted(): void {
-    const running = db.prepare<[], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE status = 'running'`).all();
-    const me = hostname();
-    const dead = running.filter(
-      (r) => !(r.host === me && r.pid !== null && (r.pid === process.pid ? ownRuns.has(r.id) : processAlive(r.pid))),
-    );
-    if (dead.length === 0) return;
-    const lastActivity = db.prepare<[string, string], { t: number | null }>(
-      'SELECT max(coalesce((SELECT max(time) FROM logs WHERE run_id = ?), 0), coalesce((SELECT max(time) FROM snapshots WHERE run_id = ?), 0)) AS t',
-    );
-    const mark = db.prepare(`UPDATE runs SET status = 'interrupted', ended_at = ? WHERE id = ? AND status = 'running'`);
-    db.transaction(() => {
-      const now = Date.now();
-      for (const run of dead) {
-        const endedAt = Math.max(run.started_at, lastActivity.get(run.id, run.id)?.t ?? run.started_at);
-        if (mark.run(endedAt, run.id).changes === 0) continue;
-        const who = run.pid === null ? 'its process' : `its process (pid ${run.pid}${run.host && run.host !== me ? ` on ${run.host}` : ''})`;
-        insertLogNow.run(run.id, now, 'warning', 'system', `Run '${run.id}' was still marked running but ${who} is gone; it is now marked interrupted.`);
-      }
-    }).immediate();
+    markInterruptedRuns(db);
   }
 
   function projectName(plan: unknown): string {
@@ -209,7 +132,7 @@ export function createRunStore(projectDir: string, options: RunStoreOptions = {}
           process.pid, hostname(),
         );
       }).immediate();
-      ownRuns.add(id);
+      claimRun(id);
       return toRunRecord(getRunRow.get(id)!);
     },
 
@@ -280,35 +203,7 @@ export function createRunStore(projectDir: string, options: RunStoreOptions = {}
 
     logs(filter = {}) {
       flushIfWritable();
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (filter.runId !== undefined) {
-        where.push('run_id = ?');
-        params.push(filter.runId);
-      }
-      if (filter.level !== undefined) {
-        const levels = LEVELS.slice(Math.max(0, LEVELS.indexOf(filter.level)));
-        where.push(`level IN (${levels.map(() => '?').join(', ')})`);
-        params.push(...levels);
-      }
-      if (filter.q) {
-        where.push("(message LIKE ? ESCAPE '\\' OR category LIKE ? ESCAPE '\\')");
-        const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        params.push(pattern, pattern);
-      }
-      if (filter.spam !== true) where.push('spam = 0');
-      if (filter.afterId !== undefined) {
-        where.push('id > ?');
-        params.push(filter.afterId);
-      }
-      const sql = `SELECT * FROM (SELECT id, run_id, time, level, category, message, spam, count FROM logs
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?) ORDER BY id`;
-      const rows = db
-        .prepare<unknown[], { id: number; run_id: string | null; time: number; level: LogLevel; category: string; message: string; spam: number; count: number }>(sql)
-        .all(...params, filter.limit ?? 1000);
-      return rows.map(
-        (r): StoredLog => ({ id: r.id, runId: r.run_id, time: r.time, level: r.level, category: r.category, message: r.message, spam: r.spam === 1, count: r.count }),
-      );
+      return queryLogs(db, filter);
     },
 
     addSnapshot(runId, snapshot) {
@@ -326,33 +221,11 @@ export function createRunStore(projectDir: string, options: RunStoreOptions = {}
 
     saveDiagnostics(diagnostics) {
       writable();
-      const insert = db.prepare(
-        `INSERT INTO diagnostics (saved_at, code, severity, message, file, line, "column", length, notes, suggestion)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      db.transaction(() => {
-        db.prepare('DELETE FROM diagnostics').run();
-        const now = Date.now();
-        for (const d of diagnostics) {
-          insert.run(now, d.code, d.severity, d.message, d.file, d.line, d.column, d.length, d.notes ? JSON.stringify(d.notes) : null, d.suggestion ?? null);
-        }
-      }).immediate();
+      writeDiagnostics(db, diagnostics);
     },
 
     diagnostics() {
-      const rows = db
-        .prepare<[], { code: number; severity: Diagnostic['severity']; message: string; file: string; line: number; column: number; length: number; notes: string | null; suggestion: string | null }>(
-          'SELECT code, severity, message, file, line, "column", length, notes, suggestion FROM diagnostics ORDER BY id',
-        )
-        .all();
-      return rows.map((r): Diagnostic => {
-        const d: Diagnostic = { code: r.code, severity: r.severity, message: r.message, file: r.file, line: r.line, column: r.column, length: r.length };
-        return {
-          ...d,
-          ...(r.notes !== null ? { notes: JSON.parse(r.notes) as string[] } : {}),
-          ...(r.suggestion !== null ? { suggestion: r.suggestion } : {}),
-        };
-      });
+      return readDiagnostics(db);
     },
 
     runDir(id) {
