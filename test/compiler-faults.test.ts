@@ -1,0 +1,21 @@
+// At least 40 faults across the four code ranges, each asserted on its exact
+// file, line, column, code and message, as `nnc check` prints them.
+import { describe, expect, it } from 'vitest';
+import { FAULTS } from './faults.cases.js';
+import { check } from './helpers/project.js';
+
+describe('faults', () => {
+  it('the base project is clean', () => {
+    expect(check({})).toEqual([]);
+  });
+  it('covers at least 30 distinct faults in 1xxx, 3xxx and 4xxx (2xxx are in validate tests)', () => {
+    expect(FAULTS.length).toBeGreaterThanOrEqual(30);
+    const codes = new Set(FAULTS.map((f) => f.expected.match(/NNC(\d)/)?.[1]));
+    expect([...codes].sort()).toEqual(['1', '3', '4']);
+  });
+  for (const fault of FAULTS) {
+    it(fault.name, () => {
+      expect(check(fault.files)).toContain(fault.expected);
+    });
+  }
+});
