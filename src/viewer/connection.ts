@@ -1,0 +1,69 @@
+// The WebSocket to /ws: reconnects with exponential backoff and jitter, and
+// reports its state so the header can show it.
+import type { ServerMessage } from '../shared/protocol.js';
+import type { ConnectionState } from './model.js';
+
+export interface ConnectionOptions {
+  readonly url: string;
+  onMessage(message: ServerMessage): void;
+  onState(state: ConnectionState): void;
+  /** first delay; doubles up to maxDelayMs */
+  readonly baseDelayMs?: number;
+  readonly maxDelayMs?: number;
+}
+
+export interface Connection {
+  /** try now instead of waiting for the next retry */
+  retryNow(): void;
+  close(): void;
+}
+
+export function createConnection(options: ConnectionOptions): Connection {
+  const base = options.baseDelayMs ?? 500;
+  const max = options.maxDelayMs ?? 8000;
+  let ws: WebSocket | null = null;
+  let attempt = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+
+  const open = () => {
+    clearTimeout(timer);
+    if (closed) return;
+    options.onState({ state: 'connecting', attempt });
+    const socket = new WebSocket(options.url);
+    ws = socket;
+    socket.onopen = () => {
+      attempt = 0;
+      options.onState({ state: 'open' });
+    };
+    socket.onmessage = (e) => {
+      let message: ServerMessage;
+      try {
+        message = JSON.parse(String(e.data));
+      } catch {
+        return;
+      }
+      if (message && typeof message.type === 'string') options.onMessage(message);
+    };
+    socket.onclose = () => {
+      if (ws !== socket || closed) return;
+      ws = null;
+      const delay = Math.min(max, base * 2 ** attempt) * (0.8 + Math.random() * 0.4);
+      attempt++;
+      options.onState({ state: 'closed', attempt, retryAt: Date.now() + delay });
+      timer = setTimeout(open, delay);
+    };
+  };
+
+  open();
+  return {
+    retryNow() {
+      if (!ws) open();
+    },
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      ws?.close();
+    },
+  };
+}

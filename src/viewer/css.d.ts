@@ -1,0 +1,2 @@
+// esbuild bundles imported CSS into dist/viewer/main.css.
+declare module '*.css';

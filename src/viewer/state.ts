@@ -1,0 +1,145 @@
+// The viewer's state: a few signals, changed only in batch() by applyMessages
+// (WebSocket) and by the refresh in sync.ts (GET API). Components read them.
+import { batch, signal } from '@preact/signals';
+import type { DiagnosticView, LogView, PlanSummary, RunView, ServerMessage, TensorStatsView, TrainingStatsView } from '../shared/protocol.js';
+import { mergeLog } from './logs.js';
+import type { ConnectionState, DatasetRow, HeadRow, LayerRow, TokensView } from './model.js';
+import { createSeriesSet, type SeriesSet } from './series.js';
+
+export interface WeightsView {
+  readonly runId: string | null;
+  readonly step: number | null;
+  readonly tensors: readonly TensorStatsView[];
+}
+
+export const connection = signal<ConnectionState>({ state: 'connecting', attempt: 0 });
+export const projects = signal<string[]>([]);
+export const project = signal<string | null>(null);
+export const summary = signal<PlanSummary | null>(null);
+export const tokens = signal<TokensView | null>(null);
+export const layers = signal<LayerRow[]>([]);
+export const heads = signal<HeadRow[]>([]);
+export const datasets = signal<DatasetRow[]>([]);
+export const diagnostics = signal<DiagnosticView[]>([]);
+export const runs = signal<RunView[]>([]);
+/** the run the Monitoring tab follows: the one training now, else the newest */
+export const liveRunId = signal<string | null>(null);
+export const stats = signal<TrainingStatsView | null>(null);
+export const weights = signal<WeightsView | null>(null);
+export const logs = signal<LogView[]>([]);
+/** names created by the last recompiles ("layer:hidden"), highlighted for a while */
+export const fresh = signal<ReadonlySet<string>>(new Set());
+/** bumped whenever a metric series gains points; charts redraw on it */
+export const seriesVersion = signal(0);
+
+const seriesByRun = new Map<string, SeriesSet>();
+
+export function seriesFor(runId: string): SeriesSet {
+  let set = seriesByRun.get(runId);
+  if (!set) {
+    set = createSeriesSet(runId);
+    seriesByRun.set(runId, set);
+  }
+  return set;
+}
+
+export function hasSeries(runId: string): boolean {
+  return seriesByRun.has(runId);
+}
+
+export function forgetSeries(): void {
+  seriesByRun.clear();
+}
+
+/** What a batch of messages asks the sync layer to refetch. */
+export interface Refetch {
+  model: boolean;
+  runs: boolean;
+}
+
+/** Folds a batch of server messages into the signals, in one batch(). */
+export function applyMessages(messages: readonly ServerMessage[]): Refetch {
+  const refetch: Refetch = { model: false, runs: false };
+  batch(() => {
+    let logLines = logs.value;
+    let bumped = false;
+    const created: string[] = [];
+    for (const m of messages) {
+      if (m.type === 'connected') {
+        projects.value = m.projects;
+        if (!project.value || !m.projects.includes(project.value)) project.value = m.projects[0] ?? null;
+        continue;
+      }
+      if (m.project !== project.value) continue;
+      switch (m.type) {
+        case 'project_compiled':
+          summary.value = m.summary;
+          refetch.model = true;
+          break;
+        case 'diagnostics':
+          diagnostics.value = m.diagnostics;
+          break;
+        case 'token_created':
+          created.push(...m.tokens.map((t) => `token:${t}`));
+          refetch.model = true;
+          break;
+        case 'layer_created':
+          created.push(...m.layers.map((l) => `layer:${l}`));
+          refetch.model = true;
+          break;
+        case 'head_created':
+          created.push(...m.heads.map((h) => `head:${h}`));
+          refetch.model = true;
+          break;
+        case 'model_created':
+          refetch.model = true;
+          break;
+        case 'run_started':
+          runs.value = [m.run, ...runs.value.filter((r) => r.id !== m.run.id)];
+          liveRunId.value = m.run.id;
+          stats.value = null;
+          break;
+        case 'run_ended':
+          runs.value = runs.value.some((r) => r.id === m.run.id)
+            ? runs.value.map((r) => (r.id === m.run.id ? m.run : r))
+            : [m.run, ...runs.value];
+          refetch.runs = true;
+          break;
+        case 'training_log':
+          logLines = mergeLog(logLines, m.log);
+          break;
+        case 'training_stats': {
+          const s = m.stats;
+          if (liveRunId.value !== s.runId) liveRunId.value = s.runId;
+          addStatsPoints(seriesFor(s.runId), s);
+          stats.value = s;
+          bumped = true;
+          break;
+        }
+        case 'weights_update':
+          weights.value = { runId: m.runId, step: m.step, tensors: m.tensors };
+          break;
+      }
+    }
+    if (logLines !== logs.value) logs.value = logLines;
+    if (bumped) seriesVersion.value++;
+    if (created.length) markFresh(created);
+  });
+  return refetch;
+}
+
+/** Metric names follow the run store: "<head>.loss", the stats' metric names, "lr", "grad_norm". */
+export function addStatsPoints(set: SeriesSet, s: TrainingStatsView): void {
+  for (const [head, v] of Object.entries(s.losses)) set.append(`${head}.loss`, s.step, v);
+  for (const [name, v] of Object.entries(s.metrics)) set.append(name, s.step, v);
+  set.append('lr', s.step, s.learningRate);
+  set.append('grad_norm', s.step, s.gradNorm);
+}
+
+let freshTimer: ReturnType<typeof setTimeout> | undefined;
+
+function markFresh(names: string[]): void {
+  fresh.value = new Set([...fresh.value, ...names]);
+  clearTimeout(freshTimer);
+  freshTimer = setTimeout(() => (fresh.value = new Set()), 8000);
+}

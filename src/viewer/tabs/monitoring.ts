@@ -1,0 +1,52 @@
+// Monitoring: the followed run's status and progress, loss per head and
+// validation loss, the task metrics, learning rate and gradient norm over
+// steps, parameter counts and tensor memory, and the weight sheet.
+import { Chart, PALETTE, type ChartLine } from '../chart.js';
+import { formatBytes, formatCount, formatDuration, formatValue, shortHash } from '../format.js';
+import { html } from '../html.js';
+import { heads, layers, liveRunId, runs, seriesFor, stats, summary } from '../state.js';
+import { WeightSheet } from './weight-sheet.js';
+
+const isLoss = (n: string) => /(^|[._])loss$/.test(n);
+const isMetric = (n: string) => n !== 'lr' && n !== 'grad_norm' && !isLoss(n);
+
+function linesOf(runId: string | null, pick: (name: string) => boolean): () => ChartLine[] {
+  return () => {
+    if (!runId) return [];
+    const set = seriesFor(runId);
+    return set
+      .names()
+      .filter(pick)
+      .map((name, i) => ({ label: name, color: PALETTE[i % PALETTE.length], series: set.get(name), dashed: name.includes('val_') }));
+  };
+}
+
+export function MonitoringTab() {
+  const runId = liveRunId.value;
+  const run = runs.value.find((r) => r.id === runId);
+  const s = stats.value && stats.value.runId === runId ? stats.value : null;
+  const sum = summary.value;
+  const params = sum?.params ?? layers.value.reduce((n, l) => n + l.params, 0) + heads.value.reduce((n, h) => n + h.params, 0);
+  const progress = run?.status === 'completed' ? 1 : s?.progress;
+  return html`<section class="tab monitoring">
+    <div class="tab-head"><h2>Monitoring ${runId ? html`<span class="muted">run ${shortHash(runId)}</span>` : null}</h2></div>
+    <dl class="facts run-facts">
+      <div><dt>status</dt><dd class="run-state">${run?.status ?? (s ? 'running' : 'no run yet')}</dd></div>
+      <div><dt>progress</dt><dd>${progress != null ? `${Math.round(progress * 100)}%` : '-'}${s ? ` · epoch ${s.epoch} · step ${s.step}` : ''}</dd></div>
+      <div><dt>backend</dt><dd>${run?.backend ?? '-'}</dd></div>
+      <div><dt>elapsed</dt><dd>${run ? formatDuration((run.endedAt ?? Date.now()) - run.startedAt) : '-'}</dd></div>
+      <div><dt>parameters</dt><dd class="param-count">${formatCount(params)}</dd></div>
+      <div><dt>weight memory</dt><dd>${formatBytes(sum?.weightBytes ?? params * 4)}</dd></div>
+      <div><dt>tensors in memory</dt><dd>${s ? `${formatCount(s.numTensors)} · ${formatBytes(s.memoryBytes)}` : '-'}</dd></div>
+      <div><dt>throughput</dt><dd>${s ? `${formatValue(s.samplesPerSecond)} samples/s` : '-'}</dd></div>
+      <div><dt>learning rate</dt><dd>${s ? formatValue(s.learningRate) : '-'}</dd></div>
+    </dl>
+    <div class="charts">
+      <${Chart} title="Loss per head" lines=${linesOf(runId, isLoss)} empty="Waiting for the first loss…" />
+      <${Chart} title="Metrics" lines=${linesOf(runId, isMetric)} empty="No metrics yet." />
+      <${Chart} title="Learning rate" lines=${linesOf(runId, (n) => n === 'lr')} height=${130} />
+      <${Chart} title="Gradient norm" lines=${linesOf(runId, (n) => n === 'grad_norm')} height=${130} />
+    </div>
+    <${WeightSheet} />
+  </section>`;
+}

@@ -1,0 +1,83 @@
+// Data for the mock server: a small sentiment project with two stored runs,
+// and as many metric points per series as a test asks for.
+import type { LogView, PlanSummary, RunView, TensorStatsView } from '../../src/shared/protocol.js';
+import type { MockState } from './mock-server.js';
+
+export const PROJECT = 'sentiment';
+
+export const summary: PlanSummary = {
+  project: PROJECT,
+  planHash: 'a1b2c3d4e5f60718',
+  modelHash: 'ffee0011',
+  params: 1474,
+  weightBytes: 5896,
+  layers: [
+    { name: 'embed', type: 'embedding', outputShape: [12, 16], params: 1200, file: 'layers.yaml', line: 4 },
+    { name: 'pool', type: 'pool', outputShape: [16], params: 0, file: 'layers.yaml', line: 5 },
+    { name: 'hidden', type: 'dense', outputShape: [16], params: 272, file: 'layers.yaml', line: 6 },
+  ],
+  heads: [{ name: 'sentiment', attach: 'hidden', task: 'classification', loss: 'crossentropy', outputShape: [2], params: 34, file: 'heads.yaml', line: 4 }],
+  datasets: [{ name: 'reviews', type: 'binary_classification', head: 'sentiment', count: 40 }],
+  vocabularySize: 75,
+};
+
+export function run(id: string, status: RunView['status'], startedAt: number, parentId: string | null = null): RunView {
+  return {
+    id, project: PROJECT, planHash: 'a1b2c3d4e5f60718', gitCommit: '9f8e7d6c5b4a', gitDirty: status === 'running', backend: 'wasm', status, parentId,
+    startedAt, endedAt: status === 'running' ? null : startedAt + 65_000, best: status === 'running' ? {} : { val_loss: 0.312, 'sentiment.val_accuracy': 0.875 }, info: {},
+  };
+}
+
+/** Loss-like curves: name -> n points over steps 1..n. */
+export function metricPoints(n: number, seed = 1) {
+  const out: Array<{ step: number; epoch: number; name: string; value: number }> = [];
+  let s = seed;
+  const rnd = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  for (let i = 1; i <= n; i++) {
+    const t = i / n;
+    const epoch = Math.ceil(t * 20);
+    out.push({ step: i, epoch, name: 'sentiment.loss', value: 0.7 * Math.exp(-3 * t) + 0.05 + rnd() * 0.05 });
+    out.push({ step: i, epoch, name: 'sentiment.accuracy', value: 0.5 + 0.45 * (1 - Math.exp(-4 * t)) + rnd() * 0.03 });
+    out.push({ step: i, epoch, name: 'lr', value: 0.01 * 0.95 ** epoch });
+    out.push({ step: i, epoch, name: 'grad_norm', value: 1.5 * Math.exp(-2 * t) + rnd() * 0.3 });
+  }
+  return out;
+}
+
+export function tensors(scale = 1): TensorStatsView[] {
+  const t = (name: string, layer: string, shape: number[], std: number): TensorStatsView => ({
+    name, layer, shape, mean: 0.01 * scale, std: std * scale, min: -3 * std * scale, max: 3 * std * scale,
+    histogram: Array.from({ length: 20 }, (_, i) => Math.round(100 * Math.exp(-(((i - 9.5) / 4) ** 2)))), gradNorm: 0.02 * scale,
+  });
+  return [t('embed/embeddings', 'embed', [75, 16], 0.05), t('hidden/kernel', 'hidden', [16, 16], 0.3), t('hidden/bias', 'hidden', [16], 0.01), t('sentiment/kernel', 'sentiment', [16, 2], 0.4), t('sentiment/bias', 'sentiment', [2], 0.01)];
+}
+
+export function logLines(n: number): LogView[] {
+  const lines: LogView[] = [];
+  for (let i = 0; i < n; i++) {
+    const spam = i % 3 !== 0;
+    lines.push({ id: i + 1, runId: 'run2', time: 1_700_000_000_000 + i * 1000, level: i % 17 === 5 ? 'warning' : 'info', category: spam ? 'train' : 'system', message: spam ? `batch ${i} loss 0.${500 - i}` : `epoch ${i / 3 + 1} done`, spam, count: 1 });
+  }
+  return lines;
+}
+
+export function mockState(pointsPerSeries: number): MockState {
+  const now = Date.now();
+  return {
+    projects: [PROJECT],
+    api: {
+      '/api/projects': [{ name: PROJECT }],
+      '/api/tokens': { categories: { special: ['<pad>', '<unk>'], general: ['good', 'great', 'bad', 'awful', 'movie', 'plot'], fromDatasets: ['the', 'a', 'was'] }, tokens: ['<pad>', '<unk>', 'good', 'great', 'bad', 'awful', 'movie', 'plot', 'the', 'a', 'was'], file: 'tokens.yaml' },
+      '/api/layers': summary.layers,
+      '/api/heads': summary.heads,
+      '/api/datasets': [{ ...summary.datasets[0], validationSplit: 0.25, file: 'datasets/reviews.yaml', samples: [{ input: 'a great movie', label: 'positive' }, { input: 'the plot was awful', label: 'negative' }] }],
+      '/api/diagnostics': [],
+      '/api/runs': [run('run2', 'running', now - 30_000, 'run1'), run('run1', 'completed', now - 600_000)],
+      '/api/runs/run2/metrics': metricPoints(pointsPerSeries, 1),
+      '/api/runs/run1/metrics': metricPoints(pointsPerSeries, 2).map((p) => ({ ...p, value: p.value * 1.1 })),
+      [`/api/models/${PROJECT}/weights`]: { runId: 'run2', step: 100, tensors: tensors() },
+      '/api/logs': logLines(60),
+    },
+    greeting: [{ type: 'project_compiled', project: PROJECT, summary }],
+  };
+}
