@@ -38,6 +38,8 @@ await build({
 });
 
 if (existsSync('src/viewer/main.ts')) {
+  // the test setup passes --lenient-viewer: a broken viewer fails its own tests, not every test
+  const lenient = process.argv.includes('--lenient-viewer');
   await build({
     entryPoints: ['src/viewer/main.ts'],
     outdir: 'dist/viewer',
@@ -46,6 +48,9 @@ if (existsSync('src/viewer/main.ts')) {
     format: 'esm',
     platform: 'browser',
     target: 'es2020',
-    logLevel: 'warning',
+    logLevel: lenient ? 'silent' : 'warning',
+  }).catch((error) => {
+    if (!lenient) throw error;
+    console.error(`viewer build failed (${error.errors?.length ?? 1} errors); browser tests will fail`);
   });
 }

@@ -2,5 +2,5 @@
 import { execFileSync } from 'node:child_process';
 
 export default function setup() {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['scripts/build.mjs', '--lenient-viewer'], { stdio: 'inherit' });
 }
