@@ -26,6 +26,8 @@ interface DatasetCheckInput {
   readonly vocabulary: VocabularyDraft;
   readonly diagnostics: Diagnostic[];
   readonly headsDoc: LoadedDocument;
+  /** every head name written, including heads that failed their own checks */
+  readonly declaredHeads: ReadonlySet<string>;
 }
 
 /** share of <unk> above which a text dataset gets a warning */
@@ -40,6 +42,7 @@ export function checkDatasetSamples(input: DatasetCheckInput): CheckedDataset[] 
     const doc = d.document;
     const head = heads.get(d.raw.head);
     if (!head) {
+      if (input.declaredHeads.has(d.raw.head)) continue; // the head has its own error
       diagnostics.push(diagnosticAt(doc, ['head'], 3006, `Dataset '${d.raw.name}' trains head '${d.raw.head}', which is not a head.${nameSuggestion(d.raw.head, heads.keys())} Use the name of a head in the Heads document.`));
       continue;
     }

@@ -110,7 +110,7 @@ export function check(projectDir: string, documents: readonly ValidDocument[], h
   if (!layers) return { checked: null, diagnostics };
 
   const heads = checkHeads({ document: headsDoc, raw: rawHeads, layers, layersDoc, project, vocabularySize: vocabulary.tokens.length, datasets, diagnostics });
-  const checkedDatasets = checkDatasetSamples({ datasets, heads, project, vocabulary, diagnostics, headsDoc });
+  const checkedDatasets = checkDatasetSamples({ datasets, heads, project, vocabulary, diagnostics, headsDoc, declaredHeads: new Set(rawHeads.map((h) => h.name)) });
 
   // a head without data trains nothing
   for (const head of heads) {

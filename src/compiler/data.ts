@@ -62,7 +62,7 @@ export function readSource(
   const relPath = relative(root, path).split(sep).join('/');
   const parsed = ext === 'csv' ? parseCsvRecords(text) : ext === 'json' ? parseJsonArray(text) : parseJsonLines(text);
   if ('error' in parsed) {
-    return at(parsed.code, `${parsed.error} in the source '${source}'. ${parsed.advice}`);
+    return at(parsed.code, `${parsed.error.replace(/^The file/, `'${source}'`).replace(/^(Record \d+ \(line \d+\)|The CSV)/, (m) => `${m} of '${source}'`)}. ${parsed.advice}`);
   }
   if (parsed.records.length === 0) {
     return { data: { relPath, ...parsed }, diagnostics: [diagnosticAt(document, ['source'], DATA_CODES.emptySource, `The source '${source}' holds no records. Add records or remove 'source'.`, { severity: 'warning' })] };
@@ -90,7 +90,7 @@ function parseJsonLines(text: string): Parsed {
       value = JSON.parse(raw);
     } catch (error) {
       const reason = (error as Error).message.replace(/^JSON\.parse: |^Unexpected/, (m) => (m === 'Unexpected' ? 'unexpected' : '')).replace(/\.$/, '');
-      return { error: `Record ${records.length + 1} (line ${line}) is not valid JSON: ${reason}`, advice: 'Write one JSON object per line.', code: DATA_CODES.malformedRecord };
+      return { error: `Record ${records.length + 1} (line ${line}) is not valid JSON (${reason})`, advice: 'Write one JSON object per line.', code: DATA_CODES.malformedRecord };
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       return { error: `Record ${records.length + 1} (line ${line}) is not a JSON object`, advice: 'Write one JSON object per line, with the fields of the dataset type.', code: DATA_CODES.malformedRecord };

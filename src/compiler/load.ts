@@ -51,11 +51,20 @@ const YAML_CODES: Record<string, number> = {
 const YAML_ADVICE: Record<number, string> = {
   1002: 'Remove or rename one of the two keys',
   1003: 'Indent with spaces, the same amount for every key of a mapping',
-  1004: 'Close the quote or bracket that was opened',
+  1004: 'Add the missing character, or check the indentation of this line',
   1005: 'Put the key on one line, followed by a colon and a space',
   1006: 'Check the characters around this position',
-  1007: 'Use an alias only after its anchor is defined',
+  1007: 'Define the anchor (&name) before the alias (*name) that uses it',
 };
+
+/** Advice for a YAML error: by what the message says first, else by code. */
+function adviceFor(code: number, message: string): string {
+  if (/end with a \}/.test(message)) return "Close the '{' with a '}' on the same item, or indent the lines that continue it";
+  if (/end with a \]/.test(message)) return "Close the '[' with a ']' on the same item, or indent the lines that continue it";
+  if (/quote/i.test(message)) return 'Close the quote that was opened';
+  if (/without - indicator/.test(message)) return 'Indent this line like the other keys of its item, or start a new item with "- "';
+  return YAML_ADVICE[code] ?? 'Fix the YAML syntax here';
+}
 
 export function spanAt(file: SourceFile, start: number, end: number): Span {
   const pos = file.lines.linePos(Math.max(0, Math.min(start, file.text.length)));
@@ -83,7 +92,7 @@ export function loadSource(relPath: string, path: string, text: string): { file:
       const code = YAML_CODES[error.code] ?? 1001;
       const [start, end] = error.pos;
       const what = error.message.split('\n')[0].replace(/\s+at line \d+, column \d+.*$/, '').replace(/[.:]\s*$/, '');
-      const advice = YAML_ADVICE[code] ?? 'Fix the YAML syntax here';
+      const advice = adviceFor(code, what);
       diagnostics.push({ code, severity: 'error', message: `${capitalize(what)}. ${advice}.`, file: path, ...spanAt(file, start, end) });
     }
     if (doc.errors.length > 0) return;
@@ -91,8 +100,11 @@ export function loadSource(relPath: string, path: string, text: string): { file:
     try {
       value = doc.toJS({ maxAliasCount: 1000 });
     } catch (error) {
-      const range = doc.contents?.range ?? [0, 0];
-      diagnostics.push({ code: 1007, severity: 'error', message: `${capitalize((error as Error).message.replace(/\.$/, ''))}. ${YAML_ADVICE[1007]}.`, file: path, ...spanAt(file, range[0], range[1]) });
+      const message = (error as Error).message.replace(/\.$/, '');
+      const alias = message.match(/: (\S+)$/)?.[1];
+      const at = alias ? text.indexOf(`*${alias}`) : -1;
+      const range = at >= 0 ? [at, at + alias!.length + 1] : doc.contents?.range ?? [0, 0];
+      diagnostics.push({ code: 1007, severity: 'error', message: `${capitalize(message)}. ${YAML_ADVICE[1007]}.`, file: path, ...spanAt(file, range[0], range[1]) });
       return;
     }
     if (value === null || value === undefined) return; // empty document, e.g. a trailing ---

@@ -30,7 +30,7 @@ export type CheckedSample =
   | { readonly kind: 'generation'; readonly prompt: string; readonly target: string };
 
 const isNumberList = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number' && Number.isFinite(x));
-const describe = (v: unknown) => (Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'string' ? `the text "${v.length > 20 ? v.slice(0, 20) + '…' : v}"` : `${typeof v} ${JSON.stringify(v)}`);
+const describe = (v: unknown) => (Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'string' ? `the text "${v.length > 20 ? v.slice(0, 20) + '…' : v}"` : `the ${typeof v} ${JSON.stringify(v)}`);
 
 /** Checks one record's fields; returns the checked sample or a sentence fragment saying what is wrong, and the field. */
 export function checkSample(type: DatasetType, record: RawSample): CheckedSample | { error: string; field: string | null } {
@@ -46,20 +46,20 @@ export function checkSample(type: DatasetType, record: RawSample): CheckedSample
   switch (type) {
     case 'binary_classification':
     case 'multi_classification': {
-      if (typeof x !== 'string' && !isNumberList(x)) return { error: `'${a}' must be text or a list of numbers, but it is ${describe(x)}`, field: a };
-      if (type === 'binary_classification' && !(y === 0 || y === 1 || typeof y === 'string')) return { error: `'label' must be 0, 1 or a class name, but it is ${describe(y)}`, field: b };
-      if (type === 'multi_classification' && typeof y !== 'string' && typeof y !== 'number') return { error: `'label' must be a class name, but it is ${describe(y)}`, field: b };
+      if (typeof x !== 'string' && !isNumberList(x)) return { error: `has ${describe(x)} in '${a}', which must be text or a list of numbers`, field: a };
+      if (type === 'binary_classification' && !(y === 0 || y === 1 || typeof y === 'string')) return { error: `has ${describe(y)} in 'label', which must be 0, 1 or a class name`, field: b };
+      if (type === 'multi_classification' && typeof y !== 'string' && typeof y !== 'number') return { error: `has ${describe(y)} in 'label', which must be a class name`, field: b };
       return { kind: 'label', input: x, label: y as string | number };
     }
     case 'regression': {
-      if (typeof x !== 'string' && !isNumberList(x)) return { error: `'input' must be a list of numbers or text, but it is ${describe(x)}`, field: a };
+      if (typeof x !== 'string' && !isNumberList(x)) return { error: `has ${describe(x)} in 'input', which must be a list of numbers or text`, field: a };
       if (typeof y === 'number' && Number.isFinite(y)) return { kind: 'target', input: x, target: [y] };
       if (isNumberList(y)) return { kind: 'target', input: x, target: y };
-      return { error: `'target' must be a number or a list of numbers, but it is ${describe(y)}`, field: b };
+      return { error: `has ${describe(y)} in 'target', which must be a number or a list of numbers`, field: b };
     }
     default: {
-      if (typeof x !== 'string') return { error: `'${a}' must be text, but it is ${describe(x)}`, field: a };
-      if (typeof y !== 'string') return { error: `'${b}' must be text, but it is ${describe(y)}`, field: b };
+      if (typeof x !== 'string') return { error: `has ${describe(x)} in '${a}', which must be text`, field: a };
+      if (typeof y !== 'string') return { error: `has ${describe(y)} in '${b}', which must be text`, field: b };
       return { kind: 'generation', prompt: x, target: y };
     }
   }
