@@ -1,0 +1,42 @@
+import { runDiff, type DiffFormat } from '../../diff/run-diff.js';
+import { defineCommand, UserError } from '../command.js';
+
+const FORMATS: readonly string[] = ['text', 'markdown', 'json'];
+
+export default defineCommand({
+  name: 'diff',
+  summary: 'architecture diff between two git revisions or folders',
+  help: `Usage: nnc diff <base> [<head>] [project] [--format text|markdown|json]
+
+Compiles the project on both sides and compares the plans: layers added,
+changed, removed or moved (with output shapes and parameters before -> after),
+heads, the vocabulary, datasets, settings, and the best metrics of stored runs
+of both plans. A side that does not compile is compared as written, with its
+diagnostics.
+
+<base> and <head> are git revisions (read with git, the working tree is not
+touched) or project folders; <head> defaults to the working tree. An argument
+that is an existing folder is a folder, anything else a revision. The project
+(default: the current folder) is where it sits inside the repository.
+
+  nnc diff origin/main                      this project: origin/main vs the working tree
+  nnc diff main projects/sentiment          that project: main vs the working tree
+  nnc diff v1 v2 projects/sentiment         two revisions of that project
+  nnc diff ../old-copy projects/sentiment   two folders
+
+Options:
+  --format text|markdown|json  markdown fits a pull-request comment (starts
+                               with <!-- nnc-diff -->); json is the diff object
+  -h, --help                   show this help
+
+Exit code: 0 when the head compiles, 1 when it has errors, 2 bad command line.`,
+  options: { format: { type: 'string', default: 'text' } },
+  async run({ values, positionals }) {
+    const format = values.format as DiffFormat;
+    if (!FORMATS.includes(format)) throw new UserError(`--format must be 'text', 'markdown' or 'json', not '${format}'.`);
+    const outcome = await runDiff(positionals, { cwd: process.cwd(), format, color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
+    if ('error' in outcome) throw new UserError(outcome.error);
+    process.stdout.write(outcome.output);
+    return outcome.exitCode;
+  },
+});

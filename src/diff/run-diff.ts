@@ -1,0 +1,32 @@
+// `nnc diff` as a function of its arguments: resolve the sides, compile both,
+// look up stored runs, compare, render. The command only prints the result.
+import { bestRuns } from './best-runs.js';
+import { comparePlans } from './compare.js';
+import type { PlanDiff } from './plan-diff.js';
+import { renderMarkdown } from './render-markdown.js';
+import { renderText } from './render-text.js';
+import { compileSide, resolveSides } from './sides.js';
+
+export type DiffFormat = 'text' | 'markdown' | 'json';
+
+export interface DiffOutcome {
+  readonly diff: PlanDiff;
+  readonly output: string;
+  /** 0 when the head compiles, 1 when it has errors */
+  readonly exitCode: 0 | 1;
+  /** ms spent compiling each side */
+  readonly times: { readonly base: number; readonly head: number };
+}
+
+/** A command-line mistake comes back as { error: sentence }. */
+export async function runDiff(positionals: readonly string[], options: { cwd: string; format: DiffFormat; color?: boolean }): Promise<DiffOutcome | { error: string }> {
+  const sides = resolveSides(positionals, options.cwd);
+  if ('error' in sides) return sides;
+  const base = compileSide(sides.base);
+  const head = compileSide(sides.head);
+  const runs = await bestRuns(sides.storeDirs, { base: base.input.view.planHash, head: head.input.view.planHash });
+  let diff = comparePlans(base.input, head.input, runs);
+  if (runs.note) diff = { ...diff, notes: [...diff.notes, runs.note] };
+  const output = options.format === 'json' ? JSON.stringify(diff, null, 2) + '\n' : options.format === 'markdown' ? renderMarkdown(diff) : renderText(diff, { color: options.color }) + '\n';
+  return { diff, output, exitCode: head.input.view.compiled ? 0 : 1, times: { base: base.time, head: head.time } };
+}

@@ -1,0 +1,111 @@
+// The command line of `nnc diff` -> two sides, each compiled: a folder through
+// the file system, a git revision through git (never checked out).
+//
+// An argument that is an existing folder is a folder; anything else must be a
+// commit of the repository that holds the project. `nnc diff <rev> <folder>`
+// reads as "this project, <rev> against the working tree", which is also what
+// "<folder> as the head" would give.
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { compile, type CompileResult } from '../compiler/index.js';
+import type { SideInput } from './compare.js';
+import { createGitHost, repoRootOf, resolveCommit } from './git-host.js';
+import { viewOfCompile } from './side-view.js';
+
+export type SideSpec =
+  | { readonly kind: 'folder'; readonly label: string; readonly dir: string; /** as shown, relative to the current folder */ readonly project: string }
+  | { readonly kind: 'revision'; readonly label: string; readonly commit: string; readonly repoRoot: string; readonly projectPath: string; readonly projectDir: string };
+
+export interface ResolvedSides {
+  readonly base: SideSpec;
+  readonly head: SideSpec;
+  /** folders whose run store may hold runs of these plans */
+  readonly storeDirs: { readonly base: string; readonly head: string };
+}
+
+/** A command-line mistake: the message is a sentence for the user. */
+export type Resolution = ResolvedSides | { readonly error: string };
+
+const isFolder = (path: string) => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/** the real path of a path that may not exist (yet or any more): its nearest existing ancestor, resolved */
+function realish(path: string): string {
+  const abs = resolve(path);
+  if (existsSync(abs)) return realpathSync(abs);
+  const parent = dirname(abs);
+  return parent === abs ? abs : join(realish(parent), basename(abs));
+}
+
+export function resolveSides(positionals: readonly string[], cwd: string): Resolution {
+  if (positionals.length === 0) return { error: 'Give the base to compare against: a git revision such as origin/main, or a project folder.' };
+  if (positionals.length > 3) return { error: `Expected at most three arguments (<base> [<head>] [project]), got ${positionals.length}.` };
+  const [first, second, third] = positionals;
+  const folder = (arg: string) => isFolder(resolve(cwd, arg));
+  let headArg: string | null = second ?? null;
+  let projectArg = third ?? '.';
+  if (positionals.length === 2 && !folder(first) && folder(second)) {
+    headArg = null; // <rev> <project>: the project's working tree is the head
+    projectArg = second;
+  }
+  const projectAbs = realish(resolve(cwd, projectArg));
+  const shown = (dir: string) => relative(cwd, dir).split(sep).join('/') || '.';
+  let repo: { root: string; projectPath: string } | null | undefined;
+  const repoOf = (): { root: string; projectPath: string } | null => {
+    if (repo !== undefined) return repo;
+    let probe = projectAbs;
+    while (!isFolder(probe) && dirname(probe) !== probe) probe = dirname(probe);
+    const root = repoRootOf(probe);
+    repo = root ? { root: realish(root), projectPath: '' } : null;
+    if (repo) repo = { ...repo, projectPath: relative(repo.root, projectAbs).split(sep).join('/') };
+    return repo;
+  };
+
+  const side = (arg: string): SideSpec | { error: string } => {
+    if (folder(arg)) return { kind: 'folder', label: arg, dir: resolve(cwd, arg), project: shown(resolve(cwd, arg)) };
+    const r = repoOf();
+    if (!r) return { error: `'${arg}' is not a folder, and '${projectArg}' is not inside a git repository, so it cannot be a revision either.` };
+    if (r.projectPath.startsWith('..')) return { error: `The project '${projectArg}' is outside the git repository at '${r.root}'.` };
+    const commit = resolveCommit(r.root, arg);
+    if (!commit) return { error: `'${arg}' is neither a folder nor a git revision of the repository at '${r.root}'. Give a branch, tag or commit (check with 'git rev-parse --verify ${arg}'), or an existing folder.` };
+    return { kind: 'revision', label: arg, commit, repoRoot: r.root, projectPath: r.projectPath, projectDir: projectAbs };
+  };
+
+  const base = side(first);
+  if ('error' in base) return base;
+  let head: SideSpec | { error: string };
+  if (headArg === null) {
+    if (!isFolder(projectAbs)) return { error: `The project folder '${projectArg}' does not exist in the working tree. Give a head revision to compare two revisions.` };
+    head = { kind: 'folder', label: 'working tree', dir: projectAbs, project: shown(resolve(cwd, projectArg)) };
+  } else head = side(headArg);
+  if ('error' in head) return head;
+  const storeOf = (s: SideSpec) => (s.kind === 'folder' ? s.dir : s.projectDir);
+  return { base, head, storeDirs: { base: storeOf(base), head: storeOf(head) } };
+}
+
+export interface CompiledSide {
+  readonly input: SideInput;
+  readonly result: CompileResult;
+  /** ms */
+  readonly time: number;
+}
+
+export function compileSide(spec: SideSpec): CompiledSide {
+  const started = performance.now();
+  let result: CompileResult;
+  let input: Omit<SideInput, 'view' | 'diagnostics'>;
+  if (spec.kind === 'folder') {
+    result = compile(spec.dir);
+    input = { label: spec.label, commit: null, project: spec.project, projectDir: spec.dir };
+  } else {
+    const host = createGitHost({ repoRoot: spec.repoRoot, commit: spec.commit, projectPath: spec.projectPath, projectDir: spec.projectDir });
+    result = compile(spec.projectDir, host);
+    input = { label: spec.label, commit: spec.commit, project: spec.projectPath || '.', projectDir: spec.projectDir };
+  }
+  return { input: { ...input, view: viewOfCompile(result), diagnostics: result.diagnostics }, result, time: performance.now() - started };
+}
