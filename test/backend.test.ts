@@ -218,12 +218,12 @@ describe('nnc kernels match the stock cpu kernels', () => {
           await compareWithStockCpu(() => {
             const xt = tf.tensor3d(x, [batch, steps, channels]);
             const wt = tf.tensor3d(w, [size, channels, filters]);
-            const g1 = tf.grads((a: import('@tensorflow/tfjs').Tensor3D, b: import('@tensorflow/tfjs').Tensor3D) =>
-              tf.conv1d(a, b, stride, padding).square().sum())([xt, wt]);
+            const g1 = tf.grads((a: import('@tensorflow/tfjs').Tensor, b: import('@tensorflow/tfjs').Tensor) =>
+              tf.conv1d(a as import('@tensorflow/tfjs').Tensor3D, b as import('@tensorflow/tfjs').Tensor3D, stride, padding).square().sum())([xt, wt]);
             const x2t = tf.tensor4d(x2, [batch, steps, 4, channels]);
             const w2t = tf.tensor4d(w2, [2, size, channels, filters]);
-            const g2 = tf.grad((b: import('@tensorflow/tfjs').Tensor4D) =>
-              tf.conv2d(x2t, b, [stride, 1], padding).square().sum())(w2t);
+            const g2 = tf.grad((b: import('@tensorflow/tfjs').Tensor) =>
+              tf.conv2d(x2t, b as import('@tensorflow/tfjs').Tensor4D, [stride, 1], padding).square().sum())(w2t);
             return [...g1, g2];
           });
         }

@@ -1,8 +1,15 @@
-// nnc's own kernels (fused training ops), registered under names of their own.
+// nnc's own kernels (fused training ops), registered under names of their own
+// on the backends whose tensor memory nnc can reach (wasm, cpu). The ops in
+// src/runtime/ops use them when registered and fall back to tf ops otherwise.
 import type { KernelConfig } from '@tensorflow/tfjs';
 import type { KernelBackendName } from './kernel-io.js';
+import { adamConfig } from './adam.js';
+import { lstmConfig, lstmGradConfig } from './lstm.js';
 
 export function nncKernelConfigs(backendName: KernelBackendName): Array<{ config: KernelConfig; why: string }> {
-  void backendName;
-  return [];
+  return [
+    { config: adamConfig(backendName), why: 'one pass per variable instead of ~14 tensor ops (nncOps.createAdam)' },
+    { config: lstmConfig(backendName), why: 'a whole LSTM sequence forward: one product and one gate pass per step (nncOps.lstm)' },
+    { config: lstmGradConfig(backendName), why: 'LSTM backward through time with whole-sequence weight gradients (nncOps.lstm)' },
+  ];
 }

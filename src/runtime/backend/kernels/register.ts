@@ -7,6 +7,7 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { batchMatMulConfig, fusedMatMulConfig } from './matmul-transpose.js';
 import { tileGradient } from './tile-gradient.js';
+import { gatherConfig } from './gather.js';
 import { nncKernelConfigs } from './nnc-kernels.js';
 
 export interface InstalledKernels {
@@ -30,6 +31,8 @@ function kernelsFor(backendName: string): Entry[] {
     ];
     const batchMatMul = getKernel('BatchMatMul', 'wasm');
     if (batchMatMul) entries.push({ config: batchMatMulConfig(batchMatMul), why: 'transpose flags are 10x slower than an explicit transpose' });
+    const gather = getKernel('GatherV2', 'wasm');
+    if (gather) entries.push({ config: gatherConfig(gather), why: 'row copies instead of per-element copies (embedding lookups)' });
     const fused = getKernel('_FusedMatMul', 'wasm');
     if (fused) entries.push({ config: fusedMatMulConfig(fused), why: 'wrong with a bias and a transpose flag or batch > 1; flags slow' });
     return [...entries, ...nncKernelConfigs('wasm')];

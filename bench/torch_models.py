@@ -1,0 +1,98 @@
+"""The four training-speed benchmark models in PyTorch (same shapes, Adam 1e-3).
+
+Prints {threads: {model name: samples/s}} as JSON, the median step after
+warm-up, with torch's default thread count and with one thread per core.
+Used by bench/training-speed.bench.ts when python3 can import torch; nothing
+in CI needs it (on Debian: apt-get install python3-torch).
+"""
+import json
+import os
+import statistics
+import time
+
+import torch
+from torch import nn
+
+VOCAB, SEQ, WIDTH, CLASSES = 5000, 32, 64, 4
+
+
+class Lstm(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(VOCAB, WIDTH)
+        self.lstm = nn.LSTM(WIDTH, WIDTH, batch_first=True)
+        self.head = nn.Linear(WIDTH, CLASSES)
+
+    def forward(self, x):
+        out, _ = self.lstm(self.embedding(x))
+        return self.head(out[:, -1])
+
+
+class Conv(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(VOCAB, WIDTH)
+        self.conv = nn.Conv1d(WIDTH, 64, 3, padding=1)
+        self.head = nn.Linear(64, CLASSES)
+
+    def forward(self, x):
+        h = torch.relu(self.conv(self.embedding(x).transpose(1, 2)))
+        return self.head(h.mean(dim=2))
+
+
+class Attention(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(VOCAB, WIDTH)
+        self.attention = nn.MultiheadAttention(WIDTH, 4, batch_first=True)
+        self.head = nn.Linear(WIDTH, CLASSES)
+
+    def forward(self, x):
+        e = self.embedding(x)
+        h = e + self.attention(e, e, e, need_weights=False)[0]
+        return self.head(h.mean(dim=1))
+
+
+def mlp():
+    return nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10))
+
+
+MODELS = [
+    ("mlp 64-256-256-10", 64, mlp, lambda b: torch.randn(b, 64), 10),
+    ("embedding + lstm 64", 32, Lstm, lambda b: torch.randint(0, VOCAB, (b, SEQ)), CLASSES),
+    ("embedding + conv1d 64x3 + pool", 32, Conv, lambda b: torch.randint(0, VOCAB, (b, SEQ)), CLASSES),
+    ("embedding + attention 4 heads + pool", 32, Attention, lambda b: torch.randint(0, VOCAB, (b, SEQ)), CLASSES),
+]
+
+
+def measure(build, batch, make_input, classes, budget=2.0, min_steps=5, max_steps=40):
+    torch.manual_seed(0)
+    model = build()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    x = make_input(batch)
+    y = torch.randint(0, classes, (batch,))
+
+    def step():
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+
+    for _ in range(3):
+        step()
+    times = []
+    start = time.perf_counter()
+    while len(times) < min_steps or (len(times) < max_steps and time.perf_counter() - start < budget):
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    return batch / statistics.median(times)
+
+
+if __name__ == "__main__":
+    results = {}
+    for threads in sorted({torch.get_num_threads(), os.cpu_count() or 1}):
+        torch.set_num_threads(threads)
+        results[str(threads)] = {name: measure(build, batch, make, classes) for name, batch, build, make, classes in MODELS}
+    print(json.dumps(results))

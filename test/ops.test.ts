@@ -1,0 +1,216 @@
+// nnc's ops against references (tf.conv1d, tf.gather, tf.layers.lstm, autodiff
+// of plain tf ops, tfjs' Adam): same values and gradients on wasm and cpu, on
+// random shapes from several seeds.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type * as tfjs from '@tensorflow/tfjs';
+import { loadTf, type Tf } from '../src/runtime/backend/index.js';
+import { installKernels } from '../src/runtime/backend/kernels/register.js';
+import { nncOps, conv1dGeometry, type NncOps } from '../src/runtime/ops/index.js';
+import { lstmComposite } from '../src/runtime/ops/lstm.js';
+
+type Tensor = tfjs.Tensor;
+let tf: Tf;
+let ops: NncOps;
+const BACKENDS = ['wasm', 'cpu'];
+
+beforeAll(async () => {
+  ({ tf } = await loadTf('wasm'));
+  installKernels('cpu');
+  ops = nncOps(tf);
+});
+
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const between = (rand: () => number, lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+const floats = (rand: () => number, n: number, scale = 1) => Float32Array.from({ length: n }, () => (rand() * 2 - 1) * scale);
+
+/** Runs fn on a backend and returns every output's values. */
+async function on(backend: string, fn: () => Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  return tf.tidy(fn).map((t) => {
+    const values = Float32Array.from(t.dataSync() as Float32Array);
+    t.dispose();
+    return values;
+  });
+}
+
+function expectClose(actual: Float32Array[], expected: Float32Array[], tolerance = 1e-4): void {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((values, i) => {
+    expect(values.length).toBe(expected[i].length);
+    let worst = 0;
+    for (let j = 0; j < values.length; j++) {
+      worst = Math.max(worst, Math.abs(values[j] - expected[i][j]) / Math.max(1, Math.abs(expected[i][j])));
+    }
+    expect(worst, `output ${i}`).toBeLessThan(tolerance);
+  });
+}
+
+/** Value and gradients of sum(f(...) * dy) with respect to every input. */
+function valueAndGrads(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], dy: Float32Array): Tensor[] {
+  const weighted = (...xs: Tensor[]) => {
+    const y = f(...xs);
+    return tf.sum(tf.mul(y, tf.tensor(dy, y.shape)));
+  };
+  return [f(...inputs), ...tf.grads(weighted)(inputs)];
+}
+
+describe('conv1d', () => {
+  for (const seed of [1, 2, 3]) {
+    it(`matches tf.conv1d for valid and same, strides 1 and 2, values and gradients (seed ${seed})`, async () => {
+      const rand = random(seed);
+      const [B, T, C, F, K] = [between(rand, 1, 3), between(rand, 4, 12), between(rand, 1, 5), between(rand, 1, 6), between(rand, 1, 4)];
+      const x = floats(rand, B * T * C);
+      const w = floats(rand, K * C * F);
+      const bias = floats(rand, F);
+      for (const padding of ['valid', 'same'] as const) {
+        for (const strides of [1, 2]) {
+          const { outSteps } = conv1dGeometry(T, K, { padding, strides });
+          const dy = floats(rand, B * outSteps * F);
+          const inputs = () => [tf.tensor3d(x, [B, T, C]), tf.tensor3d(w, [K, C, F]), tf.tensor1d(bias)];
+          const expected = await on('cpu', () => valueAndGrads(
+            (a, b, c) => tf.add(tf.conv1d(a as tfjs.Tensor3D, b as tfjs.Tensor3D, strides, padding), c), inputs(), dy));
+          for (const backend of BACKENDS) {
+            const got = await on(backend, () => valueAndGrads((a, b, c) => ops.conv1d(a, b, c, { padding, strides }), inputs(), dy));
+            expectClose(got, expected);
+          }
+        }
+      }
+    });
+  }
+
+  it('causal padding equals left zero padding then a valid convolution', async () => {
+    const rand = random(9);
+    const [B, T, C, F, K] = [2, 7, 3, 4, 3];
+    const x = floats(rand, B * T * C);
+    const w = floats(rand, K * C * F);
+    const expected = await on('cpu', () => [tf.conv1d(tf.pad(tf.tensor3d(x, [B, T, C]), [[0, 0], [K - 1, 0], [0, 0]]), tf.tensor3d(w, [K, C, F]), 1, 'valid')]);
+    const got = await on('wasm', () => [ops.conv1d(tf.tensor3d(x, [B, T, C]), tf.tensor3d(w, [K, C, F]), null, { padding: 'causal' })]);
+    expect(got[0].length).toBe(B * T * F);
+    expectClose(got, expected);
+  });
+});
+
+describe('layerNorm', () => {
+  for (const seed of [1, 2, 3]) {
+    it(`matches autodiff of the moments formula, values and gradients (seed ${seed})`, async () => {
+      const rand = random(10 + seed);
+      const [B, T, D] = [between(rand, 1, 4), between(rand, 1, 6), between(rand, 2, 12)];
+      const x = floats(rand, B * T * D, 3);
+      const gamma = floats(rand, D);
+      const beta = floats(rand, D);
+      const dy = floats(rand, B * T * D);
+      const inputs = () => [tf.tensor3d(x, [B, T, D]), tf.tensor1d(gamma), tf.tensor1d(beta)];
+      const reference = (a: Tensor, g: Tensor, b: Tensor) => {
+        const { mean, variance } = tf.moments(a, -1, true);
+        return tf.add(tf.mul(tf.div(tf.sub(a, mean), tf.sqrt(tf.add(variance, 1e-3))), g), b);
+      };
+      const expected = await on('cpu', () => valueAndGrads(reference, inputs(), dy));
+      for (const backend of BACKENDS) {
+        expectClose(await on(backend, () => valueAndGrads((a, g, b) => ops.layerNorm(a, g, b, 1e-3), inputs(), dy)), expected);
+      }
+    });
+  }
+});
+
+describe('embeddingLookup', () => {
+  for (const seed of [1, 2, 3]) {
+    it(`matches tf.gather, values and table gradient with repeated ids (seed ${seed})`, async () => {
+      const rand = random(20 + seed);
+      const [V, D, B, T] = [between(rand, 2, 30), between(rand, 1, 8), between(rand, 1, 4), between(rand, 1, 9)];
+      const table = floats(rand, V * D);
+      const ids = Int32Array.from({ length: B * T }, () => between(rand, 0, V - 1));
+      const dy = floats(rand, B * T * D);
+      const run = (lookup: (t: Tensor, i: Tensor) => Tensor) => () => {
+        const t = tf.tensor2d(table, [V, D]);
+        const i = tf.tensor2d(ids, [B, T], 'int32');
+        const dyt = tf.tensor3d(dy, [B, T, D]);
+        return [lookup(t, i), tf.grad((w: Tensor) => tf.sum(tf.mul(lookup(w, i), dyt)))(t)];
+      };
+      const expected = await on('cpu', run((t, i) => tf.gather(t, i)));
+      for (const backend of BACKENDS) expectClose(await on(backend, run(ops.embeddingLookup)), expected, 1e-6);
+    });
+  }
+});
+
+describe('createAdam', () => {
+  it('moves variables exactly as tf.train.adam over several steps, on wasm and cpu', async () => {
+    const rand = random(31);
+    const init = floats(rand, 6 * 5);
+    const target = floats(rand, 6 * 5);
+    const train = (optimizer: tfjs.Optimizer) => () => {
+      const w = tf.variable(tf.tensor2d(init, [6, 5]));
+      const goal = tf.tensor2d(target, [6, 5]);
+      for (let i = 0; i < 5; i++) optimizer.minimize(() => tf.sum(tf.square(tf.sub(tf.mul(w, w), goal))) as tfjs.Scalar);
+      const out = w.clone();
+      w.dispose();
+      optimizer.dispose();
+      return [out];
+    };
+    for (const backend of BACKENDS) {
+      await tf.setBackend(backend);
+      const expected = await on(backend, train(tf.train.adam(0.05)));
+      const got = await on(backend, train(ops.createAdam(0.05)));
+      expectClose(got, expected, 1e-5);
+      expect(Math.abs(got[0][0] - init[0])).toBeGreaterThan(1e-3);
+    }
+    expect(ops.createAdam(0.01).getClassName()).toBe('Adam');
+  });
+});
+
+describe('lstm', () => {
+  for (const seed of [1, 2, 3]) {
+    it(`matches tf.layers.lstm and autodiff of the step loop, both gate activations (seed ${seed})`, async () => {
+      const rand = random(40 + seed);
+      const [B, T, D, U] = [between(rand, 1, 4), between(rand, 1, 7), between(rand, 1, 6), between(rand, 1, 5)];
+      const x = floats(rand, B * T * D);
+      const kernel = floats(rand, D * 4 * U, 0.6);
+      const recurrent = floats(rand, U * 4 * U, 0.6);
+      const bias = floats(rand, 4 * U, 0.5);
+      for (const recurrentActivation of ['hardSigmoid', 'sigmoid'] as const) {
+        for (const returnSequences of [false, true]) {
+          const options = { recurrentActivation, returnSequences };
+          const dy = floats(rand, returnSequences ? B * T * U : B * U);
+          const inputs = () => [tf.tensor3d(x, [B, T, D]), tf.tensor2d(kernel, [D, 4 * U]), tf.tensor2d(recurrent, [U, 4 * U]), tf.tensor1d(bias)];
+          const expected = await on('cpu', () => valueAndGrads((a, k, r, b) => lstmComposite(tf, a, k, r, b, options), inputs(), dy));
+          const layer = await on('cpu', () => {
+            const lstm = tf.layers.lstm({ units: U, recurrentActivation, returnSequences });
+            const [xt, ...weights] = inputs();
+            lstm.apply(xt);
+            lstm.setWeights(weights);
+            const out = lstm.apply(xt) as Tensor;
+            lstm.dispose();
+            return [out];
+          });
+          expectClose([expected[0]], layer);
+          for (const backend of BACKENDS) {
+            expectClose(await on(backend, () => valueAndGrads((a, k, r, b) => ops.lstm(a, k, r, b, options), inputs(), dy)), expected);
+          }
+        }
+      }
+    });
+  }
+
+  it('leaves no tensors behind after a training step', async () => {
+    await tf.setBackend('wasm');
+    const w = [tf.variable(tf.randomNormal([3, 8])), tf.variable(tf.randomNormal([2, 8])), tf.variable(tf.zeros([8]))];
+    const x = tf.randomNormal([2, 4, 3]);
+    const optimizer = ops.createAdam(0.01);
+    const step = () => optimizer.minimize(() => tf.sum(ops.lstm(x, w[0], w[1], w[2])) as tfjs.Scalar);
+    step();
+    const before = tf.memory().numTensors;
+    step();
+    step();
+    expect(tf.memory().numTensors).toBe(before);
+    optimizer.dispose();
+    tf.dispose([...w, x]);
+  });
+});
