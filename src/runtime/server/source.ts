@@ -1,0 +1,37 @@
+// What the viewer server needs from one served project. `nnc watch` gives it
+// a live project (the watcher's last good plan, the running run); `nnc view`
+// gives it a stored one (stored-project.ts).
+import type { Diagnostic } from '../../compiler/diagnostics.js';
+import type { Plan } from '../../compiler/plan.js';
+import type { ServerMessage } from '../../shared/protocol.js';
+import type { RunRecord, RunStore } from '../store/types.js';
+
+export interface ProjectSource {
+  /** the id in ?project= and in messages: the folder name, made unique */
+  readonly name: string;
+  /** absolute project folder */
+  readonly dir: string;
+  /** true when the project trains (nnc watch) */
+  readonly live: boolean;
+  /** the last plan that compiled, or null */
+  plan(): Plan | null;
+  /** diagnostics of the last compile */
+  diagnostics(): readonly Diagnostic[];
+  /** the run training now, or null */
+  running(): RunRecord | null;
+  /** the run store, or null when the project never trained */
+  store(): RunStore | null;
+  /** what a client that connects late gets first, after `connected` */
+  currentState(): ServerMessage[];
+}
+
+/** Folder names as ids, suffixed (-2, -3) where two folders share a name. */
+export function projectIds(dirs: readonly string[], basename: (dir: string) => string): string[] {
+  const seen = new Map<string, number>();
+  return dirs.map((dir) => {
+    const base = basename(dir) || 'project';
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}-${n}`;
+  });
+}

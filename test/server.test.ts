@@ -1,0 +1,252 @@
+// The viewer server with real HTTP and a real WebSocket client, over a real
+// compiled project and a real run store (what `nnc view` serves).
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createViewerServer, originAllowed, type ViewerServer } from '../src/runtime/server/server.js';
+import { createStoredProject, type StoredProject } from '../src/runtime/server/stored-project.js';
+import { createClientChannel } from '../src/runtime/server/client-channel.js';
+import { createRunStore } from '../src/runtime/store/store.js';
+import type { ServerMessage, TrainingStatsView } from '../src/shared/protocol.js';
+import { connect, removeTempProjects, sleep, tempProject, until } from './watch-helpers.js';
+
+let dir: string;
+let bundle: string;
+let project: StoredProject;
+let server: ViewerServer;
+let runId: string;
+
+async function get(path: string, init: { method?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, server.url), { method: init.method ?? 'GET', headers: init.headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+const json = async (path: string) => {
+  const r = await get(path);
+  return { status: r.status, body: JSON.parse(r.body) };
+};
+
+beforeAll(async () => {
+  dir = tempProject();
+  // a stored run with metrics, a snapshot and logs, as `nnc train` leaves them
+  const store = createRunStore(dir);
+  const run = store.createRun({ planHash: 'p1', modelHash: 'm1', gitCommit: null, gitDirty: false, backend: 'cpu', plan: { project: { name: 'demo' } } });
+  runId = run.id;
+  store.addMetrics(run.id, [
+    { step: 1, epoch: 1, name: 'sentiment.loss', value: 0.7 },
+    { step: 2, epoch: 1, name: 'sentiment.loss', value: 0.6 },
+    { step: 2, epoch: 1, name: 'val_loss', value: 0.65 },
+  ]);
+  store.addSnapshot(run.id, { step: 2, epoch: 1, time: Date.now(), tensors: [{ name: 'hidden/kernel', layer: 'hidden', shape: [8, 8], mean: 0.01, std: 0.2, min: -0.5, max: 0.5, histogram: Array(20).fill(3), gradNorm: 0.1 }] });
+  store.addLog(run.id, { time: Date.now(), level: 'info', category: 'train', message: 'Epoch 1/1: loss 0.6.', spam: false });
+  store.addLog(run.id, { time: Date.now(), level: 'debug', category: 'train', message: 'step 1', spam: true });
+  store.addLog(run.id, { time: Date.now(), level: 'warning', category: 'data', message: 'Most tokens are unknown.', spam: false });
+  store.endRun(run.id, 'completed');
+  store.close();
+
+  bundle = mkdtempSync(join(tmpdir(), 'nnc-bundle-'));
+  mkdirSync(join(bundle, 'assets'));
+  writeFileSync(join(bundle, 'index.html'), '<!doctype html><title>viewer</title>');
+  writeFileSync(join(bundle, 'main.js'), 'console.log(1)');
+  writeFileSync(join(bundle, '..', 'secret.txt'), 'do not serve');
+  symlinkSync(join(bundle, '..', 'secret.txt'), join(bundle, 'assets', 'link.txt'));
+
+  project = createStoredProject(dir, 'demo');
+  server = await createViewerServer({ projects: [project], bundleDir: bundle, port: 0, version: '9.9.9' });
+});
+
+afterAll(async () => {
+  await server?.close();
+  project?.close();
+  removeTempProjects();
+});
+
+describe('JSON API', () => {
+  it('lists the project, and serves the layer graph, heads, tokens and datasets of its plan', async () => {
+    const projects = await json('/api/projects');
+    expect(projects.body).toEqual([expect.objectContaining({ name: 'demo', title: 'demo', errors: 0, live: false, running: null })]);
+    const layers = await json('/api/layers');
+    expect(layers.body.map((l: { name: string; outputShape: number[] }) => [l.name, l.outputShape])).toEqual([
+      ['embed', [8, 8]],
+      ['pool', [8]],
+      ['hidden', [8]],
+    ]);
+    expect(layers.body[2]).toMatchObject({ type: 'dense', file: 'layers.yaml', line: 6, params: 72 });
+    const heads = await json('/api/heads');
+    expect(heads.body).toEqual([expect.objectContaining({ name: 'sentiment', attach: 'hidden', task: 'classification', file: 'heads.yaml' })]);
+    const tokens = await json('/api/tokens');
+    expect(tokens.body.tokens.slice(0, 2)).toEqual(['<pad>', '<unk>']);
+    expect(tokens.body.vocabularySize).toBe(tokens.body.tokens.length);
+    const datasets = await json('/api/datasets');
+    expect(datasets.body).toEqual([
+      expect.objectContaining({ name: 'reviews', count: 6, head: 'sentiment', file: 'datasets/reviews.yaml' }),
+    ]);
+    expect(datasets.body[0].preview).toHaveLength(5);
+    expect(Object.values(datasets.body[0].labelCounts).reduce((a: number, b) => a + (b as number), 0)).toBe(6);
+  });
+
+  it('serves runs, a run\'s metrics by name, the latest weights snapshot and filtered logs from the store', async () => {
+    const runs = await json('/api/runs');
+    expect(runs.body).toEqual([expect.objectContaining({ id: runId, status: 'completed', backend: 'cpu' })]);
+    const metrics = await json(`/api/runs/${runId}/metrics`);
+    expect(metrics.body.metrics['sentiment.loss']).toEqual([
+      { step: 1, epoch: 1, value: 0.7 },
+      { step: 2, epoch: 1, value: 0.6 },
+    ]);
+    expect((await json('/api/runs/nope/metrics')).status).toBe(404);
+    const weights = await json('/api/models/demo/weights');
+    expect(weights.body).toMatchObject({ runId, step: 2, tensors: [expect.objectContaining({ name: 'hidden/kernel', std: 0.2 })] });
+    expect((await json('/api/models/other/weights')).status).toBe(404);
+
+    const all = await json('/api/logs');
+    expect(all.body.map((l: { message: string }) => l.message)).toEqual(['Epoch 1/1: loss 0.6.', 'Most tokens are unknown.']);
+    const withSpam = await json(`/api/logs?spam=1&run=${runId}`);
+    expect(withSpam.body).toHaveLength(3);
+    expect((await json('/api/logs?level=warning')).body.map((l: { level: string }) => l.level)).toEqual(['warning']);
+    expect((await json('/api/logs?q=TOKENS')).body).toHaveLength(1);
+    expect((await json('/api/logs?level=loud')).status).toBe(400);
+  });
+
+  it('answers diagnostics with project-relative paths, and unknown projects and endpoints with 404 sentences', async () => {
+    expect((await json('/api/diagnostics')).body).toEqual([]);
+    const unknown = await json('/api/layers?project=nope');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toMatch(/No project 'nope' is served/);
+    expect((await json('/api/nothing')).status).toBe(404);
+  });
+
+  it('refuses every method but GET and HEAD with 405 and names the YAML file to edit', async () => {
+    const post = await get('/api/layers', { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.allow).toBe('GET, HEAD');
+    expect(JSON.parse(post.body).error).toMatch(/edit layers\.yaml/);
+    expect(JSON.parse((await get('/api/heads', { method: 'PUT' })).body).error).toMatch(/edit heads\.yaml/);
+    expect(JSON.parse((await get('/api/datasets/reviews', { method: 'DELETE' })).body).error).toMatch(/edit datasets\/reviews\.yaml/);
+    expect(JSON.parse((await get('/api/tokens', { method: 'PATCH' })).body).error).toMatch(/edit tokens\.yaml/);
+    expect((await get('/', { method: 'POST' })).status).toBe(405);
+    const head = await get('/api/layers', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    expect(Number(head.headers['content-length'])).toBeGreaterThan(10);
+  });
+});
+
+describe('static files', () => {
+  it('serves the bundle and nothing outside it', async () => {
+    const index = await get('/');
+    expect(index.status).toBe(200);
+    expect(index.headers['content-type']).toMatch(/text\/html/);
+    expect(index.body).toContain('<title>viewer</title>');
+    expect((await get('/main.js')).headers['content-type']).toMatch(/javascript/);
+    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/%2e%2e%2fsecret.txt', '/assets/link.txt', '/..%5csecret.txt', '/a%00b']) {
+      const r = await get(path);
+      expect(r.status, path).toBe(404);
+      expect(r.body, path).not.toContain('do not serve');
+    }
+  });
+
+  it('serves a plain page pointing at the build when the bundle is missing', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'nnc-nobundle-'));
+    const bare = await createViewerServer({ projects: [project], bundleDir: empty, port: 0 });
+    try {
+      const r = await new Promise<string>((resolve) => request(bare.url, (res) => { let b = ''; res.on('data', (c) => (b += c)); res.on('end', () => resolve(b)); }).end());
+      expect(r).toContain('npm run build');
+      expect(r).toContain('/api/projects');
+    } finally {
+      await bare.close();
+    }
+  });
+});
+
+describe('WebSocket', () => {
+  it('greets a client with connected and the current state of each project', async () => {
+    const client = await connect(server.url);
+    try {
+      await client.next('diagnostics');
+      const types = client.messages.map((r) => r.message.type);
+      expect(types.slice(0, 3)).toEqual(['connected', 'project_compiled', 'diagnostics']);
+      expect(client.of('connected')[0]).toEqual({ type: 'connected', projects: ['demo'], version: '9.9.9' });
+      expect(client.of('project_compiled')[0]!.summary).toMatchObject({ project: 'demo', vocabularySize: expect.any(Number), layers: expect.any(Array) });
+      expect(server.clients()).toBe(1);
+    } finally {
+      client.close();
+    }
+    await until('the client to be dropped', () => server.clients() === 0);
+  });
+
+  it('refuses upgrades from a foreign Origin and accepts the page\'s own', async () => {
+    await expect(connect(server.url, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    await expect(connect(server.url, { origin: 'null' })).rejects.toThrow(/403/);
+    const own = await connect(server.url, { origin: server.url.replace(/\/$/, '') });
+    own.close();
+    const localhost = await connect(server.url, { origin: `http://localhost:${server.port}` });
+    localhost.close();
+    expect(originAllowed('http://localhost:9999', `127.0.0.1:${server.port}`, server.port)).toBe(false);
+    expect(originAllowed('http://192.168.1.5:8000', '192.168.1.5:8000', 8000)).toBe(true);
+  });
+
+  it('coalesces training stats: a flood of 5000 becomes about 20 messages a second, ending on the newest', async () => {
+    const client = await connect(server.url);
+    try {
+      await client.next('diagnostics');
+      const start = client.messages.length;
+      const stats = (step: number): ServerMessage => ({ type: 'training_stats', project: 'demo', stats: { runId: 'r', step, epoch: 1, losses: { sentiment: 1 / step }, metrics: {}, learningRate: 0.01, gradNorm: 1, samplesPerSecond: 1, progress: step / 5000, numTensors: 1, memoryBytes: 1 } });
+      const t0 = performance.now();
+      for (let step = 1; step <= 5000; step++) {
+        server.broadcast(stats(step));
+        if (step % 250 === 0) await sleep(50); // 1 s of training at 5000 stats/s
+      }
+      server.broadcast({ type: 'training_log', project: 'demo', log: { id: -1, runId: 'r', time: 0, level: 'info', category: 'train', message: 'Epoch 1/1.', spam: false, count: 1 } });
+      await until('the newest stats', () => client.of('training_stats').some((m) => m.stats.step === 5000), 3000);
+      const got = client.messages.slice(start);
+      const elapsed = (got[got.length - 1]!.at - t0) / 1000;
+      expect(got.length).toBeLessThanOrEqual(Math.ceil(elapsed * 20) + 2);
+      expect(got.length).toBeGreaterThan(5);
+      // no more than 20 in any one-second window
+      for (const r of got) expect(got.filter((o) => o.at >= r.at && o.at < r.at + 1000).length).toBeLessThanOrEqual(21);
+      const steps = client.of('training_stats').map((m) => m.stats.step);
+      expect(steps).toEqual([...steps].sort((a, b) => a - b));
+      await until('the log line', () => client.of('training_log').length === 1, 2000);
+    } finally {
+      client.close();
+    }
+  });
+});
+
+describe('client channel', () => {
+  it('sends what follows an edit at once, after whatever training stats of that project were waiting', () => {
+    const out: ServerMessage[] = [];
+    const channel = createClientChannel({ write: (t) => out.push(JSON.parse(t)), backlog: () => 0 });
+    const stats = (step: number, kind?: 'epoch'): ServerMessage => ({ type: 'training_stats', project: 'p', stats: { runId: 'r1', step, epoch: 1, losses: {}, metrics: {}, learningRate: 0, gradNorm: 0, samplesPerSecond: 0, progress: 0, numTensors: 0, memoryBytes: 0, ...(kind ? { kind } : {}) } as TrainingStatsView });
+    channel.send(stats(1)); // first one goes at once
+    channel.send(stats(2));
+    channel.send(stats(3)); // replaces 2
+    channel.send(stats(4, 'epoch')); // kept in order, never replaced
+    channel.send(stats(5));
+    channel.send({ type: 'run_ended', project: 'p', run: { id: 'r1' } as never });
+    expect(out.map((m) => (m.type === 'training_stats' ? `${m.stats.kind ?? 'batch'}:${m.stats.step}` : m.type))).toEqual(['batch:1', 'batch:5', 'epoch:4', 'run_ended']);
+    channel.close();
+  });
+
+  it('holds coalesced messages back from a client whose socket is backed up', async () => {
+    const out: string[] = [];
+    let backlog = 10 << 20;
+    const channel = createClientChannel({ write: (t) => out.push(t), backlog: () => backlog });
+    for (let i = 0; i < 100; i++) channel.send({ type: 'weights_update', project: 'p', runId: 'r', step: i, tensors: [] });
+    await sleep(150);
+    expect(out).toHaveLength(0);
+    backlog = 0;
+    await until('the newest weights', () => out.length === 1, 1000);
+    expect(JSON.parse(out[0]!).step).toBe(99);
+    channel.close();
+  });
+});

@@ -1,0 +1,139 @@
+// Shared by the watch and server tests: temporary projects, a real WebSocket
+// client that records every message, and small waits.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import WebSocket from 'ws';
+import type { ServerMessage } from '../src/shared/protocol.js';
+
+export const TINY = join(import.meta.dirname, 'fixtures', 'tiny');
+
+/** A small text-classification project, written inline (used where the tiny fixture is not needed). */
+export const DEMO: Record<string, string> = {
+  'nnc.yaml': `apiVersion: nnc/v1
+kind: Project
+name: demo
+input:
+  type: text
+  maxLength: 8
+training:
+  epochs: 2
+  batchSize: 4
+`,
+  'layers.yaml': `apiVersion: nnc/v1
+kind: Layers
+layers:
+  - {name: embed, type: embedding, units: 8}
+  - {name: pool, type: pool, mode: mean}
+  - {name: hidden, type: dense, units: 8, activation: relu}
+`,
+  'heads.yaml': `apiVersion: nnc/v1
+kind: Heads
+heads:
+  - name: sentiment
+    attach: hidden
+    task: classification
+    loss: crossentropy
+`,
+  'datasets/reviews.yaml': `apiVersion: nnc/v1
+kind: Dataset
+name: reviews
+type: binary_classification
+head: sentiment
+samples:
+  - {input: "a great movie", label: 1}
+  - {input: "the plot was awful", label: 0}
+  - {input: "great acting and a great plot", label: 1}
+  - {input: "awful and boring", label: 0}
+  - {input: "i loved it", label: 1}
+  - {input: "i hated it", label: 0}
+`,
+};
+
+const made: string[] = [];
+
+/** A fresh temporary folder holding `files` (or a copy of a fixture folder). */
+export function tempProject(files: Record<string, string> | string = DEMO): string {
+  const root = mkdtempSync(join(tmpdir(), 'nnc-watch-'));
+  made.push(root);
+  const dir = join(root, 'project');
+  if (typeof files === 'string') cpSync(files, dir, { recursive: true, filter: (src) => !src.includes(`${join(files, '.nnc')}`) });
+  else for (const [rel, text] of Object.entries(files)) write(dir, rel, text);
+  return dir;
+}
+
+export function removeTempProjects(): void {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+export function write(dir: string, rel: string, text: string): void {
+  const path = join(dir, rel);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+/** How editors like vim and VS Code save: write a temporary file beside it, then rename it over the original. */
+export function atomicWrite(dir: string, rel: string, text: string, n = 0): void {
+  const path = join(dir, rel);
+  const temp = join(dirname(path), `.${rel.split('/').pop()}.${process.pid}.${n}.tmp`);
+  writeFileSync(temp, text);
+  renameSync(temp, path);
+}
+
+export function remove(dir: string, rel: string): void {
+  const path = join(dir, rel);
+  if (existsSync(path)) rmSync(path);
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 10_000, everyMs = 10): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+    await sleep(everyMs);
+  }
+}
+
+export interface Received {
+  readonly message: ServerMessage;
+  /** performance.now() when it arrived */
+  readonly at: number;
+}
+
+export interface TestClient {
+  readonly messages: Received[];
+  of<T extends ServerMessage['type']>(type: T): Array<Extract<ServerMessage, { type: T }>>;
+  /** resolves with the first message after index `from` matching `match` */
+  next<T extends ServerMessage['type']>(type: T, match?: (m: Extract<ServerMessage, { type: T }>) => boolean, from?: number, timeoutMs?: number): Promise<Extract<ServerMessage, { type: T }>>;
+  close(): void;
+}
+
+export async function connect(url: string, headers: Record<string, string> = {}): Promise<TestClient> {
+  const ws = new WebSocket(url.replace(/^http/, 'ws') + 'ws', { headers });
+  const messages: Received[] = [];
+  ws.on('message', (data) => messages.push({ message: JSON.parse(String(data)) as ServerMessage, at: performance.now() }));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused with ${res.statusCode}`)));
+  });
+  const of = <T extends ServerMessage['type']>(type: T) =>
+    messages.map((r) => r.message).filter((m): m is Extract<ServerMessage, { type: T }> => m.type === type);
+  return {
+    messages,
+    of,
+    async next(type, match = () => true, from = 0, timeoutMs = 15_000) {
+      return until(`a '${type}' message`, () =>
+        messages.slice(from).map((r) => r.message).find((m): m is never => m.type === type && match(m as never)),
+        timeoutMs,
+        5,
+      );
+    },
+    close() {
+      ws.terminate();
+    },
+  };
+}
