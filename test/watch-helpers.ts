@@ -122,16 +122,22 @@ export async function connect(url: string, headers: Record<string, string> = {})
   });
   const of = <T extends ServerMessage['type']>(type: T) =>
     messages.map((r) => r.message).filter((m): m is Extract<ServerMessage, { type: T }> => m.type === type);
+  const next = <T extends ServerMessage['type']>(
+    type: T,
+    match: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true,
+    from = 0,
+    timeoutMs = 15_000,
+  ): Promise<Extract<ServerMessage, { type: T }>> =>
+    until(
+      `a '${type}' message`,
+      () => messages.slice(from).map((r) => r.message).find((m): m is Extract<ServerMessage, { type: T }> => m.type === type && match(m as Extract<ServerMessage, { type: T }>)),
+      timeoutMs,
+      5,
+    );
   return {
     messages,
     of,
-    async next(type, match = () => true, from = 0, timeoutMs = 15_000) {
-      return until(`a '${type}' message`, () =>
-        messages.slice(from).map((r) => r.message).find((m): m is never => m.type === type && match(m as never)),
-        timeoutMs,
-        5,
-      );
-    },
+    next,
     close() {
       ws.terminate();
     },
