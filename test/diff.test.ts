@@ -338,6 +338,43 @@ samples:
   });
 });
 
+describe('stored runs', () => {
+  test('best validation metrics of both plans side by side', async () => {
+    const repo = createRepo();
+    repo.write({ 'layers.yaml': FILES['layers.yaml'].replace('units: 8', 'units: 16') });
+    const first = await diffOf(['main'], repo.project);
+    expect(first.diff.metrics).toBeNull(); // no store yet
+    const { createRunStore } = await import('../src/runtime/store/store.js');
+    const store = createRunStore(repo.project);
+    const run = (planHash: string, best: Record<string, number>, status: 'completed' | 'failed' = 'completed') => {
+      const r = store.createRun({ planHash, modelHash: 'm', gitCommit: null, gitDirty: false, backend: 'cpu', plan: {} });
+      store.updateBest(r.id, best);
+      store.endRun(r.id, status);
+      return r.id;
+    };
+    const baseRun = run(first.diff.base.planHash!, { 'sentiment.val_accuracy': 0.75, 'sentiment.val_loss': 0.5, 'sentiment.loss': 0.4 });
+    const headRun = run(first.diff.head.planHash!, { 'sentiment.val_accuracy': 0.875, 'sentiment.val_loss': 0.25, 'sentiment.loss': 0.2 });
+    run(first.diff.head.planHash!, { 'sentiment.val_accuracy': 0.1 }, 'failed'); // not completed: ignored
+    store.close();
+
+    const { diff, output } = await diffOf(['main'], repo.project);
+    expect(diff.metrics).toEqual({
+      baseRun,
+      headRun,
+      rows: [
+        { name: 'sentiment.val_accuracy', before: 0.75, after: 0.875, delta: 0.125 },
+        { name: 'sentiment.val_loss', before: 0.5, after: 0.25, delta: -0.25 },
+      ],
+    });
+    const out = lines(output);
+    expect(out).toContain(`Best metrics (run ${baseRun} -> run ${headRun})`);
+    expect(out).toContain('  sentiment.val_accuracy  0.7500  0.8750  +0.1250');
+    expect(out).toContain('  sentiment.val_loss  0.5000  0.2500  -0.2500');
+    const markdown = (await diffOf(['main'], repo.project, 'markdown')).output;
+    expect(markdown).toContain('| `sentiment.val_loss` | 0.5000 | 0.2500 | -0.2500 |');
+  });
+});
+
 describe('arguments', () => {
   test('a revision and a project folder: that project, the revision against its working tree', async () => {
     const repo = createRepo();

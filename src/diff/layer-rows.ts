@@ -55,18 +55,24 @@ export function layerRows(base: readonly LayerView[], head: readonly LayerView[]
       if (!common(base[next], next, baseAt, headAt)) rows.push(removedRow(base[next]));
     }
   };
+  // base index of the next layer at or after each head position that kept its place
+  const keptBaseIndex = (layer: LayerView, i: number) => (common(layer, i, headAt, baseAt) && kept.has(baseAt.get(layer.name)!) ? baseAt.get(layer.name)! : -1);
+  const nextKept: number[] = new Array(head.length + 1).fill(base.length);
+  for (let i = head.length - 1; i >= 0; i--) {
+    const b = keptBaseIndex(head[i], i);
+    nextKept[i] = b >= 0 ? b : nextKept[i + 1];
+  }
   head.forEach((layer, i) => {
-    if (!common(layer, i, headAt, baseAt)) {
-      rows.push(addedRow(layer));
-      return;
-    }
-    const b = baseAt.get(layer.name)!;
-    if (kept.has(b)) {
-      flushRemoved(b);
+    // removed layers first, as a diff shows '-' before '+'
+    flushRemoved(nextKept[i]);
+    const b = keptBaseIndex(layer, i);
+    if (b >= 0) {
       next = b + 1;
       rows.push(keptRow(base[b], layer, ''));
+    } else if (common(layer, i, headAt, baseAt)) {
+      rows.push(keptRow(base[baseAt.get(layer.name)!], layer, 'moved'));
     } else {
-      rows.push(keptRow(base[b], layer, 'moved'));
+      rows.push(addedRow(layer));
     }
   });
   flushRemoved(base.length);

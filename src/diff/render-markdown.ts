@@ -73,7 +73,7 @@ export function renderMarkdown(diff: PlanDiff, options: MarkdownOptions = {}): s
   const vocabulary = diff.vocabulary;
   if (vocabulary && vocabulary.categories.length > 0) {
     const rows = vocabulary.categories.map((cat) => `| ${code(cat.category)} | ${cat.added.count ? `+${int(cat.added.count)}: ${esc(tokenList(cat.added, code))}` : ''} | ${cat.removed.count ? `-${int(cat.removed.count)}: ${esc(tokenList(cat.removed, code))}` : ''} |`);
-    const size = vocabulary.size.before !== null || vocabulary.size.after !== null ? `: ${pair(vocabulary.size, int).replace(ARROW, '→')} tokens` : '';
+    const size = vocabulary.size.before !== null && vocabulary.size.after !== null ? `: ${pair(vocabulary.size, int).replace(ARROW, '→')} tokens` : '';
     details(`Vocabulary${size}`, ['| category | added | removed |', '|---|---|---|'], rows);
   }
 

@@ -46,8 +46,9 @@ export function renderText(diff: PlanDiff, options: TextOptions = {}): string {
   }
 
   const vocabulary = diff.vocabulary;
-  if (vocabulary && (vocabulary.categories.length > 0 || vocabulary.size.before !== vocabulary.size.after)) {
-    out.push('', c.bold(`Vocabulary`) + (vocabulary.size.before !== null || vocabulary.size.after !== null ? `: ${pair(vocabulary.size, int)} tokens` : ''));
+  const sizeKnown = vocabulary !== null && vocabulary.size.before !== null && vocabulary.size.after !== null;
+  if (vocabulary && (vocabulary.categories.length > 0 || (sizeKnown && vocabulary.size.before !== vocabulary.size.after))) {
+    out.push('', c.bold(`Vocabulary`) + (sizeKnown ? `: ${pair(vocabulary.size, int)} tokens` : ''));
     for (const cat of vocabulary.categories) {
       const parts = [cat.added.count ? c.green(`+${int(cat.added.count)} (${tokenList(cat.added)})`) : '', cat.removed.count ? c.red(`-${int(cat.removed.count)} (${tokenList(cat.removed)})`) : ''];
       out.push(`  ${cat.category}: ${parts.filter(Boolean).join('  ')}`);
