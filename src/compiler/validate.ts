@@ -147,9 +147,8 @@ function placeProblems(document: LoadedDocument, problems: readonly Problem[]): 
     .sort((a, b) => a.line - b.line || a.column - b.column || a.code - b.code);
   if (diagnostics.length <= MAX_ERRORS_PER_DOCUMENT) return diagnostics;
   const shown = diagnostics.slice(0, MAX_ERRORS_PER_DOCUMENT);
-  const last = shown[shown.length - 1];
   shown.push({
-    ...last,
+    ...diagnostics[MAX_ERRORS_PER_DOCUMENT],
     code: 2010,
     message: `${diagnostics.length - MAX_ERRORS_PER_DOCUMENT} more schema errors in this document are not shown. Fix the ones above, then check again.`,
     suggestion: undefined,

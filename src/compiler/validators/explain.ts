@@ -17,6 +17,8 @@ export interface Problem {
   readonly suggestion?: string;
   /** lower wins when two problems point at the same place */
   readonly rank: number;
+  /** an unknown key that no other form of the object takes either (a rename candidate) */
+  readonly stray?: boolean;
 }
 
 /** How to name things in messages: the root (document or external record) and the data. */
@@ -75,7 +77,20 @@ export function explain(errors: readonly AjvError[], schema: JsonSchema, subject
     const problem = explainOne(error, path, schema, subject);
     if (problem) problems.push(problem);
   }
-  for (const { path, keys, hints, condition: when } of missing.values()) {
+  for (const [pointer, { path, keys, hints, condition: when }] of missing) {
+    // one unknown key and one missing key in the same object: most likely a rename
+    const unknown = problems.filter((p) => p.stray && p.path.length === path.length + 1 && pointerOf(p.path.slice(0, -1)) === pointer);
+    if (keys.length === 1 && unknown.length === 1) {
+      const key = String(unknown[0].path[path.length]);
+      const merged: Problem = {
+        ...unknown[0],
+        stray: false,
+        message: `Unknown key '${key}' in ${ownerOf(path, subject)}, and the required key '${keys[0]}' is missing. Rename '${key}' to '${keys[0]}'.`,
+        suggestion: keys[0],
+      };
+      problems.splice(problems.indexOf(unknown[0]), 1, merged);
+      continue;
+    }
     problems.push(missingProblem(path, keys, hints, when, subject));
   }
   return problems;
@@ -118,7 +133,8 @@ function explainOne(error: AjvError, path: PathSegment[], schema: JsonSchema, su
           ? `Unknown key '${key}' in ${owner}: it applies to ${elsewhere.tagKey} ${list(elsewhere.tags, 'or')}, not '${elsewhere.tag}'. Remove it, or change '${elsewhere.tagKey}'.`
           : `Unknown key '${key}' in ${owner}. Remove it, or use one of ${list(allowed, 'or')}.`;
       }
-      return { code: 2005, path: [...path, key], part: 'key', message, suggestion: guess, rank: 0 };
+      const stray = !guess && !message.includes(': it applies to');
+      return { code: 2005, path: [...path, key], part: 'key', message, suggestion: guess, rank: 0, stray };
     }
     case 'false schema': {
       const when = condition(schema, error.schemaPath);
@@ -228,7 +244,7 @@ function missingProblem(path: PathSegment[], keys: string[], hints: string[], wh
 
 function requiredHint(key: string, parent: JsonSchema): string {
   const discriminator = parent.discriminator as { propertyName?: string } | undefined;
-  if (discriminator?.propertyName === key) return `one of ${list(discriminatorTags(parent), 'or')}`;
+  if (discriminator?.propertyName === key) return `with one of ${list(discriminatorTags(parent), 'or')}`;
   // a discriminated union declares its keys in the branches; they agree on the common ones
   const declaring = parent.properties ? parent : (((parent.oneOf ?? []) as JsonSchema[]).find((branch) => key in ((branch.properties ?? {}) as object)) ?? parent);
   const property = (declaring.properties as Record<string, JsonSchema> | undefined)?.[key];
@@ -244,7 +260,7 @@ function typeHint(types: string[], value: unknown): string {
   if (value === null) return ' Give it a value.';
   const wantsNumber = types.includes('number') || types.includes('integer');
   if (wantsNumber && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return ' Remove the quotes.';
-  if (types.includes('string') && (typeof value === 'number' || typeof value === 'boolean')) return ` Quote it: "${String(value)}".`;
+  if (types.length === 1 && types[0] === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return ` Quote it: "${String(value)}".`;
   return '';
 }
 
@@ -348,6 +364,10 @@ export function dataPath(root: unknown, pointer: string): PathSegment[] {
     node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
   }
   return path;
+}
+
+function pointerOf(path: readonly PathSegment[]): string {
+  return path.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
 export function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
