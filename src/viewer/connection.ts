@@ -1,7 +1,11 @@
 // The WebSocket to /ws: reconnects with exponential backoff and jitter, and
 // reports its state so the header can show it.
 import type { ServerMessage } from '../shared/protocol.js';
-import type { ConnectionState } from './model.js';
+
+export type ConnectionState =
+  | { readonly state: 'connecting'; readonly attempt: number }
+  | { readonly state: 'open' }
+  | { readonly state: 'closed'; readonly attempt: number; readonly retryAt: number };
 
 export interface ConnectionOptions {
   readonly url: string;
@@ -45,6 +49,8 @@ export function createConnection(options: ConnectionOptions): Connection {
       }
       if (message && typeof message.type === 'string') options.onMessage(message);
     };
+    // a failed connect also fires close, which schedules the retry
+    socket.onerror = () => {};
     socket.onclose = () => {
       if (ws !== socket || closed) return;
       ws = null;

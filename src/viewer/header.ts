@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatValue, shortHash } from './format.js';
 import { html } from './html.js';
 import { selectProject } from './sync.js';
-import { connection, liveRunId, project, projects, runs, stats, summary } from './state.js';
+import { connection, liveRunId, project, projectInfo, projects, runs, stats, summary } from './state.js';
 
 export function Header(props: { onRetry: () => void }) {
   const names = projects.value;
@@ -15,12 +15,15 @@ export function Header(props: { onRetry: () => void }) {
           ${names.map((n) => html`<option value=${n}>${n}</option>`)}
         </select>`
       : html`<span class="project">${project.value ?? '…'}</span>`}
-    ${summary.value ? html`<span class="muted" title="plan hash">plan ${shortHash(summary.value.planHash)}</span>` : null}
+    ${planHash() ? html`<span class="muted" title="plan hash">plan ${shortHash(planHash())}</span>` : null}
+    ${projectInfo.value && !projectInfo.value.live ? html`<span class="badge" title="nnc view: stored runs, no training">stored runs</span>` : null}
     <${RunStatus} />
     <span class="spacer"></span>
     <${ConnectionPill} onRetry=${props.onRetry} />
   </header>`;
 }
+
+const planHash = () => summary.value?.planHash ?? projectInfo.value?.planHash ?? null;
 
 function RunStatus() {
   const run = runs.value.find((r) => r.id === liveRunId.value);

@@ -1,9 +1,12 @@
 // The viewer's state: a few signals, changed only in batch() by applyMessages
 // (WebSocket) and by the refresh in sync.ts (GET API). Components read them.
 import { batch, signal } from '@preact/signals';
-import type { DiagnosticView, LogView, PlanSummary, RunView, ServerMessage, TensorStatsView, TrainingStatsView } from '../shared/protocol.js';
+import type {
+  DatasetView, DiagnosticView, HeadView, LayerView, LogView, PlanSummary, ProjectView, RunView, ServerMessage, TensorStatsView, TokensView,
+  TrainingStatsView, WarmStartView,
+} from '../shared/protocol.js';
+import type { ConnectionState } from './connection.js';
 import { mergeLog } from './logs.js';
-import type { ConnectionState, DatasetRow, HeadRow, LayerRow, TokensView } from './model.js';
 import { createSeriesSet, type SeriesSet } from './series.js';
 
 export interface WeightsView {
@@ -15,16 +18,20 @@ export interface WeightsView {
 export const connection = signal<ConnectionState>({ state: 'connecting', attempt: 0 });
 export const projects = signal<string[]>([]);
 export const project = signal<string | null>(null);
+/** /api/projects' entry for the shown project: live (nnc watch) or stored runs only (nnc view) */
+export const projectInfo = signal<ProjectView | null>(null);
 export const summary = signal<PlanSummary | null>(null);
 export const tokens = signal<TokensView | null>(null);
-export const layers = signal<LayerRow[]>([]);
-export const heads = signal<HeadRow[]>([]);
-export const datasets = signal<DatasetRow[]>([]);
+export const layers = signal<LayerView[]>([]);
+export const heads = signal<HeadView[]>([]);
+export const datasets = signal<DatasetView[]>([]);
 export const diagnostics = signal<DiagnosticView[]>([]);
 export const runs = signal<RunView[]>([]);
 /** the run the Monitoring tab follows: the one training now, else the newest */
 export const liveRunId = signal<string | null>(null);
 export const stats = signal<TrainingStatsView | null>(null);
+/** how the followed run reused its parent's weights, when it did */
+export const warmStart = signal<WarmStartView | null>(null);
 export const weights = signal<WeightsView | null>(null);
 export const logs = signal<LogView[]>([]);
 /** names created by the last recompiles ("layer:hidden"), highlighted for a while */
@@ -55,11 +62,13 @@ export function forgetSeries(): void {
 export interface Refetch {
   model: boolean;
   runs: boolean;
+  /** runs whose stored metrics should be reloaded (live stats may have been coalesced away) */
+  metrics: string[];
 }
 
 /** Folds a batch of server messages into the signals, in one batch(). */
 export function applyMessages(messages: readonly ServerMessage[]): Refetch {
-  const refetch: Refetch = { model: false, runs: false };
+  const refetch: Refetch = { model: false, runs: false, metrics: [] };
   batch(() => {
     let logLines = logs.value;
     let bumped = false;
@@ -98,12 +107,14 @@ export function applyMessages(messages: readonly ServerMessage[]): Refetch {
           runs.value = [m.run, ...runs.value.filter((r) => r.id !== m.run.id)];
           liveRunId.value = m.run.id;
           stats.value = null;
+          warmStart.value = m.warmStart ?? null;
           break;
         case 'run_ended':
           runs.value = runs.value.some((r) => r.id === m.run.id)
             ? runs.value.map((r) => (r.id === m.run.id ? m.run : r))
             : [m.run, ...runs.value];
           refetch.runs = true;
+          refetch.metrics.push(m.run.id);
           break;
         case 'training_log':
           logLines = mergeLog(logLines, m.log);

@@ -2,23 +2,20 @@
 // applied once per frame in one batch(); every (re)connect refetches the
 // whole state over the GET API, so nothing missed while away stays missing.
 import { batch } from '@preact/signals';
-import type { ServerMessage } from '../shared/protocol.js';
-import {
-  apiUrl, getJson, readDatasets, readDiagnostics, readHeads, readLayers, readLogs, readMetrics, readProjects, readRuns, readTokens, readWeights,
-} from './api.js';
+import type { RunMetricsView, ServerMessage } from '../shared/protocol.js';
+import { createApi } from './api.js';
 import { createConnection, type Connection } from './connection.js';
 import {
-  applyMessages, connection, datasets, diagnostics, forgetSeries, heads, layers, liveRunId, logs, project, projects, runs, seriesFor,
-  seriesVersion, stats, summary, tokens, weights,
+  applyMessages, connection, datasets, diagnostics, forgetSeries, heads, layers, liveRunId, logs, project, projectInfo, projects, runs,
+  seriesFor, seriesVersion, stats, summary, tokens, warmStart, weights,
 } from './state.js';
 
+const api = createApi(() => project.value, () => projects.value.length > 1);
 let queue: ServerMessage[] = [];
 let scheduled = false;
 let generation = 0;
 let refetchTimer: ReturnType<typeof setTimeout> | undefined;
-const pending = { model: false, runs: false };
-
-const url = (path: string, query?: Record<string, string>) => apiUrl(path, project.value, projects.value.length > 1, query);
+const pending = { model: false, runs: false, metrics: new Set<string>() };
 
 export function startSync(wsUrl: string): Connection {
   return createConnection({
@@ -27,6 +24,7 @@ export function startSync(wsUrl: string): Connection {
     onMessage(m) {
       if (m.type === 'connected') {
         // apply at once: the refresh needs the project list
+        flush();
         applyMessages([m]);
         void refreshAll();
         return;
@@ -48,18 +46,21 @@ export function startSync(wsUrl: string): Connection {
 function flush(): void {
   if (!scheduled) return;
   scheduled = false;
-  const batchOfMessages = queue;
+  const messages = queue;
   queue = [];
-  const r = applyMessages(batchOfMessages);
+  const r = applyMessages(messages);
   pending.model ||= r.model;
   pending.runs ||= r.runs;
-  if (pending.model || pending.runs) {
+  for (const id of r.metrics) pending.metrics.add(id);
+  if (pending.model || pending.runs || pending.metrics.size) {
     clearTimeout(refetchTimer);
     refetchTimer = setTimeout(() => {
-      const { model, runs: runList } = pending;
+      const gen = generation;
+      if (pending.model) void refreshModel(gen);
+      if (pending.runs) void refreshRuns(false, gen);
+      for (const id of pending.metrics) void loadRunMetrics(id, true);
       pending.model = pending.runs = false;
-      if (model) void refreshModel();
-      if (runList) void refreshRuns(false);
+      pending.metrics.clear();
     }, 200);
   }
 }
@@ -69,40 +70,38 @@ export function selectProject(name: string): void {
   if (name === project.value) return;
   batch(() => {
     project.value = name;
-    summary.value = null;
-    stats.value = null;
-    weights.value = null;
-    logs.value = [];
-    liveRunId.value = null;
+    for (const s of [projectInfo, summary, stats, weights, liveRunId, tokens, warmStart]) s.value = null;
+    for (const s of [layers, heads, datasets, diagnostics, runs, logs]) s.value = [];
   });
   forgetSeries();
+  loaded.clear();
   void refreshAll();
 }
 
 export async function refreshAll(): Promise<void> {
   const gen = ++generation;
   try {
-    const list = readProjects(await getJson('/api/projects'));
+    const list = await api.projects();
     if (gen !== generation) return;
-    if (list.length) {
-      batch(() => {
-        projects.value = list;
-        if (!project.value || !list.includes(project.value)) project.value = list[0];
-      });
-    }
+    batch(() => {
+      projects.value = list.map((p) => p.name);
+      if (!project.value || !projects.value.includes(project.value)) project.value = list[0]?.name ?? null;
+      projectInfo.value = list.find((p) => p.name === project.value) ?? null;
+    });
   } catch {
-    // the project list also comes with the 'connected' message
+    // the project list also came with the 'connected' message
   }
   await Promise.all([refreshModel(gen), refreshRuns(true, gen), refreshLogs(gen)]);
 }
 
-async function refreshModel(gen = generation): Promise<void> {
+async function refreshModel(gen: number): Promise<void> {
+  const keep = () => null;
   const [tok, lay, hd, ds, diag] = await Promise.all([
-    getJson(url('/api/tokens')).then(readTokens, () => null),
-    getJson(url('/api/layers')).then(readLayers, () => null),
-    getJson(url('/api/heads')).then(readHeads, () => null),
-    getJson(url('/api/datasets')).then(readDatasets, () => null),
-    getJson(url('/api/diagnostics')).then(readDiagnostics, () => null),
+    api.tokens().catch(keep),
+    api.layers().catch(keep),
+    api.heads().catch(keep),
+    api.datasets().catch(keep),
+    api.diagnostics().catch(keep),
   ]);
   if (gen !== generation) return;
   batch(() => {
@@ -114,14 +113,9 @@ async function refreshModel(gen = generation): Promise<void> {
   });
 }
 
-async function refreshRuns(withSeries: boolean, gen = generation): Promise<void> {
-  let list;
-  try {
-    list = readRuns(await getJson(url('/api/runs')));
-  } catch {
-    return;
-  }
-  if (gen !== generation) return;
+async function refreshRuns(withSeries: boolean, gen: number): Promise<void> {
+  const list = await api.runs().catch(() => null);
+  if (!list || gen !== generation) return;
   list.sort((a, b) => b.startedAt - a.startedAt);
   const live = list.find((r) => r.status === 'running') ?? list[0];
   batch(() => {
@@ -129,40 +123,35 @@ async function refreshRuns(withSeries: boolean, gen = generation): Promise<void>
     if (live && (withSeries || !liveRunId.value)) liveRunId.value = live.id;
   });
   if (!withSeries || !live) return;
-  await Promise.all([loadRunMetrics(live.id), refreshWeights(gen)]);
+  await Promise.all([loadRunMetrics(live.id, true), refreshWeights(gen)]);
 }
 
-/** Loads a run's stored metric points into its series (once per run unless `force`). */
 const loaded = new Set<string>();
-export async function loadRunMetrics(runId: string, force = true): Promise<void> {
+
+/** Loads a run's stored metric points into its series (once per run unless `force`). */
+export async function loadRunMetrics(runId: string, force: boolean): Promise<void> {
   if (!force && loaded.has(runId)) return;
   loaded.add(runId);
+  let body: RunMetricsView;
   try {
-    const points = readMetrics(await getJson(url(`/api/runs/${encodeURIComponent(runId)}/metrics`)));
-    const set = seriesFor(runId);
-    for (const [name, step, value] of points) set.append(name, step, value);
-    seriesVersion.value++;
+    body = await api.metrics(runId);
   } catch {
     loaded.delete(runId);
+    return;
   }
+  const set = seriesFor(runId);
+  for (const [name, points] of Object.entries(body.metrics)) for (const p of points) set.append(name, p.step, p.value);
+  seriesVersion.value++;
 }
 
 async function refreshWeights(gen: number): Promise<void> {
   const name = project.value;
   if (!name) return;
-  try {
-    const w = readWeights(await getJson(url(`/api/models/${encodeURIComponent(name)}/weights`)));
-    if (gen === generation && w.tensors.length) weights.value = w;
-  } catch {
-    // no snapshot yet
-  }
+  const w = await api.weights(name).catch(() => null);
+  if (w && gen === generation && w.tensors.length) weights.value = { runId: w.runId, step: w.step, tensors: w.tensors };
 }
 
 async function refreshLogs(gen: number): Promise<void> {
-  try {
-    const lines = readLogs(await getJson(url('/api/logs', { spam: 'true', limit: '2000' })));
-    if (gen === generation) logs.value = lines;
-  } catch {
-    // keep what we have
-  }
+  const lines = await api.logs({ spam: 'true', limit: '2000' }).catch(() => null);
+  if (lines && gen === generation) logs.value = lines;
 }

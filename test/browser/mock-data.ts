@@ -1,6 +1,6 @@
 // Data for the mock server: a small sentiment project with two stored runs,
 // and as many metric points per series as a test asks for.
-import type { LogView, PlanSummary, RunView, TensorStatsView } from '../../src/shared/protocol.js';
+import type { DatasetView, HeadView, LayerView, LogView, PlanSummary, ProjectView, RunMetricsView, RunView, TensorStatsView, TokensView, WeightsView } from '../../src/shared/protocol.js';
 import type { MockState } from './mock-server.js';
 
 export const PROJECT = 'sentiment';
@@ -61,21 +61,44 @@ export function logLines(n: number): LogView[] {
   return lines;
 }
 
+function metricsView(runId: string, points: ReturnType<typeof metricPoints>): RunMetricsView {
+  const metrics: Record<string, Array<{ step: number; epoch: number; value: number }>> = {};
+  for (const p of points) (metrics[p.name] ??= []).push({ step: p.step, epoch: p.epoch, value: p.value });
+  return { runId, metrics };
+}
+
 export function mockState(pointsPerSeries: number): MockState {
   const now = Date.now();
+  const runs = [run('run2', 'running', now - 30_000, 'run1'), run('run1', 'completed', now - 600_000)];
+  const tokenList = ['<pad>', '<unk>', 'good', 'great', 'bad', 'awful', 'movie', 'plot', 'the', 'a', 'was'];
+  const tokens: TokensView = {
+    project: PROJECT, tokens: tokenList, vocabularySize: tokenList.length, special: { pad: 0, unk: 1, bos: null, sep: null, eos: null },
+    categories: { special: ['<pad>', '<unk>'], general: ['good', 'great', 'bad', 'awful', 'movie', 'plot'], fromDatasets: ['the', 'a', 'was'] },
+  };
+  const layers: LayerView[] = summary.layers.map((l, i) => ({
+    ...l, config: l.type === 'dense' ? { units: 16, activation: 'relu' } : l.type === 'embedding' ? { units: 16, inputDim: 75 } : { mode: 'mean' },
+    inputShape: i === 0 ? [12] : summary.layers[i - 1].outputShape, hash: `h${i}`,
+  }));
+  const heads: HeadView[] = summary.heads.map((h) => ({ ...h, classes: ['negative', 'positive'], weight: 1, inputShape: [16], hash: 'hh' }));
+  const datasets: DatasetView[] = [{
+    ...summary.datasets[0], source: 'reviews.jsonl', file: 'datasets/reviews.yaml', line: 1, labelCounts: { negative: 20, positive: 20 },
+    preview: [{ input: 'a great movie', label: 1 }, { input: 'the plot was awful', label: 0 }],
+  }];
+  const project: ProjectView = { name: PROJECT, title: PROJECT, planHash: summary.planHash, errors: 0, warnings: 0, running: runs[0], live: true };
+  const weights: WeightsView = { model: PROJECT, runId: 'run2', step: 100, epoch: 3, tensors: tensors() };
   return {
     projects: [PROJECT],
     api: {
-      '/api/projects': [{ name: PROJECT }],
-      '/api/tokens': { categories: { special: ['<pad>', '<unk>'], general: ['good', 'great', 'bad', 'awful', 'movie', 'plot'], fromDatasets: ['the', 'a', 'was'] }, tokens: ['<pad>', '<unk>', 'good', 'great', 'bad', 'awful', 'movie', 'plot', 'the', 'a', 'was'], file: 'tokens.yaml' },
-      '/api/layers': summary.layers,
-      '/api/heads': summary.heads,
-      '/api/datasets': [{ ...summary.datasets[0], validationSplit: 0.25, file: 'datasets/reviews.yaml', samples: [{ input: 'a great movie', label: 'positive' }, { input: 'the plot was awful', label: 'negative' }] }],
+      '/api/projects': [project],
+      '/api/tokens': tokens,
+      '/api/layers': layers,
+      '/api/heads': heads,
+      '/api/datasets': datasets,
       '/api/diagnostics': [],
-      '/api/runs': [run('run2', 'running', now - 30_000, 'run1'), run('run1', 'completed', now - 600_000)],
-      '/api/runs/run2/metrics': metricPoints(pointsPerSeries, 1),
-      '/api/runs/run1/metrics': metricPoints(pointsPerSeries, 2).map((p) => ({ ...p, value: p.value * 1.1 })),
-      [`/api/models/${PROJECT}/weights`]: { runId: 'run2', step: 100, tensors: tensors() },
+      '/api/runs': runs,
+      '/api/runs/run2/metrics': metricsView('run2', metricPoints(pointsPerSeries, 1)),
+      '/api/runs/run1/metrics': metricsView('run1', metricPoints(pointsPerSeries, 2).map((p) => ({ ...p, value: p.value * 1.1 }))),
+      [`/api/models/${PROJECT}/weights`]: weights,
       '/api/logs': logLines(60),
     },
     greeting: [{ type: 'project_compiled', project: PROJECT, summary }],

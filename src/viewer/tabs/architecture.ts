@@ -1,11 +1,10 @@
 // Architecture: the layer stack in order (type, output shape, parameters),
 // each head right after the layer it attaches to, totals and memory, and the
 // current diagnostics beside the layer or head they concern.
-import type { DiagnosticView } from '../../shared/protocol.js';
 import { attachDiagnostics, diagnosticLocation } from '../diagnostics.js';
 import { formatBytes, formatCount, formatShape } from '../format.js';
 import { html } from '../html.js';
-import type { HeadRow, LayerRow } from '../model.js';
+import type { DiagnosticView, HeadView, LayerView } from '../../shared/protocol.js';
 import { diagnostics, fresh, heads, layers, summary } from '../state.js';
 import { SourceNote } from './source-note.js';
 
@@ -59,13 +58,13 @@ export function ArchitectureTab() {
   </section>`;
 }
 
-function args(l: LayerRow): string {
+function args(l: LayerView): string {
   return ARG_KEYS.filter((k) => l.config[k] !== undefined && l.config[k] !== null)
     .map((k) => `${k}: ${String(l.config[k])}`)
     .join(', ');
 }
 
-function layerRow(l: LayerRow, index: number, isNew: boolean) {
+function layerRow(l: LayerView, index: number, isNew: boolean) {
   return html`<tr class=${isNew ? 'layer fresh' : 'layer'} data-layer=${l.name}>
     <td class="muted">${index}</td><td class="name">${l.name}</td><td><span class="type">${l.type}</span></td>
     <td class="args">${args(l)}</td><td>${formatShape(l.outputShape)}</td><td class="num">${formatCount(l.params)}</td>
@@ -73,7 +72,7 @@ function layerRow(l: LayerRow, index: number, isNew: boolean) {
   </tr>`;
 }
 
-function headRow(h: HeadRow, isNew: boolean) {
+function headRow(h: HeadView, isNew: boolean) {
   return html`<tr class=${isNew ? 'head fresh' : 'head'} data-head=${h.name}>
     <td class="muted">↳</td><td class="name">${h.name}</td><td><span class="type head-type">head</span></td>
     <td class="args">${h.task}, loss ${h.loss}${h.attach ? html` <span class="muted">on ${h.attach}</span>` : null}${h.classes.length
