@@ -7,7 +7,6 @@ import { diagnosticAt, type Diagnostic } from './diagnostics.js';
 import type { LoadedDocument, PathSegment } from './load.js';
 import type { DatasetType, PlanProject, Sample } from './plan.js';
 import { DATASET_TASK, FIELDS } from './samples.js';
-import { tokenize } from './tokenize.js';
 import type { VocabularyDraft } from './vocabulary.js';
 
 export interface CheckedDataset {
@@ -71,24 +70,22 @@ export function checkDatasetSamples(input: DatasetCheckInput): CheckedDataset[] 
     const text = project.input.type === 'text';
     let unknown = 0;
     let total = 0;
-    const tokenizeOptions = { tokenizer: project.input.tokenizer, lowercase: project.input.lowercase };
-    const countUnknown = (value: string) => {
-      for (const t of tokenize(value, tokenizeOptions)) {
-        total++;
-        if (!vocabulary.ids.has(t)) unknown++;
-      }
+    const countUnknown = (i: number) => {
+      const tokens = d.tokens[i];
+      if (!tokens) return;
+      total += tokens.length;
+      for (const t of tokens) if (!vocabulary.ids.has(t)) unknown++;
     };
     let targetLength = -1;
     d.samples.forEach((s, i) => {
       if (s.kind === 'generation') {
-        countUnknown(s.prompt);
-        countUnknown(s.target);
+        countUnknown(i);
         samples.push({ prompt: s.prompt, target: s.target });
         return;
       }
       if (typeof s.input === 'string') {
         if (!text) return report(i, inputField, 3016, `has text in '${inputField}', but the project's input is 'features' (${project.input.features} numbers). Give a list of ${project.input.features} numbers.`);
-        countUnknown(s.input);
+        countUnknown(i);
       } else {
         if (text) return report(i, inputField, 3016, `has a list of numbers in '${inputField}', but the project's input is 'text'. Give text, or set input.type: features in the Project.`);
         if (s.input.length !== project.input.features) return report(i, inputField, 3015, `has ${s.input.length} numbers in '${inputField}', but the project's input has features: ${project.input.features}. Give exactly ${project.input.features} numbers.`);

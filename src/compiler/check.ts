@@ -43,6 +43,8 @@ export interface DatasetInput {
   /** where each sample is: an inline path, or a record of the source */
   readonly origins: Array<{ readonly inline: number } | { readonly record: number; readonly line: number }>;
   readonly source: string | null;
+  /** tokens of each sample's texts (text input only), computed once for the vocabulary and the <unk> share */
+  readonly tokens: string[][];
 }
 
 const SINGULAR: Kind[] = ['Project', 'Tokens', 'Layers', 'Heads'];
@@ -99,7 +101,14 @@ export function check(projectDir: string, documents: readonly ValidDocument[], h
   const counts = new Map<string, number>();
   const tokenizeOptions = { tokenizer: project.input.tokenizer, lowercase: project.input.lowercase };
   if (textInput) {
-    for (const d of datasets) for (const s of d.samples) for (const text of sampleTexts(s)) for (const t of tokenize(text, tokenizeOptions)) counts.set(t, (counts.get(t) ?? 0) + 1);
+    for (const d of datasets) {
+      for (const s of d.samples) {
+        const texts = sampleTexts(s);
+        const tokens = texts.length === 1 ? tokenize(texts[0], tokenizeOptions) : texts.flatMap((t) => tokenize(t, tokenizeOptions));
+        d.tokens.push(tokens);
+        for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
+      }
+    }
   }
   const vocab = buildVocabulary({ document: byKind.get('Tokens')?.[0] ?? null, datasetCounts: counts, needsGenerationTokens: needsGeneration, textInput });
   diagnostics.push(...vocab.diagnostics);
@@ -157,7 +166,7 @@ function collectSamples(document: ValidDocument, raw: RawDataset, projectDir: st
   if (raw.samples === undefined && raw.source === undefined) {
     diagnostics.push(diagnosticAt(document, ['name'], 3024, `Dataset '${raw.name}' has neither 'samples' nor 'source'. Add inline samples or point 'source' at a JSONL or CSV file.`, { part: 'key' }));
   }
-  return { document, raw, samples, origins, source: raw.source ?? null };
+  return { document, raw, samples, origins, source: raw.source ?? null, tokens: [] };
 }
 
 function checkLayers(document: ValidDocument, project: PlanProject, vocabularySize: number, diagnostics: Diagnostic[]): CheckedLayer[] | null {
