@@ -107,11 +107,10 @@ export const MODELS: BenchModel[] = [
         ], [SEQ], 'int32');
       }
       const ops = nncOps(tf);
-      const lstm = tf.layers.lstm({ units: WIDTH });
-      tf.tidy(() => lstm.apply(tf.zeros([1, SEQ, WIDTH])));
-      const v = [glorot(tf, [VOCAB, WIDTH]), ...lstm.trainableWeights.map((w) => w.read() as tfjs.Variable), glorot(tf, [WIDTH, CLASSES]), zeros(tf, [CLASSES])];
+      const v = [glorot(tf, [VOCAB, WIDTH]), glorot(tf, [WIDTH, 4 * WIDTH]), glorot(tf, [WIDTH, 4 * WIDTH]), zeros(tf, [4 * WIDTH]),
+        glorot(tf, [WIDTH, CLASSES]), zeros(tf, [CLASSES])];
       return fromVariables(v, (x) => {
-        const h = lstm.apply(ops.embeddingLookup(v[0], x)) as Tensor;
+        const h = ops.lstm(ops.embeddingLookup(v[0], x), v[1], v[2], v[3]);
         return tf.add(tf.matMul(h, v[4]), v[5]);
       });
     },

@@ -7,6 +7,7 @@ import { loadTf, type Tf } from '../src/runtime/backend/index.js';
 import { installKernels } from '../src/runtime/backend/kernels/register.js';
 import { nncOps, conv1dGeometry, type NncOps } from '../src/runtime/ops/index.js';
 import { lstmComposite } from '../src/runtime/ops/lstm.js';
+import { gruComposite } from '../src/runtime/ops/gru.js';
 
 type Tensor = tfjs.Tensor;
 let tf: Tf;
@@ -213,4 +214,38 @@ describe('lstm', () => {
     optimizer.dispose();
     tf.dispose([...w, x]);
   });
+});
+
+describe('gru', () => {
+  for (const seed of [1, 2, 3]) {
+    it(`matches tf.layers.gru and autodiff of the step loop, both gate activations (seed ${seed})`, async () => {
+      const rand = random(60 + seed);
+      const [B, T, D, U] = [between(rand, 1, 4), between(rand, 1, 7), between(rand, 1, 6), between(rand, 1, 5)];
+      const x = floats(rand, B * T * D);
+      const kernel = floats(rand, D * 3 * U, 0.6);
+      const recurrent = floats(rand, U * 3 * U, 0.6);
+      const bias = floats(rand, 3 * U, 0.5);
+      for (const recurrentActivation of ['hardSigmoid', 'sigmoid'] as const) {
+        for (const returnSequences of [false, true]) {
+          const options = { recurrentActivation, returnSequences };
+          const dy = floats(rand, returnSequences ? B * T * U : B * U);
+          const inputs = () => [tf.tensor3d(x, [B, T, D]), tf.tensor2d(kernel, [D, 3 * U]), tf.tensor2d(recurrent, [U, 3 * U]), tf.tensor1d(bias)];
+          const expected = await on('cpu', () => valueAndGrads((a, k, r, b) => gruComposite(tf, a, k, r, b, options), inputs(), dy));
+          const layer = await on('cpu', () => {
+            const gru = tf.layers.gru({ units: U, recurrentActivation, returnSequences });
+            const [xt, ...weights] = inputs();
+            gru.apply(xt);
+            gru.setWeights(weights);
+            const out = gru.apply(xt) as Tensor;
+            gru.dispose();
+            return [out];
+          });
+          expectClose([expected[0]], layer);
+          for (const backend of BACKENDS) {
+            expectClose(await on(backend, () => valueAndGrads((a, k, r, b) => ops.gru(a, k, r, b, options), inputs(), dy)), expected);
+          }
+        }
+      }
+    });
+  }
 });

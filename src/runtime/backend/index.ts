@@ -1,8 +1,9 @@
 // Picks and starts the TensorFlow.js backend. Everything TensorFlow.js is
 // imported lazily here, so commands that never train (nnc check) never load it.
+import type * as tfjs from '@tensorflow/tfjs';
 import type { InstalledKernels } from './kernels/register.js';
 
-export type Tf = typeof import('@tensorflow/tfjs');
+export type Tf = typeof tfjs;
 
 export interface LoadedTf {
   readonly tf: Tf;

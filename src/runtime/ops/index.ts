@@ -10,6 +10,7 @@ import { makeConv1d, conv1dGeometry, type Conv1dOptions, type Conv1dPadding } fr
 import { makeLayerNorm } from './layer-norm.js';
 import { makeEmbeddingLookup } from './embedding.js';
 import { makeCreateAdam } from './adam.js';
+import { makeGru } from './gru.js';
 import { makeLstm, type RecurrentOptions, type RecurrentActivation } from './lstm.js';
 
 export type { Conv1dOptions, Conv1dPadding, RecurrentOptions, RecurrentActivation };
@@ -47,6 +48,13 @@ export interface NncOps {
    * Two fused kernels on wasm and cpu; a loop of tf ops elsewhere.
    */
   lstm: ReturnType<typeof makeLstm>;
+  /**
+   * GRU over x [batch, time, d] with tf.layers.gru's weights (kernel [d, 3u],
+   * recurrentKernel [u, 3u], bias [3u], gates z, r, h; reset before the
+   * recurrent product), tanh activation, the same recurrentActivation options
+   * and return shapes as lstm. Two fused kernels on wasm and cpu.
+   */
+  gru: ReturnType<typeof makeGru>;
 }
 
 const made = new WeakMap<Tf, NncOps>();
@@ -61,6 +69,7 @@ export function nncOps(tf: Tf): NncOps {
       embeddingLookup: makeEmbeddingLookup(tf),
       createAdam: makeCreateAdam(tf),
       lstm: makeLstm(tf),
+      gru: makeGru(tf),
     };
     made.set(tf, ops);
   }

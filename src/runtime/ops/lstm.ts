@@ -24,12 +24,13 @@ function lstmComposite(tf: Tf, x: Tensor, kernel: Tensor, recurrentKernel: Tenso
   const U = recurrentKernel.shape[0];
   const act = options.recurrentActivation ?? 'hardSigmoid';
   const xw = tf.add(tf.matMul(x.reshape([B * T, D]), kernel), bias).reshape([B, T, 4 * U]);
-  const steps = tf.unstack(xw, 1);
+  // slices, not tf.unstack: Unpack's gradient fails when a step gets no gradient
+  const step = (t: number) => tf.slice(xw, [0, t, 0], [B, 1, 4 * U]).reshape([B, 4 * U]);
   let h: Tensor = tf.zeros([B, U]);
   let c: Tensor = tf.zeros([B, U]);
   const outputs: Tensor[] = [];
   for (let t = 0; t < T; t++) {
-    const [zi, zf, zc, zo] = tf.split(tf.add(steps[t], tf.matMul(h, recurrentKernel)), 4, 1);
+    const [zi, zf, zc, zo] = tf.split(tf.add(step(t), tf.matMul(h, recurrentKernel)), 4, 1);
     c = tf.add(tf.mul(gate(tf, act, zf), c), tf.mul(gate(tf, act, zi), tf.tanh(zc)));
     h = tf.mul(gate(tf, act, zo), tf.tanh(c));
     outputs.push(h);

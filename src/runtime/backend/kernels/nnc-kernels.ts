@@ -5,11 +5,14 @@ import type { KernelConfig } from '@tensorflow/tfjs';
 import type { KernelBackendName } from './kernel-io.js';
 import { adamConfig } from './adam.js';
 import { lstmConfig, lstmGradConfig } from './lstm.js';
+import { gruConfig, gruGradConfig } from './gru.js';
 
 export function nncKernelConfigs(backendName: KernelBackendName): Array<{ config: KernelConfig; why: string }> {
   return [
     { config: adamConfig(backendName), why: 'one pass per variable instead of ~14 tensor ops (nncOps.createAdam)' },
     { config: lstmConfig(backendName), why: 'a whole LSTM sequence forward: one product and one gate pass per step (nncOps.lstm)' },
     { config: lstmGradConfig(backendName), why: 'LSTM backward through time with whole-sequence weight gradients (nncOps.lstm)' },
+    { config: gruConfig(backendName), why: 'a whole GRU sequence forward: two products and two gate passes per step (nncOps.gru)' },
+    { config: gruGradConfig(backendName), why: 'GRU backward through time with whole-sequence weight gradients (nncOps.gru)' },
   ];
 }
