@@ -1,0 +1,252 @@
+// The watcher with real files, chokidar, the real server and a real WebSocket
+// client; training is a stand-in driver here (it records what it was asked
+// and streams stats), so these tests are about watching, compiling and
+// restarting. test/watch-e2e.test.ts trains for real in a worker thread.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compile } from '../src/compiler/index.js';
+import { createViewerServer, type ViewerServer } from '../src/runtime/server/server.js';
+import { createProjectCompiler } from '../src/runtime/watch/cached-compile.js';
+import type { DriverFactory, RunRequest } from '../src/runtime/watch/driver.js';
+import { createWatcher, type Watcher } from '../src/runtime/watch/watcher.js';
+import { createRunStore } from '../src/runtime/store/store.js';
+import { atomicWrite, connect, DEMO, remove, removeTempProjects, sleep, tempProject, until, write, type TestClient } from './watch-helpers.js';
+
+interface FakeRun {
+  readonly id: string;
+  readonly request: RunRequest;
+  ended: string | null;
+}
+
+/** Creates real store runs and streams a stats message every 10 ms until stopped. */
+function fakeDriver(runs: FakeRun[]): DriverFactory {
+  return ({ projectDir, onEvent }) => {
+    const store = createRunStore(projectDir);
+    let timer: NodeJS.Timeout | null = null;
+    let current: FakeRun | null = null;
+    const end = (status: 'superseded' | 'stopped') => {
+      if (!current) return;
+      if (timer) clearInterval(timer);
+      timer = null;
+      store.endRun(current.id, status);
+      current.ended = status;
+      onEvent({ type: 'run_ended', run: store.getRun(current.id)! });
+      current = null;
+      onEvent({ type: 'idle' });
+    };
+    return {
+      start(request) {
+        const record = store.createRun({ planHash: request.plan.hash, modelHash: request.plan.modelHash, gitCommit: null, gitDirty: false, backend: 'fake', parentId: request.parentId, plan: request.plan });
+        current = { id: record.id, request, ended: null };
+        runs.push(current);
+        const run = current;
+        // like a worker: the run starts a little later
+        setTimeout(() => {
+          if (run.ended) return;
+          onEvent({ type: 'run_started', run: record, warmStart: request.parentId ? { parentId: request.parentId, reused: ['embed'], fresh: [], remapped: [] } : null });
+          let step = 0;
+          timer = setInterval(() => {
+            step++;
+            onEvent({ type: 'stats', runId: run.id, stats: { step, epoch: 1, epochs: 1, stepsPerEpoch: 1000, losses: { sentiment: 1 / step }, metrics: {}, lr: 0.01, gradNorm: 1, clipped: 0, samplesPerSecond: 100, elapsedMs: step * 10, memory: { numTensors: 10, numBytes: 100 } } });
+          }, 10);
+        }, 5);
+      },
+      async stop(status) {
+        end(status);
+      },
+      async close() {
+        end('stopped');
+        store.close();
+      },
+    };
+  };
+}
+
+let watcher: Watcher | null = null;
+let server: ViewerServer | null = null;
+let client: TestClient | null = null;
+
+async function start(dir: string, runs: FakeRun[]): Promise<{ watcher: Watcher; client: TestClient }> {
+  let target: ViewerServer | null = null;
+  watcher = await createWatcher({ projects: [dir], driver: fakeDriver(runs), emit: (m) => target?.broadcast(m) });
+  server = target = await createViewerServer({ projects: watcher.projects, bundleDir: join(dir, 'no-bundle'), port: 0 });
+  client = await connect(server.url);
+  await until('the first run', () => runs.length === 1 && watcher!.projects[0]!.running());
+  return { watcher, client };
+}
+
+afterEach(async () => {
+  client?.close();
+  await server?.close();
+  await watcher?.close();
+  client = null;
+  server = null;
+  watcher = null;
+  removeTempProjects();
+});
+
+const layers = (units: number | string) => DEMO['layers.yaml']!.replace('units: 8, activation', `units: ${units}, activation`);
+
+describe('nnc watch (stand-in training)', () => {
+  it('sends diagnostics with file and line for a broken layer and leaves the run going; the fix starts a warm run', async () => {
+    const dir = tempProject();
+    const runs: FakeRun[] = [];
+    const { client } = await start(dir, runs);
+    const first = runs[0]!;
+    const before = client.messages.length;
+
+    write(dir, 'layers.yaml', layers('"sixteen"'));
+    const broken = await client.next('diagnostics', (m) => m.diagnostics.some((d) => d.severity === 'error'), before);
+    const error = broken.diagnostics.find((d) => d.severity === 'error')!;
+    expect(error.file).toBe('layers.yaml');
+    expect(error.line).toBe(6);
+    expect(error.message).toMatch(/units/);
+    // the run keeps streaming
+    const count = client.of('training_stats').length;
+    await until('more stats from the first run', () => client.of('training_stats').filter((m) => m.stats.runId === first.id).length > count + 2);
+    expect(first.ended).toBeNull();
+    expect(runs).toHaveLength(1);
+
+    const mark = client.messages.length;
+    write(dir, 'layers.yaml', layers(16));
+    const started = await client.next('run_started', (m) => m.run.id !== first.id, mark);
+    const ended = await client.next('run_ended', (m) => m.run.id === first.id, mark);
+    expect(ended.run.status).toBe('superseded');
+    expect(started.run.parentId).toBe(first.id);
+    expect(started.warmStart).toMatchObject({ parentId: first.id, reused: ['embed'] });
+    expect(runs[1]!.request.parentId).toBe(first.id);
+    expect(runs[1]!.request.plan.layers[2]!.config.units).toBe(16);
+    // run_ended of the old run reaches the client before run_started of the new one
+    const order = client.messages.slice(mark).map((r) => r.message.type).filter((t) => t === 'run_ended' || t === 'run_started');
+    expect(order).toEqual(['run_ended', 'run_started']);
+    const diag = await client.next('diagnostics', (m) => m.diagnostics.length === 0, mark);
+    expect(diag.project).toBe('project');
+  });
+
+  it('does not restart when the plan hash is unchanged (a comment), and announces new layers', async () => {
+    const dir = tempProject();
+    const runs: FakeRun[] = [];
+    const { client } = await start(dir, runs);
+    let mark = client.messages.length;
+    write(dir, 'layers.yaml', `# a comment\n${DEMO['layers.yaml']}`);
+    await client.next('diagnostics', () => true, mark);
+    await sleep(150);
+    expect(runs).toHaveLength(1);
+    expect(client.messages.slice(mark).map((r) => r.message.type)).not.toContain('run_started');
+
+    mark = client.messages.length;
+    write(dir, 'layers.yaml', `${DEMO['layers.yaml']}  - {name: extra, type: dense, units: 4}\n`);
+    const created = await client.next('layer_created', () => true, mark);
+    expect(created.layers).toEqual(['extra']);
+    await client.next('model_created', () => true, mark);
+    const compiled = await client.next('project_compiled', () => true, mark);
+    expect(compiled.summary.layers.map((l) => l.name)).toEqual(['embed', 'pool', 'hidden', 'extra']);
+    await until('a second run', () => runs.length === 2);
+  });
+
+  it('survives 100 saves in one second and ends on the last save', async () => {
+    const dir = tempProject();
+    const runs: FakeRun[] = [];
+    const { watcher, client } = await start(dir, runs);
+    for (let i = 0; i < 100; i++) {
+      // every third save is broken
+      write(dir, 'layers.yaml', i % 3 === 1 ? layers('[') : layers(9 + i));
+      await sleep(10);
+    }
+    const expected = compile(dir).plan!;
+    expect(expected.layers[2]!.config.units).toBe(9 + 99);
+    const project = watcher.projects[0]!;
+    await until('the last plan to train', () => project.running()?.planHash === expected.hash, 5000);
+    await project.settled();
+    expect(project.plan()!.hash).toBe(expected.hash);
+    expect(project.diagnostics()).toEqual([]);
+    // every run but the last ended as superseded; one is running
+    expect(runs.filter((r) => r.ended === null)).toHaveLength(1);
+    expect(runs.slice(0, -1).every((r) => r.ended === 'superseded')).toBe(true);
+    // debounced: far fewer compiles than saves
+    expect(client.of('diagnostics').length).toBeLessThan(60);
+    const last = client.of('diagnostics').at(-1)!;
+    expect(last.diagnostics).toEqual([]);
+  });
+
+  it('follows atomic saves (write a temporary file, rename it over the original)', async () => {
+    const dir = tempProject();
+    const runs: FakeRun[] = [];
+    const { watcher } = await start(dir, runs);
+    for (let i = 0; i < 10; i++) {
+      atomicWrite(dir, 'layers.yaml', layers(20 + i), i);
+      await sleep(30);
+    }
+    const expected = compile(dir).plan!;
+    expect(expected.layers[2]!.config.units).toBe(29);
+    await until('the last atomic save to train', () => watcher.projects[0]!.running()?.planHash === expected.hash, 5000);
+  });
+
+  it('keeps the run through a deleted file, and picks up the restored one', async () => {
+    const dir = tempProject();
+    const runs: FakeRun[] = [];
+    const { watcher, client } = await start(dir, runs);
+    const project = watcher.projects[0]!;
+    const mark = client.messages.length;
+    remove(dir, 'layers.yaml');
+    const missing = await client.next('diagnostics', (m) => m.diagnostics.some((d) => d.severity === 'error'), mark);
+    expect(missing.diagnostics[0]!.message).toMatch(/Layers/);
+    await sleep(100);
+    expect(runs).toHaveLength(1);
+    expect(project.running()?.id).toBe(runs[0]!.id);
+
+    write(dir, 'layers.yaml', DEMO['layers.yaml']!);
+    await client.next('diagnostics', (m) => m.diagnostics.length === 0, mark);
+    await sleep(100);
+    expect(runs).toHaveLength(1); // the same plan as the run's: nothing restarts
+    // deleted and recreated in one go (some editors): same result
+    remove(dir, 'layers.yaml');
+    write(dir, 'layers.yaml', layers(12));
+    await until('the recreated file to train', () => project.running()?.planHash === compile(dir).plan!.hash, 5000);
+  });
+
+  it('stores the diagnostics of the last compile', async () => {
+    const dir = tempProject();
+    const runs: FakeRun[] = [];
+    const { client } = await start(dir, runs);
+    const mark = client.messages.length;
+    write(dir, 'heads.yaml', readFileSync(join(dir, 'heads.yaml'), 'utf8').replace('attach: hidden', 'attach: hiden'));
+    await client.next('diagnostics', (m) => m.diagnostics.length > 0, mark);
+    const store = createRunStore(dir, { readonly: true });
+    try {
+      expect(store.diagnostics().map((d) => d.message).join(' ')).toMatch(/hiden/);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('the cached compiler', () => {
+  it('gives the same plan and diagnostics as compile() across edits, parsing only the files that changed', () => {
+    const dir = tempProject();
+    const compiler = createProjectCompiler(dir);
+    const same = () => {
+      const a = compiler.compile();
+      const b = compile(dir);
+      expect(a.plan?.hash ?? null).toBe(b.plan?.hash ?? null);
+      expect(a.diagnostics).toEqual(b.diagnostics);
+      expect(JSON.stringify(a.plan)).toBe(JSON.stringify(b.plan));
+    };
+    same();
+    same();
+    expect(compiler.reused).toBe(4);
+    write(dir, 'layers.yaml', layers(5));
+    same();
+    expect(compiler.reused).toBe(3);
+    write(dir, 'layers.yaml', layers('nope'));
+    same();
+    write(dir, 'layers.yaml', layers(5));
+    same();
+    remove(dir, 'datasets/reviews.yaml');
+    same();
+    write(dir, 'datasets/reviews.yaml', DEMO['datasets/reviews.yaml']!.replace('i hated it', 'i hated it a lot'));
+    same();
+    same();
+  });
+});
