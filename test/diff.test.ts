@@ -1,10 +1,10 @@
 // `nnc diff` on real temporary git repositories: commit a project, change it,
 // commit again, and compare the two revisions (or a revision and the working
 // tree) through git, as the command does.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { PlanDiff } from '../src/diff/plan-diff.js';
 import { runDiff, type DiffFormat, type DiffOutcome } from '../src/diff/run-diff.js';
@@ -417,5 +417,40 @@ describe('arguments', () => {
     expect(diff.base.compiled).toBe(false);
     expect(diff.base.diagnostics[0].code).toBe(1009);
     expect(diff.layers!.map((r) => r.marker)).toEqual(['+', '+', '+', '+']);
+  });
+});
+
+describe('the built CLI', () => {
+  const cli = resolve('dist/cli.js');
+  const nnc = (args: string[], cwd: string) => {
+    const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  test('exit code 0 when the head compiles, 1 when it does not, 2 on bad arguments', () => {
+    const repo = createRepo();
+    repo.write({ 'layers.yaml': FILES['layers.yaml'].replace('units: 6', 'units: 7') });
+    const ok = nnc(['diff', 'main', '--format', 'markdown'], repo.project);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout.split('\n').slice(0, 4)).toEqual([
+      '<!-- nnc-diff -->',
+      '### nnc diff `projects/demo`: `main (' + repo.git('rev-parse', '--short=7', 'main').trim() + ')` → `working tree`',
+      '',
+      // mid 8*7+7 = 63, out 7*4+4 = 32
+      '**layers: 0 added, 2 changed, 0 removed; parameters 132 → 145 (+9.8%); weight memory 528 B → 580 B**',
+    ]);
+
+    repo.write({ 'heads.yaml': FILES['heads.yaml'].replace('attach: out', 'attach: output') });
+    const broken = nnc(['diff', 'main'], repo.project);
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toContain('The head does not compile: 1 error.');
+    expect(broken.stdout).toContain('  ~  sentiment  classification  crossentropy  out -> output  negative, positive  attach');
+    expect(broken.stdout).toContain("  heads.yaml:4:31 - error NNC3005: Head 'sentiment' attaches to 'output', which is not a layer.");
+    expect(broken.stdout).not.toContain('Vocabulary'); // the specials the compiler adds are not a change
+
+    const bad = nnc(['diff', 'no-such-rev'], repo.project);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("nnc diff: 'no-such-rev' is neither a folder nor a git revision");
+    expect(nnc(['diff', 'main', '--format', 'yaml'], repo.project).status).toBe(2);
   });
 });

@@ -3,7 +3,7 @@
 // longer than GitHub allows a comment to be: the longest tables are cut, with
 // a note saying how many rows were left out.
 import { ARROW, cell, int, pair, settingValue, shape, sideStatus, sideTitle, summaryLine, tokenList, visibleLayers } from './describe.js';
-import type { PlanDiff } from './plan-diff.js';
+import type { DiagnosticLine, PlanDiff } from './plan-diff.js';
 
 /** GitHub's limit on an issue or pull-request comment, in characters */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -41,6 +41,11 @@ export function renderMarkdown(diff: PlanDiff, options: MarkdownOptions = {}): s
     `**${arrow(summaryLine(diff))}**${status}`,
     '',
   ]);
+
+  if (!head.compiled) {
+    // what fails CI is shown open, right under the summary
+    add([`**Diagnostics of the head** (${esc(sideTitle(head))}):`, ''], head.diagnostics.map(diagnosticItem), ['']);
+  }
 
   if (diff.layers && diff.layers.length > 0) {
     const changed = diff.layers.filter((r) => r.marker !== '').length;
@@ -97,10 +102,8 @@ export function renderMarkdown(diff: PlanDiff, options: MarkdownOptions = {}): s
     add([`**Best metrics** (run ${code(diff.metrics.baseRun)} → run ${code(diff.metrics.headRun)})`, '', '| metric | base | head | change |', '|---|--:|--:|--:|'], rows, ['']);
   }
 
-  for (const [name, side] of [['base', base], ['head', head]] as const) {
-    if (side.diagnostics.length === 0) continue;
-    const rows = side.diagnostics.map((d) => `- ${code(`${d.file}:${d.line}:${d.column}`)} ${d.severity} NNC${d.code}: ${esc(d.message)}`);
-    details(`Diagnostics of the ${name} (${esc(sideTitle(side))}): ${side.errors} error${side.errors === 1 ? '' : 's'}`, [], rows);
+  if (base.diagnostics.length > 0) {
+    details(`Diagnostics of the base (${esc(sideTitle(base))}): ${base.errors} error${base.errors === 1 ? '' : 's'}`, [], base.diagnostics.map(diagnosticItem));
   }
   if (diff.notes.length > 0) add(diff.notes.map((n) => `> ${esc(n)}`), [], ['']);
 
@@ -109,6 +112,8 @@ export function renderMarkdown(diff: PlanDiff, options: MarkdownOptions = {}): s
   // unreachable in practice (every row was cut and the fixed lines still overflow)
   return text.length <= limit ? text : text.slice(0, limit - 80) + '\n\n_… cut to fit the comment limit._\n';
 }
+
+const diagnosticItem = (d: DiagnosticLine) => `- ${code(`${d.file}:${d.line}:${d.column}`)} ${d.severity} NNC${d.code}: ${esc(d.message)}`;
 
 const note = (n: number) => `\n_… ${int(n)} more row${n === 1 ? '' : 's'} not shown (comment size limit); run \`nnc diff\` locally for all of them._`;
 const length = (lines: string[]) => lines.reduce((n, l) => n + l.length + 1, 0);

@@ -124,6 +124,13 @@ export function viewOfDocuments(values: readonly unknown[], complete: boolean): 
     vocabulary = {};
     for (const [category, list] of Object.entries(tokens.categories)) vocabulary[category] = Array.isArray(list) ? list.map(String) : [];
   }
+  if (vocabulary) {
+    // the compiler adds the special tokens a project needs to 'special' (vocabulary.ts)
+    const generation = (heads ?? []).some((h) => h.config.task === 'generation');
+    const listed = new Set(Object.values(vocabulary).flat());
+    const missing = ['<pad>', '<unk>', ...(generation ? ['<bos>', '<sep>', '<eos>'] : [])].filter((t) => !listed.has(t));
+    if (missing.length > 0) vocabulary.special = [...(vocabulary.special ?? []), ...missing];
+  }
 
   const datasets = ofKind('Dataset')
     .filter(named)
