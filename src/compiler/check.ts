@@ -8,7 +8,7 @@ import { readSource } from './data.js';
 import { canonicalLayerType, formatShape, LAYER_RULES } from './layer-types.js';
 import type { LoadedDocument, PathSegment } from './load.js';
 import type { LayerConfig, LayerType, PlanProject, Shape } from './plan.js';
-import type { Kind, RawDataset, RawHead, RawHeads, RawLayers, RawProject, ValidDocument } from './raw.js';
+import type { Kind, RawDataset, RawHead, RawHeads, RawLayers, RawProject, RawSample, ValidDocument } from './raw.js';
 import { resolveProject } from './resolve-project.js';
 import { checkSample, DATASET_TASK, sampleTexts, type CheckedSample } from './samples.js';
 import { suggest } from './suggest.js';
@@ -134,7 +134,7 @@ function collectSamples(document: ValidDocument, raw: RawDataset, projectDir: st
   const samples: CheckedSample[] = [];
   const origins: DatasetInput['origins'] = [];
   (raw.samples ?? []).forEach((record, index) => {
-    const result = checkSample(raw.type, record);
+    const result = checkSample(raw.type, record as unknown as RawSample);
     if ('error' in result) {
       diagnostics.push(diagnosticAt(document, result.field ? ['samples', index, result.field] : ['samples', index], 3030, `Sample ${index + 1} of dataset '${raw.name}' ${result.error}. Fix the sample or change the dataset's type.`));
       return;
@@ -224,12 +224,12 @@ function checkLayers(document: ValidDocument, project: PlanProject, vocabularySi
 }
 
 /** `in: 64` asserts the last dimension; `in: [32, 64]` the whole shape. */
-function matches(assertion: number | number[], shape: Shape): boolean {
+function matches(assertion: number | readonly number[], shape: Shape): boolean {
   if (typeof assertion === 'number') return shape[shape.length - 1] === assertion;
   return assertion.length === shape.length && assertion.every((v, i) => v === shape[i]);
 }
 
-function formatAssert(assertion: number | number[], shape?: Shape): string {
+function formatAssert(assertion: number | readonly number[], shape?: Shape): string {
   if (!shape) return typeof assertion === 'number' ? String(assertion) : formatShape(assertion);
   return typeof assertion === 'number' ? String(shape[shape.length - 1]) : formatShape(shape);
 }

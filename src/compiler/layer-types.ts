@@ -23,9 +23,11 @@ export interface LayerRule {
 
 const last = (shape: Shape) => shape[shape.length - 1];
 const fmt = (shape: Shape) => `[${shape.join(', ')}]`;
-const num = (raw: RawLayer, key: string, fallback: number) => (typeof raw[key] === 'number' ? (raw[key] as number) : fallback);
-const str = <T extends string>(raw: RawLayer, key: string, fallback: T) => (typeof raw[key] === 'string' ? (raw[key] as T) : fallback);
-const bool = (raw: RawLayer, key: string, fallback: boolean) => (typeof raw[key] === 'boolean' ? (raw[key] as boolean) : fallback);
+// the schema has checked each key's type for the layer's type; read them by name
+const field = (raw: RawLayer, key: string): unknown => (raw as unknown as Record<string, unknown>)[key];
+const num = (raw: RawLayer, key: string, fallback: number) => (typeof field(raw, key) === 'number' ? (field(raw, key) as number) : fallback);
+const str = <T extends string>(raw: RawLayer, key: string, fallback: T) => (typeof field(raw, key) === 'string' ? (field(raw, key) as T) : fallback);
+const bool = (raw: RawLayer, key: string, fallback: boolean) => (typeof field(raw, key) === 'boolean' ? (field(raw, key) as boolean) : fallback);
 
 function needsSequence(type: string, input: Shape): { error: string } | null {
   return input.length === 2 ? null : { error: `'${type}' needs a sequence input [steps, width], but gets ${fmt(input)}; put it after an 'embedding' or a layer with returnSequences: true` };
