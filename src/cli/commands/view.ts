@@ -1,0 +1,60 @@
+// nnc view [project...]: serve the read-only viewer over stored runs; nothing trains.
+import { basename } from 'node:path';
+import { defineCommand, UserError } from '../command.js';
+import { projectDir } from '../project-dir.js';
+import { packageVersion, parsePort, untilInterrupted, viewerBundleDir } from './watch.js';
+
+const help = `Usage: nnc view [project...] [options]
+
+Serves the viewer, its JSON API and WebSocket over the runs stored in each
+project's .nnc/ folder (default: the current folder), without training. The
+model tabs show the project as it compiles now. Ctrl-C stops.
+
+Options:
+  --port <n>       viewer port (default 8000; 0 picks a free one)
+  --host <h>       address to bind (default 127.0.0.1)
+  -h, --help       show this help`;
+
+export default defineCommand({
+  name: 'view',
+  summary: 'serve the read-only viewer over stored runs',
+  help,
+  options: { port: { type: 'string' }, host: { type: 'string' } },
+  async run({ values, positionals }) {
+    const dirs = (positionals.length ? positionals : ['.']).map((p) => projectDir(p));
+    const port = parsePort(values.port);
+    const host = (values.host as string | undefined) ?? '127.0.0.1';
+    const [{ createViewerServer, isLoopback }, { createStoredProject }, { projectIds }] = await Promise.all([
+      import('../../runtime/server/server.js'),
+      import('../../runtime/server/stored-project.js'),
+      import('../../runtime/server/source.js'),
+    ]);
+    if (!isLoopback(host)) {
+      console.error(`nnc view: serving on '${host}': anyone who can reach this machine on port ${port} can read these projects, their datasets and runs.`);
+    }
+    const names = projectIds(dirs, basename);
+    const projects = dirs.map((dir, i) => createStoredProject(dir, names[i]!));
+    try {
+      for (const project of projects) {
+        const runs = project.store()?.listRuns().length ?? 0;
+        const errors = project.diagnostics().filter((d) => d.severity === 'error').length;
+        console.log(`nnc view: ${project.name}: ${runs} stored run${runs === 1 ? '' : 's'}${errors ? `; the project has ${errors} error${errors === 1 ? '' : 's'} now ('nnc check' lists them)` : ''}`);
+      }
+      let server;
+      try {
+        server = await createViewerServer({ projects, host, port, bundleDir: viewerBundleDir(), version: packageVersion() });
+      } catch (error) {
+        throw new UserError((error as Error).message, 1);
+      }
+      console.log(`nnc view: viewer at ${server.url}; Ctrl-C stops.`);
+      try {
+        await untilInterrupted();
+      } finally {
+        await server.close();
+      }
+    } finally {
+      for (const project of projects) project.close();
+    }
+    return 0;
+  },
+});
