@@ -39,7 +39,8 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string 
 function codeFrame(text: string, d: Diagnostic, c: ReturnType<typeof ansi>): string {
   const all = text.split(/\r?\n/);
   const from = Math.max(1, d.line - 1);
-  const to = Math.min(all.length, d.line + 1);
+  const lastLine = all[all.length - 1] === '' ? all.length - 1 : all.length;
+  const to = Math.min(lastLine, d.line + 1);
   const width = String(to).length;
   const out: string[] = [''];
   for (let n = from; n <= to; n++) {
