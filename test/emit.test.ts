@@ -1,12 +1,14 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tfjs from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadTf } from '../src/runtime/backend/index.js';
 import type { LayerType } from '../src/compiler/plan.js';
-import { buildModel, registerNncLayers } from '../src/runtime/emit/index.js';
+import { buildModel, registerNncLayers, warmStart } from '../src/runtime/emit/index.js';
 import { layerEmitters } from '../src/runtime/emit/layers.js';
 import { makePlan } from './train-helpers.js';
 
+let tf: typeof tfjs;
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  ({ tf } = await loadTf(process.env.NNC_BACKEND ?? 'cpu'));
 });
 
 const textPlan = () =>
@@ -95,7 +97,7 @@ describe('buildModel', () => {
   it('saves and loads back with attention, layer norm, pool and dropout, predicting the same', async () => {
     const plan = textPlan();
     const model = buildModel(tf, plan);
-    let saved: tf.io.ModelArtifacts | null = null;
+    let saved: tfjs.io.ModelArtifacts | null = null;
     await model.save(tf.io.withSaveHandler(async (artifacts) => {
       saved = artifacts;
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
@@ -104,8 +106,8 @@ describe('buildModel', () => {
     registerNncLayers(tf); // idempotent
     const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
     const x = tf.tensor2d([[2, 5, 6, 7, 1, 0, 0, 0, 0, 0], [5, 5, 1, 6, 7, 4, 0, 0, 0, 0]], [2, 10], 'int32');
-    const before = model.predict(x) as tf.Tensor[];
-    const after = loaded.predict(x) as tf.Tensor[];
+    const before = model.predict(x) as tfjs.Tensor[];
+    const after = loaded.predict(x) as tfjs.Tensor[];
     expect(after.length).toBe(4);
     for (let i = 0; i < before.length; i++) {
       const a = before[i].dataSync();
@@ -124,12 +126,56 @@ describe('buildModel', () => {
     const layer = new NncAttention({ heads: 2, causal: true, seed: 1 });
     const x1 = tf.randomNormal([1, 5, 4], 0, 1, 'float32', 3);
     const x2 = tf.concat([x1.slice([0, 0, 0], [1, 3, 4]), tf.randomNormal([1, 2, 4], 0, 1, 'float32', 9)], 1);
-    const y1 = (layer.apply(x1) as tf.Tensor).slice([0, 0, 0], [1, 3, 4]).dataSync();
-    const y2 = (layer.apply(x2) as tf.Tensor).slice([0, 0, 0], [1, 3, 4]).dataSync();
+    const y1 = (layer.apply(x1) as tfjs.Tensor).slice([0, 0, 0], [1, 3, 4]).dataSync();
+    const y2 = (layer.apply(x2) as tfjs.Tensor).slice([0, 0, 0], [1, 3, 4]).dataSync();
     for (let j = 0; j < y1.length; j++) expect(y2[j]).toBeCloseTo(y1[j], 5);
     const open = new NncAttention({ heads: 2, causal: false, seed: 1 });
-    const z1 = (open.apply(x1) as tf.Tensor).slice([0, 0, 0], [1, 3, 4]).dataSync();
-    const z2 = (open.apply(x2) as tf.Tensor).slice([0, 0, 0], [1, 3, 4]).dataSync();
+    const z1 = (open.apply(x1) as tfjs.Tensor).slice([0, 0, 0], [1, 3, 4]).dataSync();
+    const z2 = (open.apply(x2) as tfjs.Tensor).slice([0, 0, 0], [1, 3, 4]).dataSync();
     expect(Math.max(...Array.from(z1, (v, j) => Math.abs(v - z2[j])))).toBeGreaterThan(1e-4);
+  });
+
+  it('warm-starts: keeps unchanged layers, copies embedding rows and generation columns by token text', () => {
+    const spec = (tokens: string[], hiddenUnits: number) =>
+      makePlan({
+        input: { type: 'text', maxLength: 6 },
+        tokens,
+        layers: [
+          { name: 'embed', type: 'embedding', units: 4 },
+          { name: 'encoder', type: 'gru', units: 5, returnSequences: true },
+          { name: 'pool', type: 'pool' },
+          { name: 'hidden', type: 'dense', units: hiddenUnits },
+        ],
+        heads: [
+          { name: 'label', attach: 'encoder', task: 'classification', classes: ['x', 'y'] },
+          { name: 'answer', attach: 'encoder', task: 'generation' },
+          { name: 'score', attach: 'hidden', task: 'regression' },
+        ],
+      });
+    const before = spec(['alpha', 'beta', 'gamma'], 3);
+    const after = { ...spec(['gamma', 'alpha', 'delta', 'epsilon'], 6), project: { ...before.project, training: { ...before.project.training, seed: 99 } } };
+    const trained = buildModel(tf, before);
+    const model = buildModel(tf, after);
+    const init = (name: string) => model.getLayer(name).getWeights().map((w) => w.arraySync());
+    const freshHidden = init('hidden');
+    const freshEmbed = init('embed')[0] as number[][];
+    const result = warmStart(tf, model, trained, before, after);
+    expect(result.reused.sort()).toEqual(['answer', 'embed', 'encoder', 'label']);
+    expect(result.fresh.sort()).toEqual(['hidden', 'score']);
+    // 5 specials + gamma + alpha, in the embedding and in the generation head
+    expect(result.rowsCopied).toBe(14);
+    const oldEmbed = trained.getLayer('embed').getWeights()[0].arraySync() as number[][];
+    const newEmbed = model.getLayer('embed').getWeights()[0].arraySync() as number[][];
+    expect(newEmbed[1]).toEqual(oldEmbed[1]); // <unk>
+    expect(newEmbed[5]).toEqual(oldEmbed[7]); // gamma
+    expect(newEmbed[6]).toEqual(oldEmbed[5]); // alpha
+    expect(newEmbed[7]).toEqual(freshEmbed[7]); // delta is new
+    const oldKernel = trained.getLayer('answer').getWeights()[0].arraySync() as number[][];
+    const newKernel = model.getLayer('answer').getWeights()[0].arraySync() as number[][];
+    expect(newKernel.map((row) => row[5])).toEqual(oldKernel.map((row) => row[7]));
+    expect(model.getLayer('encoder').getWeights().map((w) => w.arraySync())).toEqual(trained.getLayer('encoder').getWeights().map((w) => w.arraySync()));
+    expect(init('hidden')).toEqual(freshHidden);
+    trained.dispose();
+    model.dispose();
   });
 });

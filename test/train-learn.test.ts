@@ -1,6 +1,7 @@
 // The loop learns: each head beats its input-blind baseline on validation.
-import * as tf from '@tensorflow/tfjs';
+import type * as tfjs from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadTf } from '../src/runtime/backend/index.js';
 import type { Sample } from '../src/compiler/plan.js';
 import { buildModel, headModel } from '../src/runtime/emit/index.js';
 import { generate } from '../src/runtime/predict/generate.js';
@@ -8,8 +9,9 @@ import { mulberry32 } from '../src/runtime/train/random.js';
 import { train } from '../src/runtime/train/index.js';
 import { makePlan } from './train-helpers.js';
 
+let tf: typeof tfjs;
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  ({ tf } = await loadTf(process.env.NNC_BACKEND ?? 'cpu'));
 });
 
 const random = mulberry32(7);
@@ -90,6 +92,33 @@ describe('training learns', () => {
     const [base] = result.baselines;
     expect(result.best['value.val_loss']).toBeLessThan(0.05 * base.metrics.val_loss);
     expect(result.best['value.val_mae']).toBeLessThan(0.25 * base.metrics.val_mae);
+    model.dispose();
+  });
+
+  it('trains two heads on one trunk, each beating its baseline', async () => {
+    const rows = Array.from({ length: 300 }, () => [uniform(), uniform(), uniform()]);
+    const plan = makePlan({
+      input: { type: 'features', features: 3 },
+      layers: [
+        { name: 'trunk', type: 'dense', units: 32, activation: 'tanh' },
+        { name: 'norm', type: 'layernorm' },
+      ],
+      heads: [
+        { name: 'side', attach: 'norm', task: 'classification', classes: ['left', 'right'], loss: 'bce' },
+        { name: 'size', attach: 'norm', task: 'regression', units: 2, loss: 'huber', weight: 0.5 },
+      ],
+      datasets: [
+        { name: 'sides', head: 'side', samples: rows.map((input) => ({ input, label: input[0] + input[1] > 0.3 ? 1 : 0 })) },
+        { name: 'sizes', head: 'size', samples: rows.map((input) => ({ input, target: [input[0] * input[2] * 50, 10 * input[1] - 3] })) },
+      ],
+      training: { epochs: 30, batchSize: 16, learningRate: 0.01 },
+    });
+    const model = buildModel(tf, plan);
+    const result = await train({ tf, plan, model });
+    const base = Object.fromEntries(result.baselines.map((b) => [b.head, b.metrics]));
+    expect(result.best['side.val_accuracy']).toBeGreaterThan(0.9);
+    expect(result.best['side.val_accuracy']).toBeGreaterThan(base.side.val_accuracy + 0.2);
+    expect(result.best['size.val_mae']).toBeLessThan(0.3 * base.size.val_mae);
     model.dispose();
   });
 

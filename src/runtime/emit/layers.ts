@@ -26,23 +26,18 @@ export const layerEmitters = {
       useBias: config.useBias ?? true,
       kernelInitializer: tf.initializers.glorotUniform({ seed }),
     }),
-  embedding: ({ tf, seed }, { name, config }) =>
-    tf.layers.embedding({
-      name,
-      inputDim: config.inputDim!,
-      outputDim: config.units!,
-      embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed }),
-    }),
-  conv1d: ({ tf, seed }, { name, config }) =>
-    tf.layers.conv1d({
+  embedding: ({ nnc, seed }, { name, config }) =>
+    new nnc.NncEmbedding({ name, inputDim: config.inputDim!, outputDim: config.units!, seed }),
+  conv1d: ({ nnc, seed }, { name, config }) =>
+    new nnc.NncConv1D({
       name,
       filters: config.filters!,
       kernelSize: config.kernelSize!,
       strides: config.strides ?? 1,
       padding: config.padding ?? 'same',
-      activation: (config.activation ?? 'linear') as ActivationId,
+      activation: config.activation ?? 'linear',
       useBias: config.useBias ?? true,
-      kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      seed,
     }),
   lstm: ({ tf, seed }, { name, config }) =>
     tf.layers.lstm({

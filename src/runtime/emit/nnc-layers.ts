@@ -1,12 +1,17 @@
 // nnc's own tfjs layers, registered for serialization so a saved model loads
 // back with tf.loadLayersModel once registerNncLayers(tf) ran.
 //   NncAttention  multi-head self-attention (attention.ts)
-//   NncLayerNorm  moments-based layer norm: tfjs' layerNormalization trains
-//                 very slowly (its Tile gradient becomes thousands of Slices)
+//   NncEmbedding  embedding whose gradient is one scatter-add (ops.embeddingLookup)
+//   NncConv1D     conv1d as im2col + matMul (ops.conv1d): tfjs' kernel
+//                 gradient is missing on wasm and slow on cpu
+//   NncLayerNorm  layer norm with a hand-written gradient (ops.layerNorm):
+//                 tfjs' layerNormalization trains very slowly (its Tile
+//                 gradient becomes thousands of Slices)
 //   NncPool       sequence -> vector by mean, max or last step
 //   NncDropout    dropout whose seed advances per call: tfjs' seeded dropout
 //                 draws the same mask every step, its unseeded one is not
 //                 reproducible
+import { conv1dGeometry, nncOps, type Conv1dPadding } from '../ops/index.js';
 import { defineAttention } from './attention.js';
 import type { LayerShape, Tf, Tensor } from './tf.js';
 
@@ -25,6 +30,91 @@ function shapeOf(inputShape: LayerShape | LayerShape[]): LayerShape {
 
 function defineLayers(tf: Tf) {
   type LayerVariable = ReturnType<InstanceType<typeof tf.layers.Layer>['addWeight']>;
+  const ops = nncOps(tf);
+
+  class NncEmbedding extends tf.layers.Layer {
+    static className = 'NncEmbedding';
+    readonly inputDim: number;
+    readonly outputDim: number;
+    readonly seed: number | undefined;
+    private embeddings: LayerVariable | null = null;
+
+    constructor(args: BaseArgs & { inputDim: number; outputDim: number; seed?: number }) {
+      super(args as never);
+      this.inputDim = args.inputDim;
+      this.outputDim = args.outputDim;
+      this.seed = args.seed;
+    }
+
+    override build(): void {
+      const init = tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: this.seed });
+      this.embeddings = this.addWeight('embeddings', [this.inputDim, this.outputDim], 'float32', init);
+      this.built = true;
+    }
+
+    override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
+      return [...shapeOf(inputShape), this.outputDim];
+    }
+
+    override call(inputs: Tensor | Tensor[]): Tensor {
+      return ops.embeddingLookup(this.embeddings!.read(), single(inputs));
+    }
+
+    override getConfig() {
+      return { ...super.getConfig(), inputDim: this.inputDim, outputDim: this.outputDim, ...(this.seed === undefined ? {} : { seed: this.seed }) };
+    }
+  }
+
+  interface Conv1DArgs extends BaseArgs {
+    filters: number;
+    kernelSize: number;
+    strides: number;
+    padding: Conv1dPadding;
+    activation: string;
+    useBias: boolean;
+    seed?: number;
+  }
+
+  class NncConv1D extends tf.layers.Layer {
+    static className = 'NncConv1D';
+    readonly options: Conv1DArgs;
+    private kernel: LayerVariable | null = null;
+    private bias: LayerVariable | null = null;
+    private readonly activation: ReturnType<Tf['layers']['activation']>;
+
+    constructor(args: Conv1DArgs) {
+      super(args as never);
+      const { name: _name, trainable: _trainable, ...options } = args;
+      this.options = options;
+      this.activation = tf.layers.activation({ activation: args.activation as never });
+    }
+
+    override build(inputShape: LayerShape | LayerShape[]): void {
+      const shape = shapeOf(inputShape);
+      const { kernelSize, filters, seed, useBias } = this.options;
+      const channels = shape[shape.length - 1] as number;
+      this.kernel = this.addWeight('kernel', [kernelSize, channels, filters], 'float32', tf.initializers.glorotUniform({ seed }));
+      if (useBias) this.bias = this.addWeight('bias', [filters], 'float32', tf.initializers.zeros());
+      this.built = true;
+    }
+
+    override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
+      const [batch, steps] = shapeOf(inputShape);
+      const { outSteps } = conv1dGeometry(steps as number, this.options.kernelSize, this.options);
+      return [batch, outSteps, this.options.filters];
+    }
+
+    override call(inputs: Tensor | Tensor[]): Tensor {
+      return tf.tidy(() => {
+        const out = ops.conv1d(single(inputs), this.kernel!.read(), this.bias?.read() ?? null, this.options);
+        return this.activation.apply(out) as Tensor;
+      });
+    }
+
+    override getConfig() {
+      return { ...super.getConfig(), ...this.options };
+    }
+  }
 
   class NncLayerNorm extends tf.layers.Layer {
     static className = 'NncLayerNorm';
@@ -50,12 +140,7 @@ function defineLayers(tf: Tf) {
     }
 
     override call(inputs: Tensor | Tensor[]): Tensor {
-      return tf.tidy(() => {
-        const x = single(inputs);
-        const { mean, variance } = tf.moments(x, -1, true);
-        const normalized = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.epsilon)));
-        return tf.add(tf.mul(normalized, this.gamma!.read()), this.beta!.read());
-      });
+      return ops.layerNorm(single(inputs), this.gamma!.read(), this.beta!.read(), this.epsilon);
     }
 
     override getConfig() {
@@ -119,7 +204,7 @@ function defineLayers(tf: Tf) {
     }
   }
 
-  return { NncAttention: defineAttention(tf), NncLayerNorm, NncPool, NncDropout };
+  return { NncAttention: defineAttention(tf), NncEmbedding, NncConv1D, NncLayerNorm, NncPool, NncDropout };
 }
 
 export type NncLayerClasses = ReturnType<typeof defineLayers>;

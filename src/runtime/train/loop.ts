@@ -35,6 +35,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     .map((d) => createHeadRunner(tf, model, d, data.scaling.targets[d.head.name]?.std ?? null));
   const baselines = data.heads.flatMap((d) => baseline(d, data.scaling) ?? []);
   const optimizer = createOptimizer(tf, training);
+  const variableOrder = model.trainableWeights.map((w) => w.name);
   const monitor = createMonitor(training.earlyStopping, log);
 
   // Device-side running sums: per head [see metricSums] for the epoch, and
@@ -116,7 +117,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         samples += planned.indices.length;
         const snapshotNow = step % weightsEvery === 0;
         const batch = makeBatch(tf, runner.data.train, planned.indices);
-        const out = trainStep(tf, optimizer, runner, batch, training.clipNorm, snapshotNow);
+        const out = trainStep(tf, optimizer, runner, batch, training.clipNorm, variableOrder, snapshotNow);
         tf.dispose([batch.x, batch.y, ...(batch.mask ? [batch.mask] : [])]);
         headSums[planned.head] = add(headSums[planned.head], out.sums);
         runSums = add(runSums, tf.stack([out.gradNorm, out.clipped]));

@@ -1,6 +1,7 @@
 // Learning rate per epoch (0-based) and the one optimizer over all heads.
 import type { PlanTraining } from '../../compiler/plan.js';
 import type { Tf } from '../emit/tf.js';
+import { nncOps } from '../ops/index.js';
 
 export function learningRateAt(training: PlanTraining, epoch: number, epochs: number): number {
   const base = training.learningRate;
@@ -25,7 +26,7 @@ export function createOptimizer(tf: Tf, training: PlanTraining): Optimizer {
   const rate = training.learningRate;
   switch (training.optimizer) {
     case 'adam':
-      return tf.train.adam(rate);
+      return nncOps(tf).createAdam(rate); // tfjs' Adam, with a fused update kernel where loadTf installed one
     case 'sgd':
       return tf.train.sgd(rate);
     case 'rmsprop':

@@ -48,12 +48,19 @@ export interface StepOutput {
   readonly gradNorms: Tensor | null;
 }
 
+/**
+ * tfjs optimizers keep their slots (Adam's moments, ...) by the position of a
+ * variable in the gradient map, not by name: every step must list every
+ * trainable variable in one fixed order (`variableOrder`), with null for the
+ * ones this head does not reach, or heads would share each other's slots.
+ */
 export function trainStep(
   tf: Tf,
   optimizer: Optimizer,
   runner: HeadRunner,
   batch: BatchTensors,
   clipNorm: number | null,
+  variableOrder: readonly string[],
   withGradNorms: boolean,
 ): StepOutput {
   const { head } = runner;
@@ -70,12 +77,14 @@ export function trainStep(
     const squares = names.map((n) => tf.sum(tf.square(grads[n])));
     const norm = tf.sqrt(tf.addN(squares));
     let wasClipped: Tensor = tf.scalar(0);
-    let applied = grads;
+    let scale: Tensor | null = null;
     if (clipNorm !== null) {
-      const scale = tf.div(clipNorm, tf.maximum(norm, clipNorm));
+      scale = tf.div(clipNorm, tf.maximum(norm, clipNorm));
       wasClipped = tf.greater(norm, clipNorm).toFloat();
-      applied = Object.fromEntries(names.map((n) => [n, tf.mul(grads[n], scale)]));
     }
+    const applied = Object.fromEntries(
+      variableOrder.map((n) => [n, grads[n] ? (scale ? tf.mul(grads[n], scale) : grads[n]) : null]),
+    );
     optimizer.applyGradients(applied as never);
     if (!withGradNorms) return [norm, wasClipped];
     // -1 marks a variable this head's loss does not reach
