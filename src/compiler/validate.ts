@@ -39,6 +39,8 @@ export interface ValidateResult {
 
 /** More than this many schema errors in one document are summarized in one diagnostic. */
 export const MAX_ERRORS_PER_DOCUMENT = 100;
+/** Raw ajv errors phrased per document; the rest are only counted (a generated file may have 100,000 bad samples). */
+const MAX_AJV_ERRORS = 2000;
 
 const VALIDATORS: Record<DocumentKind, GeneratedValidator> = {
   Project: generated.validateProject,
@@ -126,14 +128,28 @@ function validateDocument(document: LoadedDocument): { kind?: DocumentKind; diag
   const body = record.apiVersion === API_VERSION ? record : { ...record, apiVersion: API_VERSION };
   if (!validator(body)) {
     const subject: Subject = { root: record, rootLabel: `the ${kind} document` };
-    const problems = explain(validator.errors ?? [], generated.schemas[known], subject);
-    diagnostics.push(...placeProblems(document, problems));
+    const errors = validator.errors ?? [];
+    // a generated file with thousands of bad samples: phrase only what can be shown
+    const explained = errors.length > MAX_AJV_ERRORS ? errors.slice(0, MAX_AJV_ERRORS) : errors;
+    const problems = explain(explained, generated.schemas[known], subject);
+    const unexplained = errors.length > explained.length ? countPlaces(errors.slice(MAX_AJV_ERRORS)) : 0;
+    diagnostics.push(...placeProblems(document, problems, unexplained));
   }
   return { kind: known, diagnostics };
 }
 
+/** How many places (objects or keys) a list of raw ajv errors points at, wrappers left out. */
+function countPlaces(errors: readonly { instancePath: string; keyword: string; params: Record<string, unknown> }[]): number {
+  const places = new Set<string>();
+  for (const error of errors) {
+    if (error.keyword === 'if' || error.keyword === 'propertyNames') continue;
+    places.add(error.keyword === 'additionalProperties' ? `${error.instancePath}/${String(error.params.additionalProperty)}` : error.instancePath);
+  }
+  return places.size;
+}
+
 /** Problems -> diagnostics at their positions: one per place (the most specific), capped per document. */
-function placeProblems(document: LoadedDocument, problems: readonly Problem[]): Diagnostic[] {
+function placeProblems(document: LoadedDocument, problems: readonly Problem[], unexplained: number): Diagnostic[] {
   const byPlace = new Map<string, { problem: Problem; diagnostic: Diagnostic }>();
   for (const problem of problems) {
     const diagnostic = toDiagnostic(document, problem);
@@ -147,11 +163,12 @@ function placeProblems(document: LoadedDocument, problems: readonly Problem[]): 
     .sort((a, b) => a.line - b.line || a.column - b.column || a.code - b.code);
   if (diagnostics.length <= MAX_ERRORS_PER_DOCUMENT) return diagnostics;
   const shown = diagnostics.slice(0, MAX_ERRORS_PER_DOCUMENT);
+  const more = diagnostics.length - MAX_ERRORS_PER_DOCUMENT + unexplained;
+  const { suggestion: _, ...next } = diagnostics[MAX_ERRORS_PER_DOCUMENT];
   shown.push({
-    ...diagnostics[MAX_ERRORS_PER_DOCUMENT],
+    ...next,
     code: 2010,
-    message: `${diagnostics.length - MAX_ERRORS_PER_DOCUMENT} more schema errors in this document are not shown. Fix the ones above, then check again.`,
-    suggestion: undefined,
+    message: `${unexplained > 0 ? 'About ' : ''}${more} more schema errors in this document are not shown. Fix the ones above, then check again.`,
   });
   return shown;
 }

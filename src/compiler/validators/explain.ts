@@ -266,7 +266,18 @@ function typeHint(types: string[], value: unknown): string {
 
 // ---- reading the schema
 
+const schemaCache = new WeakMap<JsonSchema, Map<string, JsonSchema>>();
+
+/** The subschema at a JSON pointer; memoized, as thousands of errors share a few pointers. */
 function schemaAt(schema: JsonSchema, pointer: string): JsonSchema {
+  let cache = schemaCache.get(schema);
+  if (!cache) schemaCache.set(schema, (cache = new Map()));
+  let found = cache.get(pointer);
+  if (!found) cache.set(pointer, (found = resolvePointer(schema, pointer)));
+  return found;
+}
+
+function resolvePointer(schema: JsonSchema, pointer: string): JsonSchema {
   let node: unknown = schema;
   for (const part of pointer.replace(/^#\/?/, '').split('/')) {
     if (part === '') continue;
@@ -358,7 +369,7 @@ export function dataPath(root: unknown, pointer: string): PathSegment[] {
   const path: PathSegment[] = [];
   let node = root;
   for (const raw of pointer.split('/').slice(1)) {
-    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const part = raw.includes('~') ? raw.replace(/~1/g, '/').replace(/~0/g, '~') : raw;
     const segment: PathSegment = Array.isArray(node) && /^\d+$/.test(part) ? Number(part) : part;
     path.push(segment);
     node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
