@@ -1,7 +1,7 @@
 // Stage: external dataset sources (NNC4xxx). A `source` is resolved relative
 // to its YAML file, must stay inside the project folder (checked before it is
 // read, symlinks included), and is parsed as JSONL, JSON (an array) or CSV.
-import { parse as parseCsv } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { diagnosticAt, type Diagnostic } from './diagnostics.js';
 import type { CompilerHost } from './host.js';
@@ -115,7 +115,12 @@ function parseJsonArray(text: string): Parsed {
 }
 
 /** CSV with a header row. Cells that look like JSON arrays or numbers become those. */
+// loaded on first use: most projects have no CSV, and `nnc check` should start fast
+let csvParse: typeof import('csv-parse/sync').parse | undefined;
+
 function parseCsvRecords(text: string): Parsed {
+  csvParse ??= (createRequire(import.meta.url)('csv-parse/sync') as typeof import('csv-parse/sync')).parse;
+  const parseCsv = csvParse;
   let rows: Record<string, string>[];
   const lines: number[] = [];
   try {
