@@ -315,7 +315,7 @@ samples:
     expect(output.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
     expect(output.length).toBeGreaterThan(GITHUB_COMMENT_LIMIT - 2000); // filled, not emptied
     const out = output.split('\n');
-    expect(out[0]).toBe('<!-- nnc-diff -->');
+    expect(out[0]).toBe('<!-- nnc-diff projects/demo -->');
     expect(out[1]).toMatch(/^### nnc diff `projects\/demo`: `HEAD~1 \([0-9a-f]{7}\)` → `HEAD \([0-9a-f]{7}\)`$/);
     // 4*8+8 = 40, then 1,999 layers of 8*8+8 = 72, and the head 8*2+2 = 18
     expect(out[3]).toBe('**layers: 0 added, 2000 changed, 0 removed; parameters 143,986; weight memory 562.4 KiB**');
@@ -433,7 +433,7 @@ describe('the built CLI', () => {
     const ok = nnc(['diff', 'main', '--format', 'markdown'], repo.project);
     expect(ok.status).toBe(0);
     expect(ok.stdout.split('\n').slice(0, 4)).toEqual([
-      '<!-- nnc-diff -->',
+      '<!-- nnc-diff projects/demo -->',
       '### nnc diff `projects/demo`: `main (' + repo.git('rev-parse', '--short=7', 'main').trim() + ')` → `working tree`',
       '',
       // mid 8*7+7 = 63, out 7*4+4 = 32

@@ -1,5 +1,5 @@
-// A PlanDiff as a pull-request comment: a hidden marker (so CI can find and
-// update its own comment), the summary first, details collapsed, and never
+// A PlanDiff as a pull-request comment: a hidden marker line (so CI can find
+// and update its own comment), the summary first, details collapsed, and never
 // longer than GitHub allows a comment to be: the longest tables are cut, with
 // a note saying how many rows were left out.
 import { ARROW, cell, int, pair, settingValue, shape, sideStatus, sideTitle, summaryLine, tokenList, visibleLayers } from './describe.js';
@@ -7,7 +7,11 @@ import type { DiagnosticLine, PlanDiff } from './plan-diff.js';
 
 /** GitHub's limit on an issue or pull-request comment, in characters */
 export const GITHUB_COMMENT_LIMIT = 65_536;
-export const COMMENT_MARKER = '<!-- nnc-diff -->';
+/**
+ * The comment's first line, hidden when rendered: CI finds its previous
+ * comment by it and updates it in place; one comment per project.
+ */
+export const commentMarker = (project: string) => `<!-- nnc-diff ${project.replace(/--/g, '-')} -->`;
 
 export interface MarkdownOptions {
   /** characters, default GITHUB_COMMENT_LIMIT */
@@ -33,10 +37,11 @@ export function renderMarkdown(diff: PlanDiff, options: MarkdownOptions = {}): s
   const add = (head: string[], rows: string[] = [], tail: string[] = []) => sections.push({ head, rows, tail, cut: 0 });
   const details = (summary: string, header: string[], rows: string[]) => add(['<details>', `<summary>${summary}</summary>`, '', ...header], rows, ['', '</details>', '']);
 
+  const project = base.commit ? base.project : head.project;
   const status = head.compiled ? (base.compiled ? '' : ` · ⚠️ base ${sideStatus(base)}`) : ` · ❌ **head ${sideStatus(head)}**`;
   add([
-    COMMENT_MARKER,
-    `### nnc diff ${code(base.commit ? base.project : head.project)}: ${code(sideTitle(base))} → ${code(sideTitle(head))}`,
+    commentMarker(project),
+    `### nnc diff ${code(project)}: ${code(sideTitle(base))} → ${code(sideTitle(head))}`,
     '',
     `**${arrow(summaryLine(diff))}**${status}`,
     '',

@@ -105,7 +105,7 @@ export function viewOfDocuments(values: readonly unknown[], complete: boolean): 
   const inputKind = isObject(project?.input) && project.input.type === 'features' ? 'features' : 'text';
 
   const layersDoc = ofKind('Layers').find((d) => Array.isArray(d.layers));
-  const layers = layersDoc ? (layersDoc.layers as unknown[]).filter(named).map((raw, index) => rawLayer(raw as RawLayer, index, inputKind)) : complete ? [] : null;
+  const layers = layersDoc ? (layersDoc.layers as unknown[]).filter(named).map((raw, index) => rawLayer(raw, index, inputKind)) : complete ? [] : null;
 
   const headsDoc = ofKind('Heads').find((d) => Array.isArray(d.heads));
   const heads = headsDoc
@@ -153,12 +153,12 @@ export function viewOfDocuments(values: readonly unknown[], complete: boolean): 
   return { compiled: false, planHash: null, modelHash: null, params: null, weightBytes: null, layers, heads, vocabulary, vocabularySize: null, datasets, settings };
 }
 
-function rawLayer(raw: RawLayer, index: number, inputKind: 'text' | 'features'): LayerView {
+function rawLayer(raw: Record<string, unknown> & { name: string }, index: number, inputKind: 'text' | 'features'): LayerView {
   const type = typeof raw.type === 'string' ? canonicalLayerType(raw.type) : null;
   let config: Record<string, unknown>;
   if (type) {
     // defaults filled the way the compiler fills them, so unchanged layers compare equal to the other side's plan
-    const resolved: Record<string, unknown> = { ...LAYER_RULES[type].resolve(raw, { inputKind, vocabularySize: Number.NaN, index }) };
+    const resolved: Record<string, unknown> = { ...LAYER_RULES[type].resolve(raw as unknown as RawLayer, { inputKind, vocabularySize: Number.NaN, index }) };
     delete resolved.inputDim;
     config = resolved;
   } else {

@@ -25,8 +25,9 @@ that is an existing folder is a folder, anything else a revision. The project
   nnc diff ../old-copy projects/sentiment   two folders
 
 Options:
-  --format text|markdown|json  markdown fits a pull-request comment (starts
-                               with <!-- nnc-diff -->); json is the diff object
+  --format text|markdown|json  markdown fits a pull-request comment; its first
+                               line, <!-- nnc-diff <project> -->, lets CI find
+                               and update it; json is the diff object
   -h, --help                   show this help
 
 Exit code: 0 when the head compiles, 1 when it has errors, 2 bad command line.`,
