@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket, WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
 import type { LogView, RunView, ServerMessage } from '../src/shared/protocol.js';
-import { downsampleMinMax, niceTicks, valueRange } from '../src/viewer/downsample.js';
+import { createColumnReducer, downsampleMinMax, niceTicks, valueRange } from '../src/viewer/downsample.js';
 import { createSeriesSet, nearestIndex } from '../src/viewer/series.js';
 import { mergeLog, visibleLogs } from '../src/viewer/logs.js';
 import { attachDiagnostics } from '../src/viewer/diagnostics.js';
@@ -50,6 +50,25 @@ describe('downsampleMinMax', () => {
     const ys = Float64Array.from([0, 5, -5, 1]);
     const pts = downsampleMinMax(xs, ys, 4, { x0: 0, x1: 100, width: 10 });
     expect([...pts].filter((_, i) => i % 2 === 1)).toEqual([0, 5, -5, 1]);
+  });
+});
+
+describe('createColumnReducer', () => {
+  it('gives the same points growing a series step by step as reducing it at once, and reduces only new points', () => {
+    const set = createSeriesSet('r');
+    const reducer = createColumnReducer();
+    const view = { x0: 1, x1: 20_000, width: 500 };
+    let last = new Float64Array(0);
+    for (let i = 1; i <= 15_000; i++) {
+      set.append('loss', i, Math.cos(i / 97) + (i % 13) / 10);
+      const s = set.get('loss')!;
+      if (i % 1000 === 0) last = reducer.reduce(s.xs, s.ys, s.n, s.edits, view);
+    }
+    const s = set.get('loss')!;
+    expect([...last]).toEqual([...downsampleMinMax(s.xs, s.ys, s.n, view)]);
+    // an edit of an old point invalidates the reuse
+    set.append('loss', 15_000, 99);
+    expect(valueRange(reducer.reduce(s.xs, s.ys, s.n, s.edits, view))[1]).toBe(99);
   });
 });
 

@@ -3,7 +3,7 @@
 // at most once per frame, when seriesVersion changes or the size does.
 import { effect } from '@preact/signals';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { downsampleMinMax, niceTicks, valueRange } from './downsample.js';
+import { createColumnReducer, niceTicks, valueRange, type ColumnReducer } from './downsample.js';
 import { formatValue } from './format.js';
 import { html } from './html.js';
 import { nearestIndex, type Series } from './series.js';
@@ -23,6 +23,11 @@ export interface ChartProps {
   readonly height?: number;
   /** shown in the empty chart */
   readonly empty?: string;
+  /**
+   * the series are growing (a run in progress): the x axis keeps headroom and
+   * moves in jumps, so the columns already reduced stay valid between frames
+   */
+  readonly follow?: boolean;
 }
 
 export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
@@ -33,6 +38,12 @@ interface Drawn {
   readonly lines: readonly ChartLine[];
   readonly x0: number;
   readonly x1: number;
+}
+
+/** What a chart keeps between draws: a reducer per line, and the x axis while following. */
+interface DrawCache {
+  readonly reducers: Map<string, ColumnReducer>;
+  axis: { x0: number; x1: number } | null;
 }
 
 declare global {
@@ -49,6 +60,7 @@ export function Chart(props: ChartProps) {
   const hover = useRef<number | null>(null);
   const drawn = useRef<Drawn | null>(null);
   const redraw = useRef<() => void>(() => {});
+  const cache = useRef<DrawCache>({ reducers: new Map(), axis: null });
   const [legend, setLegend] = useState<Array<{ label: string; color: string; value: string; dashed?: boolean }>>([]);
   const [hoverStep, setHoverStep] = useState<number | null>(null);
 
@@ -60,7 +72,7 @@ export function Chart(props: ChartProps) {
     };
     const draw = () => {
       frame = 0;
-      const d = drawChart(el, propsRef.current.lines(), hover.current);
+      const d = drawChart(el, propsRef.current.lines(), hover.current, cache.current, propsRef.current.follow === true);
       drawn.current = d;
       const at = hover.current;
       setLegend(d.lines.map((l) => ({ label: l.label, color: l.color, dashed: l.dashed, value: formatValue(valueAt(l.series, at)) })));
@@ -120,7 +132,7 @@ function valueAt(s: Series | undefined, step: number | null): number | null {
   return i < 0 ? null : s.ys[i];
 }
 
-function drawChart(el: HTMLCanvasElement, all: readonly ChartLine[], hoverStep: number | null): Drawn {
+function drawChart(el: HTMLCanvasElement, all: readonly ChartLine[], hoverStep: number | null, cache: DrawCache, follow: boolean): Drawn {
   const lines = all.filter((l) => l.series && l.series.n > 0);
   const dpr = window.devicePixelRatio || 1;
   const cssW = el.clientWidth;
@@ -142,8 +154,20 @@ function drawChart(el: HTMLCanvasElement, all: readonly ChartLine[], hoverStep: 
   }
   if (!lines.length || w <= 10 || h <= 10) return { lines, x0: 0, x1: 1 };
   if (x1 === x0) x1 = x0 + 1;
+  if (follow) {
+    const a = cache.axis;
+    // keep the axis while the data stays in its right half-to-end; then jump with 15% headroom
+    if (!a || a.x0 !== x0 || x1 > a.x1 || x1 < a.x0 + (a.x1 - a.x0) / 2) cache.axis = { x0, x1: Math.ceil(x0 + (x1 - x0) * 1.15) };
+    x1 = cache.axis!.x1;
+  } else cache.axis = null;
   const columns = Math.max(1, Math.floor(w));
-  const paths = lines.map((l) => downsampleMinMax(l.series!.xs, l.series!.ys, l.series!.n, { x0, x1, width: columns }));
+  for (const key of cache.reducers.keys()) if (!lines.some((l) => l.label === key)) cache.reducers.delete(key);
+  const paths = lines.map((l) => {
+    let r = cache.reducers.get(l.label);
+    if (!r) cache.reducers.set(l.label, (r = createColumnReducer()));
+    const s = l.series!;
+    return r.reduce(s.xs, s.ys, s.n, s.edits, { x0, x1, width: columns });
+  });
   let lo = Infinity;
   let hi = -Infinity;
   for (const p of paths) {
@@ -191,10 +215,11 @@ function drawChart(el: HTMLCanvasElement, all: readonly ChartLine[], hoverStep: 
   ctx.beginPath();
   ctx.rect(PAD.left, PAD.top - 1, w, h + 2);
   ctx.clip();
-  ctx.lineWidth = 1.5;
-  ctx.lineJoin = 'round';
   lines.forEach((l, i) => {
     const p = paths[i];
+    // a dense path (several points per pixel column) strokes thin: software
+    // rasterizers (no GPU) spend most of a frame on wide antialiased zigzags
+    ctx.lineWidth = p.length > columns * 2.4 ? 1 : 1.5;
     ctx.strokeStyle = l.color;
     ctx.setLineDash(l.dashed ? [5, 4] : []);
     ctx.beginPath();

@@ -8,6 +8,8 @@ export interface Series {
   xs: Float64Array;
   ys: Float64Array;
   n: number;
+  /** bumped when a point already there changes (not on appends), so cached reductions know */
+  edits: number;
 }
 
 export interface SeriesSet {
@@ -27,12 +29,13 @@ export function createSeriesSet(runId: string): SeriesSet {
       if (!Number.isFinite(step) || typeof value !== 'number' || Number.isNaN(value)) return;
       let s = byName.get(name);
       if (!s) {
-        s = { name, xs: new Float64Array(256), ys: new Float64Array(256), n: 0 };
+        s = { name, xs: new Float64Array(256), ys: new Float64Array(256), n: 0, edits: 0 };
         byName.set(name, s);
       }
       if (s.n > 0 && step <= s.xs[s.n - 1]) {
         if (step === s.xs[s.n - 1]) s.ys[s.n - 1] = value;
         else insertSorted(s, step, value);
+        s.edits++;
         return;
       }
       if (s.n === s.xs.length) grow(s);

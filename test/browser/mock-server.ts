@@ -29,13 +29,21 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 
 export async function createMockServer(root: string, state: MockState, port = 0): Promise<MockServer> {
   const sockets = new Set<WebSocket>();
+  // bodies are stringified once, so a benchmark measures the page, not the mock
+  const bodies = new WeakMap<object, string>();
+  const text = (body: unknown) => {
+    if (typeof body !== 'object' || body === null) return JSON.stringify(body);
+    let t = bodies.get(body);
+    if (t === undefined) bodies.set(body, (t = JSON.stringify(body)));
+    return t;
+  };
   const server = createServer((req, res) => void handle(req, res));
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path.startsWith('/api/')) {
       const body = state.api[path];
       res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body ?? { error: `No ${path}.` }));
+      res.end(body === undefined ? JSON.stringify({ error: `No ${path}.` }) : text(body));
       return;
     }
     const file = normalize(join(root, path === '/' ? 'index.html' : path));

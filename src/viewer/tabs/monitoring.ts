@@ -28,6 +28,7 @@ export function MonitoringTab() {
   const sum = summary.value;
   const params = sum?.params ?? layers.value.reduce((n, l) => n + l.params, 0) + heads.value.reduce((n, h) => n + h.params, 0);
   const progress = run?.status === 'completed' ? 1 : s?.progress;
+  const follow = run?.status === 'running';
   return html`<section class="tab monitoring">
     <div class="tab-head"><h2>Monitoring ${runId ? html`<span class="muted">run ${shortHash(runId)}</span>` : null}</h2></div>
     <dl class="facts run-facts">
@@ -42,10 +43,10 @@ export function MonitoringTab() {
       <div><dt>learning rate</dt><dd>${s ? formatValue(s.learningRate) : '-'}</dd></div>
     </dl>
     <div class="charts">
-      <${Chart} title="Loss per head" lines=${linesOf(runId, isLoss)} empty="Waiting for the first loss…" />
-      <${Chart} title="Metrics" lines=${linesOf(runId, isMetric)} empty="No metrics yet." />
-      <${Chart} title="Learning rate" lines=${linesOf(runId, (n) => n === 'lr')} height=${130} />
-      <${Chart} title="Gradient norm" lines=${linesOf(runId, (n) => n === 'grad_norm')} height=${130} />
+      <${Chart} title="Loss per head" follow=${follow} lines=${linesOf(runId, isLoss)} empty="Waiting for the first loss…" />
+      <${Chart} title="Metrics" follow=${follow} lines=${linesOf(runId, isMetric)} empty="No metrics yet." />
+      <${Chart} title="Learning rate" follow=${follow} lines=${linesOf(runId, (n) => n === 'lr')} height=${130} />
+      <${Chart} title="Gradient norm" follow=${follow} lines=${linesOf(runId, (n) => n === 'grad_norm')} height=${130} />
     </div>
     <${WeightSheet} />
   </section>`;
