@@ -328,6 +328,22 @@ samples:
     expect(out.filter((l) => l === '<details>').length).toBe(out.filter((l) => l === '</details>').length);
   });
 
+  test('dataset sources are read from the revision, and the working tree is left alone', async () => {
+    const record = (label: number, values: number[]) => JSON.stringify({ input: values, label }) + '\n';
+    const source = FILES['datasets/reviews.yaml'].replace(/samples:[\s\S]*$/, 'source: reviews.jsonl\n');
+    const repo = createRepo({ ...FILES, 'datasets/reviews.yaml': source, 'datasets/reviews.jsonl': record(1, [1, 0, 0, 1]) + record(0, [0, 1, 1, 0]) });
+    repo.write({ 'datasets/reviews.jsonl': record(1, [1, 0, 0, 1]) + record(0, [0, 1, 1, 0]) + record(1, [1, 1, 0, 0]) });
+    repo.commit('one more review');
+    repo.write({ 'datasets/reviews.jsonl': 'not json\n', 'scratch.txt': 'uncommitted' });
+    const status = repo.git('status', '--porcelain');
+    const { diff, output } = await diffOf(['HEAD~1', 'HEAD'], repo.project);
+    expect(diff.datasets).toEqual([
+      { marker: '~', name: 'reviews', renamedFrom: null, type: { before: 'binary_classification', after: 'binary_classification' }, head: { before: 'sentiment', after: 'sentiment' }, count: { before: 2, after: 3 }, samplesChanged: true },
+    ]);
+    expect(lines(output)).toContain('  ~  reviews  binary_classification  sentiment  2 -> 3  samples changed');
+    expect(repo.git('status', '--porcelain')).toBe(status);
+  });
+
   test('json is the PlanDiff itself', async () => {
     const repo = createRepo();
     repo.write({ 'layers.yaml': FILES['layers.yaml'].replace('units: 6', 'units: 7') });

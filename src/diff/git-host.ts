@@ -125,7 +125,8 @@ export function createGitHost(options: GitHostOptions): GitHost {
 
 /** project-relative path -> entry, for every file under prefix at commit */
 function listTree(repoRoot: string, commit: string, prefix: string): Map<string, TreeEntry> {
-  const args = ['ls-tree', '-r', '-l', '-z', '--full-tree', commit];
+  // a project path is a path, not a pattern, even with * or : in it
+  const args = ['--literal-pathspecs', 'ls-tree', '-r', '-l', '-z', '--full-tree', commit];
   if (prefix) args.push('--', prefix);
   const out = git(repoRoot, args).toString('utf8');
   const entries = new Map<string, TreeEntry>();
