@@ -58,7 +58,7 @@ describe('createColumnReducer', () => {
     const set = createSeriesSet('r');
     const reducer = createColumnReducer();
     const view = { x0: 1, x1: 20_000, width: 500 };
-    let last = new Float64Array(0);
+    let last: Float64Array = new Float64Array(0);
     for (let i = 1; i <= 15_000; i++) {
       set.append('loss', i, Math.cos(i / 97) + (i % 13) / 10);
       const s = set.get('loss')!;
