@@ -3,10 +3,9 @@
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-// @ts-expect-error: a plain .mjs build script without types
 import { generate, OUTPUT, SCHEMA_FILES } from '../src/compiler/validators/generate.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
