@@ -50,6 +50,65 @@ samples:
 `,
 };
 
+/**
+ * A project that learns in a couple of seconds: reviews built from a few good
+ * and bad words, labelled by which kind is in the majority. Deterministic.
+ */
+export function learnableProject(options: { epochs?: number; samples?: number } = {}): Record<string, string> {
+  const good = ['great', 'good', 'fine', 'lovely', 'superb', 'fun', 'moving', 'clever'];
+  const bad = ['awful', 'bad', 'dull', 'boring', 'weak', 'silly', 'flat', 'messy'];
+  const fill = ['the', 'movie', 'was', 'and', 'plot', 'acting', 'a', 'very'];
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const pick = (list: string[]) => list[Math.floor(rand() * list.length)]!;
+  const lines: string[] = [];
+  for (let i = 0; i < (options.samples ?? 240); i++) {
+    const positive = i % 2 === 0;
+    const words = [pick(fill), pick(fill), pick(positive ? good : bad), pick(fill), pick(positive ? good : bad), pick(positive ? bad : good), pick(fill)];
+    lines.push(`  - {input: "${words.join(' ')}", label: ${positive ? 1 : 0}}`);
+  }
+  return {
+    'nnc.yaml': `apiVersion: nnc/v1
+kind: Project
+name: learn
+input:
+  type: text
+  maxLength: 8
+training:
+  seed: 3
+  epochs: ${options.epochs ?? 6}
+  batchSize: 16
+  learningRate: 0.02
+  validationSplit: 0.25
+monitor:
+  weightsEvery: 10
+`,
+    'layers.yaml': `apiVersion: nnc/v1
+kind: Layers
+layers:
+  - {name: embed, type: embedding, units: 16}
+  - {name: pool, type: pool, mode: mean}
+  - {name: hidden, type: dense, units: 16, activation: relu}
+`,
+    'heads.yaml': `apiVersion: nnc/v1
+kind: Heads
+heads:
+  - name: sentiment
+    attach: hidden
+    task: classification
+    loss: crossentropy
+`,
+    'datasets/reviews.yaml': `apiVersion: nnc/v1
+kind: Dataset
+name: reviews
+type: binary_classification
+head: sentiment
+samples:
+${lines.join('\n')}
+`,
+  };
+}
+
 const made: string[] = [];
 
 /** A fresh temporary folder holding `files` (or a copy of a fixture folder). */

@@ -1,0 +1,116 @@
+// nnc watch end to end: real files, chokidar, training in a real worker thread
+// (the worker entry bundled with esbuild, as the build does), the real server
+// and a real WebSocket client.
+import { build } from 'esbuild';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createViewerServer, type ViewerServer } from '../src/runtime/server/server.js';
+import { createWorkerDriver } from '../src/runtime/watch/worker-driver.js';
+import { createWatcher, type Watcher } from '../src/runtime/watch/watcher.js';
+import type { TrainingStatsView } from '../src/shared/protocol.js';
+import { connect, learnableProject, removeTempProjects, tempProject, until, write, type TestClient } from './watch-helpers.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const OUT = join(ROOT, 'node_modules', '.cache', `nnc-watch-e2e-${process.pid}`);
+let workerUrl: URL;
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  const outfile = join(OUT, 'train-worker.js');
+  await build({
+    entryPoints: [join(ROOT, 'src/runtime/watch/train-worker.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    banner: { js: "import { createRequire as __nncCreateRequire } from 'node:module'; const require = __nncCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  workerUrl = pathToFileURL(outfile);
+});
+
+afterAll(() => {
+  rmSync(OUT, { recursive: true, force: true });
+  removeTempProjects();
+});
+
+const epochStats = (client: TestClient, runId: string): TrainingStatsView[] =>
+  client.of('training_stats').map((m) => m.stats).filter((s) => s.runId === runId && s.kind === 'epoch');
+
+describe('nnc watch, training in a worker thread', () => {
+  let watcher: Watcher;
+  let server: ViewerServer;
+  let client: TestClient;
+
+  afterAll(async () => {
+    client?.close();
+    await server?.close();
+    await watcher?.close();
+  });
+
+  it('streams a run, keeps it through a broken layer, restarts warm on the fix and on a head-only edit', async () => {
+    const dir = tempProject(learnableProject({ epochs: 6 }));
+    let target: ViewerServer | null = null;
+    watcher = await createWatcher({
+      projects: [dir],
+      driver: (options) => createWorkerDriver({ ...options, workerUrl }),
+      backend: 'cpu',
+      emit: (m) => target?.broadcast(m),
+    });
+    server = target = await createViewerServer({ projects: watcher.projects, bundleDir: join(dir, 'none'), port: 0 });
+    client = await connect(server.url);
+
+    // 1. the cold run streams
+    const cold = (await client.next('run_started')).run;
+    expect(cold.parentId).toBeNull();
+    await until('the cold run\'s first epoch', () => epochStats(client, cold.id).length >= 1, 30_000);
+    const coldFirstValLoss = epochStats(client, cold.id)[0]!.metrics.val_loss!;
+    expect(coldFirstValLoss).toBeGreaterThan(0.3);
+
+    // 2. a broken layer: diagnostics with file and line, and the run keeps going
+    let mark = client.messages.length;
+    const layers = readFileSync(join(dir, 'layers.yaml'), 'utf8');
+    write(dir, 'layers.yaml', layers.replace('units: 16, activation', 'units: sixteen, activation'));
+    const broken = await client.next('diagnostics', (m) => m.diagnostics.length > 0, mark);
+    expect(broken.diagnostics[0]).toMatchObject({ file: 'layers.yaml', line: 6, severity: 'error' });
+    const statsBefore = client.of('training_stats').filter((m) => m.stats.runId === cold.id).length;
+    await until('more stats from the cold run', () => client.of('training_stats').filter((m) => m.stats.runId === cold.id).length > statsBefore + 1, 20_000);
+    expect(client.of('run_ended').filter((m) => m.run.id === cold.id)).toHaveLength(0);
+    expect(client.of('run_started')).toHaveLength(1);
+
+    // 3. the fix (a different width) supersedes the cold run with a warm-started one
+    mark = client.messages.length;
+    write(dir, 'layers.yaml', layers.replace('units: 16, activation', 'units: 24, activation'));
+    const fixed = await client.next('run_started', (m) => m.run.id !== cold.id, mark, 20_000);
+    const superseded = client.of('run_ended').find((m) => m.run.id === cold.id)!;
+    expect(superseded.run.status).toBe('superseded');
+    expect(fixed.run.parentId).toBe(cold.id);
+    expect(fixed.warmStart).toMatchObject({ parentId: cold.id, reused: ['embed'] });
+    expect(fixed.warmStart!.fresh).toEqual(expect.arrayContaining(['hidden']));
+    await until('the fixed run to complete', () => client.of('run_ended').find((m) => m.run.id === fixed.run.id), 30_000);
+
+    // 4. a head-only edit: every layer keeps its weights, and it starts far better than a cold start
+    mark = client.messages.length;
+    const heads = readFileSync(join(dir, 'heads.yaml'), 'utf8');
+    write(dir, 'heads.yaml', heads.replace('loss: crossentropy', 'loss: crossentropy\n    labelSmoothing: 0.01'));
+    const warm = await client.next('run_started', (m) => m.run.id !== fixed.run.id, mark, 20_000);
+    expect(warm.run.parentId).toBe(fixed.run.id);
+    expect(warm.warmStart!.reused).toEqual(expect.arrayContaining(['embed', 'hidden']));
+    const warmLog = await client.next('training_log', (m) => m.log.category === 'warmstart' && m.log.runId === warm.run.id, mark);
+    expect(warmLog.log.message).toMatch(/reused 'embed', 'hidden'/);
+    await until('the warm run\'s first epoch', () => epochStats(client, warm.run.id).length >= 1, 30_000);
+    const warmFirstValLoss = epochStats(client, warm.run.id)[0]!.metrics.val_loss!;
+    expect(warmFirstValLoss).toBeLessThan(coldFirstValLoss / 3);
+
+    // the store agrees: parent links and statuses
+    const runs = await (await fetch(new URL('/api/runs', server.url))).json() as Array<{ id: string; status: string; parentId: string | null; info: Record<string, unknown> }>;
+    const byId = new Map(runs.map((r) => [r.id, r]));
+    expect(byId.get(cold.id)).toMatchObject({ status: 'superseded', parentId: null });
+    expect(byId.get(fixed.run.id)).toMatchObject({ status: 'completed', parentId: cold.id });
+    expect(byId.get(warm.run.id)!.parentId).toBe(fixed.run.id);
+  }, 90_000);
+});
