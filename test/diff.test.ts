@@ -313,6 +313,7 @@ samples:
     const { output, diff } = await diffOf(['HEAD~1', 'HEAD'], repo.project, 'markdown');
     expect(diff.summary.layersChanged).toBe(2000);
     expect(output.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    expect(Buffer.byteLength(output)).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT); // however GitHub counts
     expect(output.length).toBeGreaterThan(GITHUB_COMMENT_LIMIT - 2000); // filled, not emptied
     const out = output.split('\n');
     expect(out[0]).toBe('<!-- nnc-diff projects/demo -->');

@@ -114,26 +114,31 @@ export function renderMarkdown(diff: PlanDiff, options: MarkdownOptions = {}): s
 
   fit(sections, limit);
   const text = sections.flatMap((s) => [...s.head, ...s.rows, ...s.tail]).join('\n').trimEnd() + '\n';
-  // unreachable in practice (every row was cut and the fixed lines still overflow)
-  return text.length <= limit ? text : text.slice(0, limit - 80) + '\n\n_… cut to fit the comment limit._\n';
+  if (size(text) <= limit) return text;
+  // every row was cut and the fixed lines still overflow (thousands of notes or a huge name): cut the text itself
+  let cut = text.slice(0, limit - 100);
+  while (size(cut) > limit - 100) cut = cut.slice(0, Math.floor(cut.length * 0.9));
+  return cut + '\n\n_… cut to fit the comment limit._\n';
 }
 
 const diagnosticItem = (d: DiagnosticLine) => `- ${code(`${d.file}:${d.line}:${d.column}`)} ${d.severity} NNC${d.code}: ${esc(d.message)}`;
 
 const note = (n: number) => `\n_… ${int(n)} more row${n === 1 ? '' : 's'} not shown (comment size limit); run \`nnc diff\` locally for all of them._`;
-const length = (lines: string[]) => lines.reduce((n, l) => n + l.length + 1, 0);
+// counted in UTF-8 bytes: never more than characters, so the limit holds however GitHub counts
+const size = (text: string) => Buffer.byteLength(text, 'utf8');
+const length = (lines: string[]) => lines.reduce((n, l) => n + size(l) + 1, 0);
 
 /** cut rows from the longest sections until everything fits in limit characters */
 function fit(sections: Section[], limit: number): void {
-  const total = () => sections.reduce((n, s) => n + length(s.head) + length(s.rows) + length(s.tail) + (s.cut ? note(s.cut).length + 1 : 0), 0);
+  const total = () => sections.reduce((n, s) => n + length(s.head) + length(s.rows) + length(s.tail) + (s.cut ? size(note(s.cut)) + 1 : 0), 0);
   for (let over = total() - limit; over > 0; over = total() - limit) {
     const largest = sections.reduce((a, s) => (length(s.rows) > length(a.rows) ? s : a));
     if (largest.rows.length === 0) return;
     // drop whole rows from the end until the overflow (plus room for the note) is gone
     let freed = 0;
-    const room = note(largest.cut + largest.rows.length).length + 1;
+    const room = size(note(largest.cut + largest.rows.length)) + 1;
     while (largest.rows.length > 0 && freed < over + room) {
-      freed += largest.rows.pop()!.length + 1;
+      freed += size(largest.rows.pop()!) + 1;
       largest.cut++;
     }
   }
