@@ -5,6 +5,7 @@ export declare const AJV_OPTIONS: Readonly<Record<string, unknown>>;
 export declare const OUTPUT: string;
 export declare function readSchema(file: string): Record<string, unknown>;
 export declare function dereference(node: unknown, rootSchema: unknown): unknown;
+export declare function stripAnnotations(node: unknown): unknown;
 export declare function dereferencedSchemas(): { kinds: Record<string, unknown>; samples: Record<string, unknown> };
 /** The text of schemas.js as it should be. */
 export declare function generate(): string;
