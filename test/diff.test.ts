@@ -2,7 +2,7 @@
 // commit again, and compare the two revisions (or a revision and the working
 // tree) through git, as the command does.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -469,5 +469,33 @@ describe('the built CLI', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("nnc diff: 'no-such-rev' is neither a folder nor a git revision");
     expect(nnc(['diff', 'main', '--format', 'yaml'], repo.project).status).toBe(2);
+  });
+});
+
+describe('speed', () => {
+  /** the example under projects/ with the most bytes */
+  function largestExample(): string {
+    const bytes = (dir: string): number => readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? (e.name.startsWith('.') ? 0 : bytes(join(dir, e.name))) : statSync(join(dir, e.name)).size), 0);
+    const examples = readdirSync('projects', { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => resolve('projects', e.name));
+    return examples.sort((a, b) => bytes(b) - bytes(a))[0];
+  }
+
+  test('two revisions of the largest example diff in well under a second', async () => {
+    const example = largestExample();
+    const repo = createRepo({ 'README.md': 'An example, copied.\n' });
+    cpSync(example, repo.project, { recursive: true, filter: (src) => !src.includes('/.nnc') });
+    repo.commit('the example');
+    const layers = readFileSync(join(repo.project, 'layers.yaml'), 'utf8');
+    const widened = layers.replace(/units: (\d+)/, (_, n) => `units: ${Number(n) * 2}`);
+    expect(widened).not.toBe(layers);
+    repo.write({ 'layers.yaml': widened });
+    repo.commit('wider first layer');
+    const started = performance.now();
+    const { diff, times } = await diffOf(['HEAD~1', 'HEAD'], repo.project);
+    const ms = performance.now() - started;
+    console.log(`nnc diff, two revisions of ${example}: ${ms.toFixed(0)} ms (compile base ${times.base.toFixed(0)} ms, head ${times.head.toFixed(0)} ms)`);
+    expect(diff.base.compiled && diff.head.compiled).toBe(true);
+    expect(diff.summary.layersChanged).toBeGreaterThan(0);
+    expect(ms).toBeLessThan(1000);
   });
 });

@@ -49,6 +49,27 @@ export function resolveCommit(repoRoot: string, rev: string): string | null {
   }
 }
 
+/**
+ * The repository holding dir and the commits of revs, in one `git rev-parse`
+ * when all goes well; a revision that is not a commit is null. Null outside git.
+ */
+export function resolveRepository(dir: string, revs: readonly string[]): { root: string; commits: Map<string, string | null> } | null {
+  const safe = revs.filter((r) => !r.startsWith('-'));
+  if (safe.length === revs.length) {
+    try {
+      const lines = git(dir, ['rev-parse', '--show-toplevel', ...revs.map((r) => `${r}^{commit}`)]).toString('utf8').trim().split('\n');
+      // a range or other multi-object revision prints more lines: check each one on its own below
+      if (lines.length === revs.length + 1 && lines.slice(1).every((l) => /^[0-9a-f]{40,64}$/.test(l))) {
+        return { root: lines[0], commits: new Map(revs.map((r, i) => [r, lines[i + 1]])) };
+      }
+    } catch {
+      // a bad revision or not a repository: find out which below
+    }
+  }
+  const root = repoRootOf(dir);
+  return root ? { root, commits: new Map(revs.map((r) => [r, resolveCommit(root, r)])) } : null;
+}
+
 /** The top folder of the git repository holding dir, or null outside git. */
 export function repoRootOf(dir: string): string | null {
   try {

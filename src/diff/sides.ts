@@ -9,7 +9,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { compile, type CompileResult } from '../compiler/index.js';
 import type { SideInput } from './compare.js';
-import { createGitHost, repoRootOf, resolveCommit } from './git-host.js';
+import { createGitHost, resolveRepository } from './git-host.js';
 import { viewOfCompile } from './side-view.js';
 
 export type SideSpec =
@@ -55,15 +55,16 @@ export function resolveSides(positionals: readonly string[], cwd: string): Resol
   }
   const projectAbs = realish(resolve(cwd, projectArg));
   const shown = (dir: string) => relative(cwd, dir).split(sep).join('/') || '.';
-  let repo: { root: string; projectPath: string } | null | undefined;
-  const repoOf = (): { root: string; projectPath: string } | null => {
+  let repo: { root: string; projectPath: string; commits: Map<string, string | null> } | null | undefined;
+  const repoOf = () => {
     if (repo !== undefined) return repo;
     let probe = projectAbs;
     while (!isFolder(probe) && dirname(probe) !== probe) probe = dirname(probe);
-    const root = repoRootOf(probe);
-    repo = root ? { root: realish(root), projectPath: '' } : null;
-    if (repo) repo = { ...repo, projectPath: relative(repo.root, projectAbs).split(sep).join('/') };
-    return repo;
+    const revisions = [first, headArg].filter((arg): arg is string => arg !== null && !folder(arg));
+    const found = resolveRepository(probe, revisions);
+    if (!found) return (repo = null);
+    const root = realish(found.root);
+    return (repo = { root, projectPath: relative(root, projectAbs).split(sep).join('/'), commits: found.commits });
   };
 
   const side = (arg: string): SideSpec | { error: string } => {
@@ -71,7 +72,7 @@ export function resolveSides(positionals: readonly string[], cwd: string): Resol
     const r = repoOf();
     if (!r) return { error: `'${arg}' is not a folder, and '${projectArg}' is not inside a git repository, so it cannot be a revision either.` };
     if (r.projectPath.startsWith('..')) return { error: `The project '${projectArg}' is outside the git repository at '${r.root}'.` };
-    const commit = resolveCommit(r.root, arg);
+    const commit = r.commits.get(arg) ?? null;
     if (!commit) return { error: `'${arg}' is neither a folder nor a git revision of the repository at '${r.root}'. Give a branch, tag or commit (check with 'git rev-parse --verify ${arg}'), or an existing folder.` };
     return { kind: 'revision', label: arg, commit, repoRoot: r.root, projectPath: r.projectPath, projectDir: projectAbs };
   };
