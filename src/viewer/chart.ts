@@ -74,6 +74,8 @@ export function Chart(props: ChartProps) {
       frame = 0;
       const d = drawChart(el, propsRef.current.lines(), hover.current, cache.current, propsRef.current.follow === true);
       drawn.current = d;
+      // points per line, for tests and curious readers of the DOM
+      el.dataset.points = d.lines.map((l) => l.series!.n).join(' ');
       const at = hover.current;
       setLegend(d.lines.map((l) => ({ label: l.label, color: l.color, dashed: l.dashed, value: formatValue(valueAt(l.series, at)) })));
       setHoverStep(at);
