@@ -175,6 +175,14 @@ describe('validate: Layers', () => {
     ]);
   });
 
+  it('an empty value, a fraction for an integer, and a layer type that is a number', () => {
+    expect(check(layers('{name: a, type: dense, units: }', '{name: b, type: dense, units: 2.5}', '{name: c, type: 3}'))).toEqual([
+      "4:35 NNC2006 [}] 'units' in layer 'a' must be an integer, but it is empty. Give it a value.",
+      "5:35 NNC2006 [2.5] 'units' in layer 'b' must be an integer, but it is the number 2.5.",
+      "6:21 NNC2006 [3] 'type' in layer 'c' must be a string, but it is the number 3.",
+    ]);
+  });
+
   it('a layer that is not a mapping', () => {
     expect(check(layers(EMBED, 'dense'))).toEqual(["5:5 NNC2006 [dense] Layer 2 must be a mapping, but it is the string \"dense\"."]);
   });

@@ -1,12 +1,15 @@
 // ajv errors -> problems: a code, where to point (a data path and which part
 // of it) and a sentence. Pure: positions are looked up by validate.ts.
-// Every schemaPath is a plain pointer into the dereferenced schema (see
-// generate.mjs), which is how a message learns an object's allowed keys,
-// the condition of a `then`, or the tags of a discriminated oneOf.
+// What the schema says at an error (allowed keys, the `if` of a `then`, the
+// tags of a oneOf) comes from schema-paths.ts; how data is named, from phrasing.ts.
 import type { ErrorObject } from 'ajv';
 import type { PathSegment } from '../load.js';
 import { suggest } from '../suggest.js';
+import { cap, dataPath, describe, flow, labelOf, list, NAME_PATTERN, nameFor, ownerOf, plural, pointerOf, show, valueAt, type Subject } from './phrasing.js';
 import type { JsonSchema } from './schemas.js';
+import { condition, discriminatorTags, mappingForm, objectSchema, parentSchema, siblingTagsWithKey } from './schema-paths.js';
+
+export type { Subject } from './phrasing.js';
 
 export interface Problem {
   readonly code: number;
@@ -21,21 +24,10 @@ export interface Problem {
   readonly stray?: boolean;
 }
 
-/** How to name things in messages: the root (document or external record) and the data. */
-export interface Subject {
-  readonly root: unknown;
-  /** 'the Layers document', or 'record 12' for one external sample */
-  readonly rootLabel: string;
-}
-
-export const NAME_PATTERN = '^[a-z][a-z0-9_]*$';
-
 const PATTERN_RULES: Record<string, string> = {
   [NAME_PATTERN]: "use only lowercase letters, digits and '_', and start with a letter",
   '\\.(jsonl|json|csv)$': 'name a .jsonl, .json or .csv file',
 };
-
-const ITEM_NOUNS: Record<string, string> = { layers: 'layer', heads: 'head', samples: 'sample' };
 
 const TYPE_NAMES: Record<string, string> = {
   integer: 'an integer',
@@ -51,13 +43,13 @@ type AjvError = ErrorObject & { propertyName?: string };
 
 export function explain(errors: readonly AjvError[], schema: JsonSchema, subject: Subject): Problem[] {
   const kept = errors.filter((error) => !isWrapper(error, errors));
-  const typos = new Map<string, string>(); // "<path>\0<suggested key>" for unknown keys that look like a missing one
+  const typos = new Set<string>(); // "<path>\0<suggested key>" for unknown keys that look like a missing one
   const problems: Problem[] = [];
   for (const error of kept) {
     if (error.keyword !== 'additionalProperties') continue;
     const allowed = Object.keys((parentSchema(schema, error.schemaPath).properties as object | undefined) ?? {});
     const guess = suggest(String(error.params.additionalProperty), allowed);
-    if (guess) typos.set(`${error.instancePath}\0${guess}`, String(error.params.additionalProperty));
+    if (guess) typos.add(`${error.instancePath}\0${guess}`);
   }
   const missing = new Map<string, { path: PathSegment[]; keys: string[]; hints: string[]; condition: string }>();
   for (const error of kept) {
@@ -124,17 +116,13 @@ function explainOne(error: AjvError, path: PathSegment[], schema: JsonSchema, su
       const allowed = Object.keys((parent.properties as object | undefined) ?? {});
       const owner = ownerOf(path, subject);
       const guess = suggest(key, allowed);
-      let message: string;
-      if (guess) {
-        message = `Unknown key '${key}' in ${owner}. Did you mean '${guess}'?`;
-      } else {
-        const elsewhere = siblingTagsWithKey(schema, error.schemaPath, key);
-        message = elsewhere
+      const elsewhere = guess ? undefined : siblingTagsWithKey(schema, error.schemaPath, key);
+      const message = guess
+        ? `Unknown key '${key}' in ${owner}. Did you mean '${guess}'?`
+        : elsewhere
           ? `Unknown key '${key}' in ${owner}: it applies to ${elsewhere.tagKey} ${list(elsewhere.tags, 'or')}, not '${elsewhere.tag}'. Remove it, or change '${elsewhere.tagKey}'.`
           : `Unknown key '${key}' in ${owner}. Remove it, or use one of ${list(allowed, 'or')}.`;
-      }
-      const stray = !guess && !message.includes(': it applies to');
-      return { code: 2005, path: [...path, key], part: 'key', message, suggestion: guess, rank: 0, stray };
+      return { code: 2005, path: [...path, key], part: 'key', message, suggestion: guess, rank: 0, stray: !guess && !elsewhere };
     }
     case 'false schema': {
       const when = condition(schema, error.schemaPath);
@@ -168,9 +156,9 @@ function explainOne(error: AjvError, path: PathSegment[], schema: JsonSchema, su
       if (error.propertyName !== undefined) {
         const key = error.propertyName;
         const fix = pattern === NAME_PATTERN ? nameFor(key) : undefined;
-        const what = path.length === 1 && path[0] === 'categories' ? 'Category name' : `Key in ${ownerOf(path, subject)}`;
+        const what = path.length === 1 && path[0] === 'categories' ? `Category name '${key}'` : `Key '${key}' in ${ownerOf(path, subject)}`;
         const advice = fix ? ` Did you mean '${fix}'?` : '';
-        return { code: 2008, path: [...path, key], part: 'key', message: `${what} '${key}' must ${rule}.${advice}`, suggestion: fix, rank: 4 };
+        return { code: 2008, path: [...path, key], part: 'key', message: `${what} must ${rule}.${advice}`, suggestion: fix, rank: 4 };
       }
       const fix = pattern === NAME_PATTERN && typeof value === 'string' ? nameFor(value) : undefined;
       const advice = fix ? ` Did you mean '${fix}'?` : '';
@@ -262,221 +250,4 @@ function typeHint(types: string[], value: unknown): string {
   if (wantsNumber && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return ' Remove the quotes.';
   if (types.length === 1 && types[0] === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return ` Quote it: "${String(value)}".`;
   return '';
-}
-
-// ---- reading the schema
-
-const schemaCache = new WeakMap<JsonSchema, Map<string, JsonSchema>>();
-
-/** The subschema at a JSON pointer; memoized, as thousands of errors share a few pointers. */
-function schemaAt(schema: JsonSchema, pointer: string): JsonSchema {
-  let cache = schemaCache.get(schema);
-  if (!cache) schemaCache.set(schema, (cache = new Map()));
-  let found = cache.get(pointer);
-  if (!found) cache.set(pointer, (found = resolvePointer(schema, pointer)));
-  return found;
-}
-
-function resolvePointer(schema: JsonSchema, pointer: string): JsonSchema {
-  let node: unknown = schema;
-  for (const part of pointer.replace(/^#\/?/, '').split('/')) {
-    if (part === '') continue;
-    node = (node as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
-  }
-  return node && typeof node === 'object' ? (node as JsonSchema) : {};
-}
-
-function parentSchema(schema: JsonSchema, schemaPath: string): JsonSchema {
-  return schemaAt(schema, schemaPath.slice(0, schemaPath.lastIndexOf('/')));
-}
-
-/**
- * "'task' is 'classification'" when the failing keyword sits right in a `then`
- * (its `required`, `enum`, `const`, or one of its properties' `enum`/`const`/false):
- * the `if` beside it says when the rule applies.
- */
-function condition(schema: JsonSchema, schemaPath: string): string {
-  const at = schemaPath.lastIndexOf('/then/');
-  if (at < 0) return '';
-  const rest = schemaPath.slice(at + 6);
-  if (!/^(required|enum|const|properties\/[^/]+\/(enum|const|false schema))$/.test(rest)) return '';
-  const test = schemaAt(schema, `${schemaPath.slice(0, at)}/if`);
-  const properties = (test.properties ?? {}) as Record<string, JsonSchema>;
-  const parts = Object.entries(properties)
-    .filter(([, property]) => 'const' in property)
-    .map(([key, property]) => `'${key}' is ${show(property.const)}`);
-  return parts.join(' and ');
-}
-
-/** The object schema a keyword belongs to, looking through `allOf/N/then` to the object that declares the properties. */
-function objectSchema(schema: JsonSchema, schemaPath: string): JsonSchema {
-  const pointer = schemaPath.slice(0, schemaPath.lastIndexOf('/'));
-  const parent = schemaAt(schema, pointer);
-  if (parent.properties && !/\/then$/.test(pointer)) return parent;
-  return schemaAt(schema, pointer.replace(/(\/allOf\/\d+)?\/then$/, ''));
-}
-
-function discriminatorTags(parent: JsonSchema): string[] {
-  const key = (parent.discriminator as { propertyName: string }).propertyName;
-  const tags: string[] = [];
-  for (const branch of (parent.oneOf ?? []) as JsonSchema[]) {
-    const tag = ((branch.properties ?? {}) as Record<string, JsonSchema>)[key] ?? {};
-    tags.push(...((tag.enum as string[] | undefined) ?? ('const' in tag ? [tag.const as string] : [])));
-  }
-  return tags;
-}
-
-/** `schedule: cosine` where the string form allows only 'none': the mapping form of that tag, "{type: cosine}". */
-function mappingForm(schema: JsonSchema, schemaPath: string, value: unknown): string | undefined {
-  const match = /^(.*)\/then\/(const|enum)$/.exec(schemaPath);
-  if (!match || typeof value !== 'string') return undefined;
-  const other = schemaAt(schema, `${match[1]}/else`);
-  const tagKey = (other.discriminator as { propertyName?: string } | undefined)?.propertyName;
-  if (!tagKey) return undefined;
-  const branch = ((other.oneOf ?? []) as JsonSchema[]).find((b) => {
-    const tag = ((b.properties ?? {}) as Record<string, JsonSchema>)[tagKey] ?? {};
-    return tag.const === value || (tag.enum as unknown[] | undefined)?.includes(value);
-  });
-  if (!branch) return undefined;
-  const properties = (branch.properties ?? {}) as Record<string, JsonSchema>;
-  const fields = ((branch.required ?? []) as string[])
-    .filter((key) => key !== tagKey)
-    .map((key) => `${key}: ${flow((properties[key]?.examples as unknown[] | undefined)?.[0] ?? '...')}`);
-  return `{${[`${tagKey}: ${value}`, ...fields].join(', ')}}`;
-}
-
-/** When an unknown key belongs to other branches of a discriminated oneOf: which tags take it. */
-function siblingTagsWithKey(schema: JsonSchema, schemaPath: string, key: string): { tagKey: string; tag: string; tags: string[] } | undefined {
-  const match = /^(.*)\/oneOf\/(\d+)\/additionalProperties$/.exec(schemaPath);
-  if (!match) return undefined;
-  const union = schemaAt(schema, match[1]);
-  const tagKey = (union.discriminator as { propertyName?: string } | undefined)?.propertyName;
-  if (!tagKey) return undefined;
-  const branches = (union.oneOf ?? []) as JsonSchema[];
-  const tagsOf = (branch: JsonSchema): string[] => {
-    const tag = ((branch.properties ?? {}) as Record<string, JsonSchema>)[tagKey] ?? {};
-    return (tag.enum as string[] | undefined) ?? ('const' in tag ? [tag.const as string] : []);
-  };
-  const tags = branches.filter((branch) => key in ((branch.properties ?? {}) as object)).flatMap((branch) => tagsOf(branch).slice(0, 1));
-  if (tags.length === 0) return undefined;
-  return { tagKey, tag: tagsOf(branches[Number(match[2])])[0], tags };
-}
-
-// ---- naming data
-
-/** The JSON pointer of an ajv error as keys and indexes. */
-export function dataPath(root: unknown, pointer: string): PathSegment[] {
-  const path: PathSegment[] = [];
-  let node = root;
-  for (const raw of pointer.split('/').slice(1)) {
-    const part = raw.includes('~') ? raw.replace(/~1/g, '/').replace(/~0/g, '~') : raw;
-    const segment: PathSegment = Array.isArray(node) && /^\d+$/.test(part) ? Number(part) : part;
-    path.push(segment);
-    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
-  }
-  return path;
-}
-
-function pointerOf(path: readonly PathSegment[]): string {
-  return path.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-}
-
-export function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
-  let node = root;
-  for (const segment of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[segment];
-  }
-  return node;
-}
-
-/** Where the named item (a layer, head, sample or category) of a path ends, or 0. */
-function itemDepth(path: readonly PathSegment[]): number {
-  if (path.length >= 2 && typeof path[0] === 'string' && typeof path[1] === 'number' && ITEM_NOUNS[path[0]]) return 2;
-  if (path.length >= 2 && path[0] === 'categories') return 2;
-  return 0;
-}
-
-function itemName(path: readonly PathSegment[], subject: Subject): string {
-  if (path[0] === 'categories') return `category '${String(path[1])}'`;
-  const noun = ITEM_NOUNS[path[0] as string];
-  const name = (valueAt(subject.root, path) as { name?: unknown } | undefined)?.name;
-  return typeof name === 'string' && name !== '' ? `${noun} '${name}'` : `${noun} ${(path[1] as number) + 1}`;
-}
-
-/** The object at `path`, as the owner of a key: "layer 'hidden'", "'training.schedule'", "the Project document". */
-export function ownerOf(path: readonly PathSegment[], subject: Subject): string {
-  if (path.length === 0) return subject.rootLabel;
-  if (itemDepth(path) === path.length) return itemName(path, subject);
-  return labelOf(path, subject);
-}
-
-/** The value at `path`, as the subject of a sentence: "'units' in layer 'hidden'", "item 2 of 'classes' in head 'mood'". */
-export function labelOf(path: readonly PathSegment[], subject: Subject): string {
-  if (path.length === 0) return subject.rootLabel;
-  const depth = itemDepth(path);
-  if (depth === path.length) return itemName(path, subject);
-  const rest = path.slice(depth);
-  const last = rest[rest.length - 1];
-  const where = depth > 0 ? ` in ${itemName(path.slice(0, depth), subject)}` : subject.rootLabel.startsWith('the ') ? '' : ` in ${subject.rootLabel}`;
-  if (typeof last === 'number') {
-    const of = rest.length > 1 ? `'${rest.slice(0, -1).join('.')}'${where}` : depth > 0 ? itemName(path.slice(0, depth), subject) : subject.rootLabel;
-    return `item ${last + 1} of ${of}`;
-  }
-  return `'${rest.join('.')}'${where}`;
-}
-
-// ---- words
-
-/** A valid name close to an invalid one: 'Hidden Layer' -> 'hidden_layer'. */
-function nameFor(text: string): string | undefined {
-  const name = text
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .replace(/[^a-z0-9_]+/g, '_')
-    .replace(/^[^a-z]+/, '')
-    .replace(/_+/g, '_')
-    .replace(/_$/, '');
-  return name && name !== text && new RegExp(NAME_PATTERN).test(name) ? name : undefined;
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return 'empty';
-  if (typeof value === 'string') return `the string ${JSON.stringify(clip(value))}`;
-  if (typeof value === 'number') return `the number ${value}`;
-  if (typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return 'a list';
-  return 'a mapping';
-}
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return `'${clip(value)}'`;
-  if (value === null || value === undefined) return 'empty';
-  if (typeof value === 'object') return Array.isArray(value) ? 'a list' : 'a mapping';
-  return String(value);
-}
-
-/** A value as YAML flow text, for "for example 'units: 64'". */
-function flow(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(flow).join(', ')}]`;
-  if (value && typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${k}: ${flow(v)}`).join(', ')}}`;
-  if (typeof value === 'string' && !/^[\w./-]+$/.test(value)) return JSON.stringify(value);
-  return String(value);
-}
-
-function clip(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}
-
-function list(items: readonly unknown[], conjunction: 'and' | 'or', quote = true): string {
-  const words = items.map((item) => (quote ? `'${String(item)}'` : String(item)));
-  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1]}`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-function cap(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
