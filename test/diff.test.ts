@@ -345,6 +345,15 @@ samples:
     expect(repo.git('status', '--porcelain')).toBe(status);
   });
 
+  test('nothing changed', async () => {
+    const repo = createRepo();
+    repo.write({ 'layers.yaml': FILES['layers.yaml'].replace('layers:', '# a comment moves every line below\nlayers:') });
+    const { output, diff } = await diffOf(['HEAD'], repo.project);
+    expect(lines(output)[1]).toBe('layers: 0 added, 0 changed, 0 removed; parameters 132; weight memory 528 B; same plan');
+    expect(diff.summary.samePlan).toBe(true);
+    expect(output).not.toMatch(/^(Heads|Datasets|Settings|Vocabulary)$/m);
+  });
+
   test('json is the PlanDiff itself', async () => {
     const repo = createRepo();
     repo.write({ 'layers.yaml': FILES['layers.yaml'].replace('units: 6', 'units: 7') });

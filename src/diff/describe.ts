@@ -32,7 +32,7 @@ export function percent(p: number | null): string {
   return ` (${rounded > 0 ? '+' : ''}${rounded.toFixed(1)}%)`;
 }
 
-/** `layers: 1 added, 2 changed, 0 removed; parameters 1,234 -> 2,345 (+90.1%); weight memory 4.8 KiB -> 9.2 KiB` */
+/** `layers: 1 added, 2 changed, 0 removed; parameters 1,234 -> 2,345 (+90.1%); weight memory 4.8 KiB -> 9.2 KiB`, then `; same plan` when nothing that trains changed */
 export function summaryLine(diff: PlanDiff): string {
   const s = diff.summary;
   const moved = s.layersMoved ? `, ${s.layersMoved} moved` : '';
@@ -40,7 +40,7 @@ export function summaryLine(diff: PlanDiff): string {
   const same = s.params.before !== null && s.params.before === s.params.after;
   const params = `parameters ${pair(s.params, int, (a, b) => a === b) || '?'}${same ? '' : percent(s.paramsChangePercent)}`;
   const memory = `weight memory ${pair(s.weightBytes, formatBytes, (a, b) => a === b) || '?'}`;
-  return `${layers}; ${params}; ${memory}`;
+  return `${layers}; ${params}; ${memory}${s.samePlan ? '; same plan' : ''}`;
 }
 
 export function sideTitle(side: DiffSide): string {
