@@ -1,13 +1,15 @@
 """The four training-speed benchmark models in PyTorch (same shapes, Adam 1e-3).
 
-Prints {threads: {model name: samples/s}} as JSON, the median step after
-warm-up, with torch's default thread count and with one thread per core.
-Used by bench/training-speed.bench.ts when python3 can import torch; nothing
-in CI needs it (on Debian: apt-get install python3-torch).
+Serves bench/training-speed.bench.ts: reads lines "<threads>\t<model name>"
+on stdin and answers each with one JSON line {"wall": samples/s, "cpu":
+samples/s of process CPU time}, medians of timed steps after warm-up. Run
+alone, prints every model at torch's default thread count. Nothing in CI
+needs it (on Debian: apt-get install python3-torch).
 """
 import json
 import os
 import statistics
+import sys
 import time
 
 import torch
@@ -65,7 +67,7 @@ MODELS = [
 ]
 
 
-def measure(build, batch, make_input, classes, budget=2.0, min_steps=5, max_steps=40):
+def measure(build, batch, make_input, classes, budget=1.0, min_steps=5, max_steps=40):
     torch.manual_seed(0)
     model = build()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -81,18 +83,28 @@ def measure(build, batch, make_input, classes, budget=2.0, min_steps=5, max_step
 
     for _ in range(3):
         step()
-    times = []
+    times, cpu = [], []
     start = time.perf_counter()
     while len(times) < min_steps or (len(times) < max_steps and time.perf_counter() - start < budget):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         step()
         times.append(time.perf_counter() - t0)
-    return batch / statistics.median(times)
+        cpu.append(time.process_time() - c0)
+    return {"wall": batch / statistics.median(times), "cpu": batch / max(statistics.median(cpu), 1e-9)}
+
+
+def serve():
+    by_name = {name: (batch, build, make, classes) for name, batch, build, make, classes in MODELS}
+    print(json.dumps({"threads": torch.get_num_threads(), "cores": os.cpu_count() or 1, "version": torch.__version__}), flush=True)
+    for line in sys.stdin:
+        threads, name = line.rstrip("\n").split("\t", 1)
+        torch.set_num_threads(int(threads))
+        batch, build, make, classes = by_name[name]
+        print(json.dumps(measure(build, batch, make, classes)), flush=True)
 
 
 if __name__ == "__main__":
-    results = {}
-    for threads in sorted({torch.get_num_threads(), os.cpu_count() or 1}):
-        torch.set_num_threads(threads)
-        results[str(threads)] = {name: measure(build, batch, make, classes) for name, batch, build, make, classes in MODELS}
-    print(json.dumps(results))
+    if "--serve" in sys.argv:
+        serve()
+    else:
+        print(json.dumps({name: measure(build, batch, make, classes) for name, batch, build, make, classes in MODELS}))

@@ -1,0 +1,174 @@
+// nnc's WebAssembly SIMD kernels, run directly on the wasm backend's memory
+// (the module imports the backend's WebAssembly.Memory, so pointers are the
+// backend's own tensor offsets and no data is copied):
+//   bmm   batched row-major products C[p] = A[p] . B[p], for the many small
+//         products of attention, which the wasm backend runs as a scalar loop
+//   adam  one Adam update, four floats at a time
+import {
+  assemble, F32, I32, V128, type ValType, f32Add, f32Const0, f32Load, f32Mul, f32Store, f32x4Add, f32x4Div, f32x4Mul,
+  f32x4Splat, f32x4Sqrt, f32x4Sub, forLoop, get, i32, i32Add, i32And, i32Mul, i32Shl, set, v128Load, v128Store, v128Zero,
+} from './assembler.js';
+
+export interface SimdKernels {
+  /** C[p] = A[p] . B[p] for p < batch; A [M, K], B [K, N], C [M, N], byte offsets. */
+  bmm(a: number, b: number, c: number, batch: number, m: number, k: number, n: number): void;
+  /** Adam over the first n4 (a multiple of 4) floats; c1 = 1 / (1 - beta1^t), c2 likewise. */
+  adam(
+    x: number, m: number, v: number, g: number, ox: number, om: number, ov: number, n4: number,
+    lrC1: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, epsilon: number, c2: number,
+  ): void;
+}
+
+function bmmFunction() {
+  const [A, B, C, BATCH, M, K, N] = [0, 1, 2, 3, 4, 5, 6];
+  const [P, I, J, AP, KEND, BCOL, CROW, AROW, ABASE, BBASE, CBASE, N8, N4, M4, RS, KS, A1, A2, A3] =
+    [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25];
+  const [S, B0, B1] = [26, 27, 28];
+  const ACC = [29, 30, 31, 32, 33, 34, 35, 36]; // 4 rows x 2 vectors
+  const ACCS = 37;
+  const times4 = [...i32(2), ...i32Shl];
+  const add = (x: number, y: number, to: number) => [...get(x), ...get(y), ...i32Add, ...set(to)];
+  const startColumn = [...get(BBASE), ...get(J), ...times4, ...i32Add, ...set(BCOL), ...get(AROW), ...set(AP)];
+  const nextRow = [...get(BCOL), ...get(RS), ...i32Add, ...set(BCOL)];
+  const fma = (acc: number, b: number) => [...get(acc), ...get(S), ...get(b), ...f32x4Mul, ...f32x4Add, ...set(acc)];
+  const cAt = (row: number[]) => [...get(CROW), ...row, ...get(J), ...times4, ...i32Add, ...i32Add];
+  // One row (AROW, CROW) from column J to N: 8, then 4, then 1 at a time.
+  const oneRow = [
+    ...forLoop(J, N8, 8, [
+      ...v128Zero, ...set(ACC[0]), ...v128Zero, ...set(ACC[1]), ...startColumn,
+      ...forLoop(AP, KEND, 4, [
+        ...get(AP), ...f32Load(), ...f32x4Splat, ...set(S),
+        ...get(BCOL), ...v128Load(0), ...set(B0), ...get(BCOL), ...v128Load(16), ...set(B1),
+        ...fma(ACC[0], B0), ...fma(ACC[1], B1), ...nextRow,
+      ]),
+      ...cAt(i32(0)), ...get(ACC[0]), ...v128Store(0),
+      ...cAt(i32(0)), ...get(ACC[1]), ...v128Store(16),
+    ]),
+    ...forLoop(J, N4, 4, [
+      ...v128Zero, ...set(ACC[0]), ...startColumn,
+      ...forLoop(AP, KEND, 4, [...get(AP), ...f32Load(), ...f32x4Splat, ...set(S), ...get(BCOL), ...v128Load(0), ...set(B0), ...fma(ACC[0], B0), ...nextRow]),
+      ...cAt(i32(0)), ...get(ACC[0]), ...v128Store(0),
+    ]),
+    ...forLoop(J, N, 1, [
+      ...f32Const0, ...set(ACCS), ...startColumn,
+      ...forLoop(AP, KEND, 4, [
+        ...get(ACCS), ...get(AP), ...f32Load(), ...get(BCOL), ...f32Load(), ...f32Mul, ...f32Add, ...set(ACCS), ...nextRow,
+      ]),
+      ...cAt(i32(0)), ...get(ACCS), ...f32Store(0),
+    ]),
+  ];
+  const rowPointers = [
+    ...get(ABASE), ...get(I), ...get(KS), ...i32Mul, ...i32Add, ...set(AROW),
+    ...get(CBASE), ...get(I), ...get(RS), ...i32Mul, ...i32Add, ...set(CROW),
+    ...add(AROW, KS, KEND),
+  ];
+  // Four rows at once over the first N8 columns: every B load feeds four rows.
+  const fourRows = [
+    ...i32(0), ...set(J),
+    ...forLoop(J, N8, 8, [
+      ...ACC.flatMap((acc) => [...v128Zero, ...set(acc)]), ...startColumn,
+      ...forLoop(AP, KEND, 4, [
+        ...get(BCOL), ...v128Load(0), ...set(B0), ...get(BCOL), ...v128Load(16), ...set(B1),
+        ...add(AP, KS, A1), ...add(A1, KS, A2), ...add(A2, KS, A3),
+        ...[AP, A1, A2, A3].flatMap((ptr, r) => [
+          ...get(ptr), ...f32Load(), ...f32x4Splat, ...set(S), ...fma(ACC[2 * r], B0), ...fma(ACC[2 * r + 1], B1),
+        ]),
+        ...nextRow,
+      ]),
+      ...[0, 1, 2, 3].flatMap((r) => {
+        const rowOffset = [...get(RS), ...i32(r), ...i32Mul];
+        return [...cAt(rowOffset), ...get(ACC[2 * r]), ...v128Store(0), ...cAt(rowOffset), ...get(ACC[2 * r + 1]), ...v128Store(16)];
+      }),
+    ]),
+  ];
+  const body = [
+    ...get(N), ...i32(-8), ...i32And, ...set(N8),
+    ...get(N), ...i32(-4), ...i32And, ...set(N4),
+    ...get(M), ...i32(-4), ...i32And, ...set(M4),
+    ...get(N), ...times4, ...set(RS),
+    ...get(K), ...times4, ...set(KS),
+    ...i32(0), ...set(P),
+    ...forLoop(P, BATCH, 1, [
+      ...get(A), ...get(P), ...get(M), ...i32Mul, ...get(KS), ...i32Mul, ...i32Add, ...set(ABASE),
+      ...get(B), ...get(P), ...get(K), ...i32Mul, ...get(RS), ...i32Mul, ...i32Add, ...set(BBASE),
+      ...get(C), ...get(P), ...get(M), ...i32Mul, ...get(RS), ...i32Mul, ...i32Add, ...set(CBASE),
+      ...i32(0), ...set(I),
+      ...forLoop(I, M4, 4, [
+        ...rowPointers, ...fourRows,
+        // columns N8..N of these four rows, one row at a time
+        ...[0, 1, 2, 3].flatMap((r) => [
+          ...get(ABASE), ...get(I), ...i32(r), ...i32Add, ...get(KS), ...i32Mul, ...i32Add, ...set(AROW),
+          ...get(CBASE), ...get(I), ...i32(r), ...i32Add, ...get(RS), ...i32Mul, ...i32Add, ...set(CROW),
+          ...add(AROW, KS, KEND), ...get(N8), ...set(J), ...oneRow,
+        ]),
+      ]),
+      ...forLoop(I, M, 1, [...rowPointers, ...i32(0), ...set(J), ...oneRow]),
+    ]),
+  ];
+  return {
+    name: 'bmm',
+    params: [I32, I32, I32, I32, I32, I32, I32] as const,
+    locals: [...new Array(19).fill(I32), ...new Array(11).fill(V128), F32] as ValType[],
+    body,
+  };
+}
+
+function adamFunction() {
+  const [X, M, V, G, OX, OM, OV, N] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [LRC1, B1, OB1, B2, OB2, EPS, C2] = [8, 9, 10, 11, 12, 13, 14];
+  const [O, END] = [15, 16];
+  const [vLRC1, vB1, vOB1, vB2, vOB2, vEPS, vC2, GI, MI, VI] = [17, 18, 19, 20, 21, 22, 23, 24, 25, 26];
+  const at = (ptr: number) => [...get(ptr), ...get(O), ...i32Add];
+  const splat = (from: number, to: number) => [...get(from), ...f32x4Splat, ...set(to)];
+  const body = [
+    ...get(N), ...i32(2), ...i32Shl, ...set(END),
+    ...splat(LRC1, vLRC1), ...splat(B1, vB1), ...splat(OB1, vOB1), ...splat(B2, vB2), ...splat(OB2, vOB2),
+    ...splat(EPS, vEPS), ...splat(C2, vC2),
+    ...i32(0), ...set(O),
+    ...forLoop(O, END, 16, [
+      ...at(G), ...v128Load(), ...set(GI),
+      ...at(M), ...v128Load(), ...get(vB1), ...f32x4Mul, ...get(GI), ...get(vOB1), ...f32x4Mul, ...f32x4Add, ...set(MI),
+      ...at(V), ...v128Load(), ...get(vB2), ...f32x4Mul,
+      ...get(GI), ...get(GI), ...f32x4Mul, ...get(vOB2), ...f32x4Mul, ...f32x4Add, ...set(VI),
+      ...at(OM), ...get(MI), ...v128Store(),
+      ...at(OV), ...get(VI), ...v128Store(),
+      ...at(OX),
+      ...at(X), ...v128Load(),
+      ...get(vLRC1), ...get(MI), ...f32x4Mul,
+      ...get(VI), ...get(vC2), ...f32x4Mul, ...f32x4Sqrt, ...get(vEPS), ...f32x4Add,
+      ...f32x4Div, ...f32x4Sub,
+      ...v128Store(),
+    ]),
+  ];
+  return {
+    name: 'adam',
+    params: [I32, I32, I32, I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32, F32] as const,
+    locals: [I32, I32, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128] as const,
+    body,
+  };
+}
+
+/** The parts of the WebAssembly API used here (lib ES2022 does not declare them). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+}
+export type WasmMemory = object;
+
+const byMemory = new WeakMap<WasmMemory, SimdKernels | null>();
+
+/** The kernels bound to this memory, or null when this engine cannot run them (no SIMD, shared memory). */
+export function simdKernels(memory: WasmMemory): SimdKernels | null {
+  if (byMemory.has(memory)) return byMemory.get(memory)!;
+  let kernels: SimdKernels | null = null;
+  try {
+    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const module = new wasm.Module(assemble([bmmFunction(), adamFunction()]));
+    const instance = new wasm.Instance(module, { env: { memory } });
+    kernels = instance.exports as unknown as SimdKernels;
+  } catch {
+    kernels = null;
+  }
+  byMemory.set(memory, kernels);
+  return kernels;
+}
