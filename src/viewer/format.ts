@@ -44,3 +44,8 @@ export function formatDuration(ms: number): string {
   if (m < 60) return `${m}m ${s % 60}s`;
   return `${Math.floor(m / 60)}h ${m % 60}m`;
 }
+
+/** "1 head", "3 heads" */
+export function plural(n: number, word: string, words = `${word}s`): string {
+  return `${formatCount(n)} ${n === 1 ? word : words}`;
+}

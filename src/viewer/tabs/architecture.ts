@@ -2,7 +2,7 @@
 // each head right after the layer it attaches to, totals and memory, and the
 // current diagnostics beside the layer or head they concern.
 import { attachDiagnostics, diagnosticLocation } from '../diagnostics.js';
-import { formatBytes, formatCount, formatShape } from '../format.js';
+import { formatBytes, formatCount, formatShape, plural } from '../format.js';
 import { html } from '../html.js';
 import type { DiagnosticView, HeadView, LayerView } from '../../shared/protocol.js';
 import { diagnostics, fresh, heads, layers, summary } from '../state.js';
@@ -40,7 +40,7 @@ export function ArchitectureTab() {
   const files = [...ls.map((l) => l.file), ...hs.map((h) => h.file)];
   return html`<section class="tab architecture">
     <div class="tab-head">
-      <h2>Architecture <span class="muted">${ls.length} layers, ${hs.length} heads</span></h2>
+      <h2>Architecture <span class="muted">${plural(ls.length, 'layer')}, ${plural(hs.length, 'head')}</span></h2>
     </div>
     <${SourceNote} files=${files.length ? files : ['layers.yaml', 'heads.yaml']} what="Layers and heads" />
     ${general.length ? html`<ul class="diagnostics general">${general.map(diagItem)}</ul>` : null}

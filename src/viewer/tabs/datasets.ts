@@ -1,7 +1,7 @@
 // Datasets: type, head, sample count, validation split, class balance and a
 // preview of the first samples as the compiler normalized them.
 import type { DatasetView, HeadView } from '../../shared/protocol.js';
-import { formatCount } from '../format.js';
+import { formatCount, plural } from '../format.js';
 import { html } from '../html.js';
 import { datasets, heads, runs } from '../state.js';
 import { SourceNote } from './source-note.js';
@@ -10,7 +10,7 @@ export function DatasetsTab() {
   const list = datasets.value;
   const split = validationSplit();
   return html`<section class="tab datasets">
-    <div class="tab-head"><h2>Datasets <span class="muted">${list.length}, ${formatCount(list.reduce((n, d) => n + d.count, 0))} samples</span></h2></div>
+    <div class="tab-head"><h2>Datasets <span class="muted">${list.length}, ${plural(list.reduce((n, d) => n + d.count, 0), 'sample')}</span></h2></div>
     <${SourceNote} files=${list.map((d) => d.file)} what="Datasets" />
     ${list.map((d) => html`<${DatasetCard} d=${d} head=${heads.value.find((h) => h.name === d.head)} split=${split} />`)}
     ${list.length ? null : html`<p class="muted">No datasets.</p>`}

@@ -1,7 +1,7 @@
 // Tokens: every category with its tokens and ids, how many each holds, and a filter box.
 import { useMemo, useState } from 'preact/hooks';
 import type { TokensView } from '../../shared/protocol.js';
-import { formatCount } from '../format.js';
+import { formatCount, plural } from '../format.js';
 import { html } from '../html.js';
 import { fresh, tokens } from '../state.js';
 import { SourceNote } from './source-note.js';
@@ -18,7 +18,7 @@ export function TokensTab() {
   const newOnes = fresh.value;
   return html`<section class="tab tokens">
     <div class="tab-head">
-      <h2>Tokens <span class="muted">${formatCount(view.vocabularySize)} in the vocabulary, ${Object.keys(view.categories).length} categories</span></h2>
+      <h2>Tokens <span class="muted">${formatCount(view.vocabularySize)} in the vocabulary, ${plural(Object.keys(view.categories).length, 'category', 'categories')}</span></h2>
       <input type="search" class="filter" placeholder="Filter tokens" aria-label="Filter tokens" value=${q} onInput=${(e: Event) => setQ((e.target as HTMLInputElement).value)} />
     </div>
     <${SourceNote} files=${fileOf(view)} what="Tokens" fallback="the project's Tokens document (conventionally tokens.yaml); tokens under fromDatasets come from the datasets" />
