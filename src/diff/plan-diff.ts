@@ -27,7 +27,7 @@ export interface DiffSide {
   readonly label: string;
   /** full commit name for a revision, null for a folder */
   readonly commit: string | null;
-  /** the project folder (absolute for folders, repository-relative for revisions) */
+  /** the project folder: relative to the current folder for a folder, to the repository for a revision */
   readonly project: string;
   readonly compiled: boolean;
   readonly planHash: string | null;

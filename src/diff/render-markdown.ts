@@ -27,7 +27,8 @@ interface Section {
 }
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ');
-const code = (s: string) => (s ? `\`${s.replace(/`/g, "'")}\`` : '');
+// GitHub reads \| as a pipe inside a code span in a table cell
+const code = (s: string) => (s ? `\`${s.replace(/`/g, "'").replace(/\|/g, '\\|')}\`` : '');
 const arrow = (s: string) => esc(s.split(` ${ARROW} `).join(' → '));
 
 export function renderMarkdown(diff: PlanDiff, options: MarkdownOptions = {}): string {
