@@ -14,10 +14,16 @@ function linesOf(runId: string | null, pick: (name: string) => boolean): () => C
   return () => {
     if (!runId) return [];
     const set = seriesFor(runId);
+    // a metric and its validation twin share a colour; validation is dashed
+    const bases: string[] = [];
     return set
       .names()
       .filter(pick)
-      .map((name, i) => ({ label: name, color: PALETTE[i % PALETTE.length], series: set.get(name), dashed: name.includes('val_') }));
+      .map((name) => {
+        const base = name.replace('val_', '');
+        if (!bases.includes(base)) bases.push(base);
+        return { label: name, color: PALETTE[bases.indexOf(base) % PALETTE.length], series: set.get(name), dashed: name !== base };
+      });
   };
 }
 
