@@ -35,7 +35,12 @@ function needsSequence(type: string, input: Shape): { error: string } | null {
 
 function recurrent(type: 'lstm' | 'gru', gates: number): LayerRule {
   return {
-    resolve: (raw) => ({ units: num(raw, 'units', 64), returnSequences: bool(raw, 'returnSequences', false), activation: str(raw, 'activation', 'tanh') }),
+    resolve: (raw) => ({
+      units: num(raw, 'units', 64),
+      returnSequences: bool(raw, 'returnSequences', false),
+      activation: str(raw, 'activation', 'tanh'),
+      recurrentActivation: str(raw, 'recurrentActivation', 'sigmoid'),
+    }),
     shape: (input, c) => needsSequence(type, input) ?? (c.returnSequences ? [input[0], c.units!] : [c.units!]),
     params: (input, c) => gates * (c.units! * (last(input) + c.units!) + c.units!),
   };
@@ -63,7 +68,7 @@ export const LAYER_RULES: Record<LayerType, LayerRule> = {
       filters: num(raw, 'filters', 64),
       kernelSize: num(raw, 'kernelSize', 3),
       strides: num(raw, 'strides', 1),
-      padding: str(raw, 'padding', 'same'),
+      padding: str(raw, 'padding', 'valid'),
       activation: str(raw, 'activation', 'linear'),
     }),
     shape: (input, c) => {
@@ -88,7 +93,7 @@ export const LAYER_RULES: Record<LayerType, LayerRule> = {
     params: (input) => 4 * (last(input) * last(input) + last(input)),
   },
   layernorm: {
-    resolve: (raw) => ({ epsilon: num(raw, 'epsilon', 1e-5) }),
+    resolve: (raw) => ({ epsilon: num(raw, 'epsilon', 0.001) }),
     shape: same,
     params: (input) => 2 * last(input),
   },

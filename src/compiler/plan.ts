@@ -72,6 +72,8 @@ export interface LayerConfig {
   readonly strides?: number;
   readonly padding?: 'valid' | 'same' | 'causal';
   readonly returnSequences?: boolean;
+  /** lstm/gru gates */
+  readonly recurrentActivation?: Activation;
   readonly heads?: number;
   readonly causal?: boolean;
   readonly rate?: number;

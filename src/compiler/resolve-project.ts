@@ -19,7 +19,7 @@ function resolveSchedule(raw: NonNullable<RawProject['training']>['schedule']): 
     case 'exponential':
       return { type: 'exponential', rate: raw.rate ?? 0.95 };
     case 'cosine':
-      return { type: 'cosine', minLearningRate: raw.minLearningRate ?? 1e-5 };
+      return { type: 'cosine', minLearningRate: raw.minLearningRate ?? 0 };
     default:
       return { type: 'none' };
   }
