@@ -152,6 +152,9 @@ async function refreshWeights(gen: number): Promise<void> {
 }
 
 async function refreshLogs(gen: number): Promise<void> {
-  const lines = await api.logs({ spam: 'true', limit: '2000' }).catch(() => null);
-  if (lines && gen === generation) logs.value = lines;
+  // per-batch spam lines could crowd the rest out of one newest-N query: ask for both kinds
+  const [quiet, all] = await Promise.all([api.logs({ limit: '1000' }).catch(() => null), api.logs({ spam: 'true', limit: '1000' }).catch(() => null)]);
+  if (!quiet || !all || gen !== generation) return;
+  const byId = new Map([...quiet, ...all].map((l) => [l.id, l]));
+  logs.value = [...byId.values()].sort((a, b) => a.id - b.id);
 }
