@@ -4,11 +4,12 @@ import { loadTf } from '../src/runtime/backend/index.js';
 import type { LayerType } from '../src/compiler/plan.js';
 import { buildModel, registerNncLayers, warmStart } from '../src/runtime/emit/index.js';
 import { layerEmitters } from '../src/runtime/emit/layers.js';
+import { orthogonal } from '../src/runtime/emit/recurrent.js';
 import { makePlan } from './train-helpers.js';
 
 let tf: typeof tfjs;
 beforeAll(async () => {
-  ({ tf } = await loadTf(process.env.NNC_BACKEND ?? 'cpu'));
+  ({ tf } = await loadTf());
 });
 
 const textPlan = () =>
@@ -177,5 +178,50 @@ describe('buildModel', () => {
     expect(init('hidden')).toEqual(freshHidden);
     trained.dispose();
     model.dispose();
+  });
+
+  it('runs LSTM and GRU on fused ops with the values and weight layout of tf.layers', () => {
+    const { NncRecurrent } = registerNncLayers(tf);
+    const x = tf.randomNormal([2, 5, 3], 0, 1, 'float32', 11);
+    for (const cell of ['lstm', 'gru'] as const) {
+      for (const returnSequences of [false, true]) {
+        const ours = new NncRecurrent({ cell, units: 4, returnSequences, seed: 5 });
+        const mine = ours.apply(x) as tfjs.Tensor;
+        const stock = (cell === 'lstm' ? tf.layers.lstm : tf.layers.gru)({ units: 4, returnSequences, recurrentActivation: 'sigmoid' });
+        stock.apply(x);
+        stock.setWeights(ours.getWeights());
+        expect(ours.weights.map((w) => w.originalName.split('/').pop())).toEqual(['kernel', 'recurrent_kernel', 'bias']);
+        const reference = (stock.apply(x) as tfjs.Tensor).dataSync();
+        const values = mine.dataSync();
+        expect(values.length).toBe(reference.length);
+        for (let i = 0; i < values.length; i++) expect(values[i]).toBeCloseTo(reference[i], 4);
+      }
+    }
+  });
+
+  it('falls back to tf.layers for recurrent layers with another activation', () => {
+    const plan = makePlan({
+      input: { type: 'text', maxLength: 4 },
+      layers: [
+        { name: 'embed', type: 'embedding', units: 3 },
+        { name: 'rnn', type: 'lstm', units: 5, activation: 'relu' },
+      ],
+      heads: [{ name: 'label', attach: 'rnn', task: 'classification', classes: ['a', 'b'] }],
+    });
+    const model = buildModel(tf, plan);
+    expect(model.getLayer('rnn').getClassName()).toBe('LSTM');
+    expect(model.getLayer('rnn').countParams()).toBe(plan.layers[1].params);
+    model.dispose();
+  });
+
+  it('initializes recurrent kernels with orthonormal rows', () => {
+    const m = orthogonal(4, 12, 3);
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 4; j++) {
+        let dot = 0;
+        for (let k = 0; k < 12; k++) dot += m[i * 12 + k] * m[j * 12 + k];
+        expect(dot).toBeCloseTo(i === j ? 1 : 0, 5);
+      }
+    }
   });
 });

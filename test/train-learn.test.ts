@@ -11,7 +11,7 @@ import { makePlan } from './train-helpers.js';
 
 let tf: typeof tfjs;
 beforeAll(async () => {
-  ({ tf } = await loadTf(process.env.NNC_BACKEND ?? 'cpu'));
+  ({ tf } = await loadTf());
 });
 
 const random = mulberry32(7);

@@ -13,7 +13,7 @@ import { makePlan, type PlanSpec } from './train-helpers.js';
 
 let tf: typeof tfjs;
 beforeAll(async () => {
-  ({ tf } = await loadTf(process.env.NNC_BACKEND ?? 'cpu'));
+  ({ tf } = await loadTf());
 });
 
 function points(count: number, seed: number): { input: number[]; label: number }[] {

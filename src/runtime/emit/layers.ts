@@ -39,24 +39,8 @@ export const layerEmitters = {
       useBias: config.useBias ?? true,
       seed,
     }),
-  lstm: ({ tf, seed }, { name, config }) =>
-    tf.layers.lstm({
-      name,
-      units: config.units!,
-      returnSequences: config.returnSequences ?? false,
-      ...(config.activation ? { activation: config.activation as ActivationId } : {}),
-      kernelInitializer: tf.initializers.glorotUniform({ seed }),
-      recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1, gain: 1 }),
-    }),
-  gru: ({ tf, seed }, { name, config }) =>
-    tf.layers.gru({
-      name,
-      units: config.units!,
-      returnSequences: config.returnSequences ?? false,
-      ...(config.activation ? { activation: config.activation as ActivationId } : {}),
-      kernelInitializer: tf.initializers.glorotUniform({ seed }),
-      recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1, gain: 1 }),
-    }),
+  lstm: (context, layer) => recurrent(context, layer, 'lstm'),
+  gru: (context, layer) => recurrent(context, layer, 'gru'),
   attention: ({ nnc, seed }, { name, config }) =>
     new nnc.NncAttention({ name, heads: config.heads ?? 1, causal: config.causal ?? false, seed }),
   layernorm: ({ nnc }, { name, config }) => new nnc.NncLayerNorm({ name, epsilon: config.epsilon ?? 1e-5 }),
@@ -65,3 +49,19 @@ export const layerEmitters = {
   activation: ({ tf }, { name, config }) =>
     tf.layers.activation({ name, activation: (config.activation ?? 'linear') as ActivationId }),
 } satisfies Record<LayerType, Emit>;
+
+/** nnc's fused recurrent layer for the usual tanh cell; tfjs-layers' own for other activations. */
+function recurrent({ tf, nnc, seed }: EmitContext, { name, config }: PlanLayer, cell: 'lstm' | 'gru'): Layer {
+  const returnSequences = config.returnSequences ?? false;
+  if ((config.activation ?? 'tanh') === 'tanh') return new nnc.NncRecurrent({ name, cell, units: config.units!, returnSequences, seed });
+  const args = {
+    name,
+    units: config.units!,
+    returnSequences,
+    activation: config.activation as ActivationId,
+    recurrentActivation: 'sigmoid' as ActivationId,
+    kernelInitializer: tf.initializers.glorotUniform({ seed }),
+    recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1, gain: 1 }),
+  };
+  return cell === 'lstm' ? tf.layers.lstm({ ...args, unitForgetBias: true }) : tf.layers.gru(args);
+}

@@ -1,6 +1,7 @@
 // nnc's own tfjs layers, registered for serialization so a saved model loads
 // back with tf.loadLayersModel once registerNncLayers(tf) ran.
 //   NncAttention  multi-head self-attention (attention.ts)
+//   NncRecurrent  LSTM and GRU on fused sequence ops (recurrent.ts)
 //   NncEmbedding  embedding whose gradient is one scatter-add (ops.embeddingLookup)
 //   NncConv1D     conv1d as im2col + matMul (ops.conv1d): tfjs' kernel
 //                 gradient is missing on wasm and slow on cpu
@@ -13,6 +14,7 @@
 //                 reproducible
 import { conv1dGeometry, nncOps, type Conv1dPadding } from '../ops/index.js';
 import { defineAttention } from './attention.js';
+import { defineRecurrent } from './recurrent.js';
 import type { LayerShape, Tf, Tensor } from './tf.js';
 
 interface BaseArgs {
@@ -204,7 +206,7 @@ function defineLayers(tf: Tf) {
     }
   }
 
-  return { NncAttention: defineAttention(tf), NncEmbedding, NncConv1D, NncLayerNorm, NncPool, NncDropout };
+  return { NncAttention: defineAttention(tf), NncRecurrent: defineRecurrent(tf), NncEmbedding, NncConv1D, NncLayerNorm, NncPool, NncDropout };
 }
 
 export type NncLayerClasses = ReturnType<typeof defineLayers>;

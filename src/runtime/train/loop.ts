@@ -12,7 +12,7 @@ import { createMonitor } from './monitor.js';
 import { createOptimizer, learningRateAt, setLearningRate } from './schedule.js';
 import { takeSnapshot } from './snapshot.js';
 import { createHeadRunner, trainStep } from './step.js';
-import type { TrainOptions, TrainResult } from './types.js';
+import type { ModelMetadata, TrainOptions, TrainResult } from './types.js';
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -34,6 +34,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     .filter((d) => d.train.count > 0)
     .map((d) => createHeadRunner(tf, model, d, data.scaling.targets[d.head.name]?.std ?? null));
   const baselines = data.heads.flatMap((d) => baseline(d, data.scaling) ?? []);
+  for (const b of baselines) log('info', `Baseline for head '${b.head}' (${b.description}): ${describe(b.metrics)}.`);
+  // Checkpoints carry what prediction needs beyond the plan (see predict/load.ts).
+  model.setUserDefinedMetadata({ nnc: { scaling: data.scaling } satisfies ModelMetadata });
   const optimizer = createOptimizer(tf, training);
   const variableOrder = model.trainableWeights.map((w) => w.name);
   const monitor = createMonitor(training.earlyStopping, log);
@@ -141,7 +144,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         break;
       }
 
-      // Epoch end: training metrics from the device sums, then validation.
+      // Epoch end: the last stats window, training metrics from the device sums, then validation.
+      if (step > lastRead.step) await emitStats(lr, batches.length);
       const sums = await readSums();
       const metrics: Record<string, number> = { lr, grad_norm: (sums.run[0] - epochRun[0]) / Math.max(step - epochStep, 1) };
       let loss = 0;

@@ -79,3 +79,8 @@ export interface TrainResult {
   readonly durationMs: number;
   readonly scaling: Scaling;
 }
+
+/** Saved in model.json's userDefinedMetadata under "nnc". */
+export interface ModelMetadata {
+  readonly scaling: Scaling;
+}

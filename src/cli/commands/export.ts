@@ -1,0 +1,58 @@
+// nnc export [project] --out dir: a stored run's model in TensorFlow.js format
+// (model.json + weights.bin) plus the plan it was trained on (plan.json).
+// Copies the checkpoint through its IO handler: no TensorFlow.js needed.
+import { relative, resolve } from 'node:path';
+import { hasStore, noStoreMessage } from '../../runtime/store/paths.js';
+import { defineCommand, UserError } from '../command.js';
+import { projectDir } from '../project-dir.js';
+
+const help = `Usage: nnc export [project] --out <dir> [options]
+
+Writes a trained model in TensorFlow.js layers format (model.json +
+weights.bin) and the plan it was trained on (plan.json) into <dir>. Load it
+with tf.loadLayersModel after registering nnc's layers (registerNncLayers).
+
+Arguments:
+  project          project folder (default: the current folder)
+
+Options:
+  --out <dir>      folder to write (created if missing)
+  --run <id>       export this run (default: the newest completed run)
+  --format <f>     text (default) or json
+  -h, --help       show this help`;
+
+export default defineCommand({
+  name: 'export',
+  summary: 'write a trained model in TensorFlow.js format plus its plan',
+  help,
+  options: { out: { type: 'string' }, run: { type: 'string' }, format: { type: 'string', default: 'text' } },
+  async run({ values, positionals }) {
+    const format = values.format as string;
+    if (format !== 'text' && format !== 'json') throw new UserError(`'--format' is 'text' or 'json', not '${format}'.`);
+    if (typeof values.out !== 'string' || values.out === '') throw new UserError("Give the folder to write with --out <dir>.");
+    if (positionals.length > 1) throw new UserError(`Expected one project folder, got ${positionals.length}.`);
+    const dir = projectDir(positionals[0]);
+    if (!hasStore(dir)) throw new UserError(noStoreMessage(positionals[0] ?? '.'), 1);
+
+    const { createRunStore } = await import('../../runtime/store/store.js');
+    const { checkpointHandler, hasCheckpoint, readCheckpointPlan, writeCheckpointExtras } = await import('../../runtime/store/checkpoint.js');
+    const { findRun } = await import('../../runtime/predict/load.js');
+    const store = createRunStore(dir, { readonly: true });
+    try {
+      const run = findRun(store, values.run as string | undefined);
+      if (typeof run === 'string') throw new UserError(run, 1);
+      const from = store.runDir(run.id);
+      if (!hasCheckpoint(from)) throw new UserError(`Run '${run.id}' (${run.status}) saved no model.`, 1);
+      const out = resolve(values.out);
+      const artifacts = await checkpointHandler(from).load!();
+      await checkpointHandler(out).save!(artifacts);
+      await writeCheckpointExtras(out, { plan: (await readCheckpointPlan(from)) ?? store.getPlan(run.id) });
+      const shown = relative(process.cwd(), out) || '.';
+      if (format === 'json') process.stdout.write(`${JSON.stringify({ run: run.id, status: run.status, out: shown, files: ['model.json', 'weights.bin', 'plan.json'] })}\n`);
+      else console.log(`Exported run ${run.id} (${run.status}) to ${shown}/: model.json, weights.bin, plan.json.`);
+      return 0;
+    } finally {
+      store.close();
+    }
+  },
+});

@@ -1,0 +1,172 @@
+// nnc train [project]: compile, train once (the same run session as nnc watch),
+// store the run and its checkpoint, print a summary against baselines.
+import { relative } from 'node:path';
+import { compile } from '../../compiler/index.js';
+import type { Plan } from '../../compiler/plan.js';
+import type { RunRecord, RunStore } from '../../runtime/store/types.js';
+import type { Baseline, EpochSummary, TrainStats } from '../../runtime/train/index.js';
+import type { DriverEvent } from '../../runtime/watch/driver.js';
+import { epochLine, formatMetric } from '../../runtime/watch/report.js';
+import { defineCommand, UserError } from '../command.js';
+import { printDiagnostics } from '../print-diagnostics.js';
+import { projectDir } from '../project-dir.js';
+
+const help = `Usage: nnc train [project] [options]
+
+Compiles the project, trains it once and stores the run in <project>/.nnc/:
+metrics, logs, weight snapshots, and a checkpoint (model.json + weights.bin +
+plan.json) after every epoch. Ctrl-C stops after the current batch and keeps
+the last checkpoint (status 'stopped').
+
+Arguments:
+  project          project folder (default: the current folder)
+
+Options:
+  --epochs <n>     train for n epochs instead of the plan's training.epochs
+  --backend <b>    TensorFlow.js backend: node, wasm or cpu (default: the
+                   first that starts; also NNC_BACKEND)
+  --format <f>     text (default) or json: the finished run as JSON on stdout
+  -h, --help       show this help
+
+Exit code: 0 trained (or stopped), 1 errors in the project or a failed run,
+2 bad command line.`;
+
+export default defineCommand({
+  name: 'train',
+  summary: 'train once and store the run',
+  help,
+  options: { epochs: { type: 'string' }, backend: { type: 'string' }, format: { type: 'string', default: 'text' } },
+  async run({ values, positionals }) {
+    const format = values.format as string;
+    if (format !== 'text' && format !== 'json') throw new UserError(`'--format' is 'text' or 'json', not '${format}'.`);
+    if (positionals.length > 1) throw new UserError(`Expected one project folder, got ${positionals.length}.`);
+    const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
+    if (epochs !== undefined && (!Number.isInteger(epochs) || epochs < 1)) {
+      throw new UserError(`'--epochs' takes a whole number of 1 or more, not '${String(values.epochs)}'.`);
+    }
+    const json = format === 'json';
+    const out = json ? process.stderr : process.stdout;
+    const say = (line: string) => out.write(`${line}\n`);
+
+    const dir = projectDir(positionals[0]);
+    const compiled = compile(dir);
+    printDiagnostics(compiled, { stream: out });
+    if (!compiled.plan) return 1;
+    const plan = compiled.plan;
+
+    const { loadTf } = await import('../../runtime/backend/index.js');
+    let loaded;
+    try {
+      loaded = await loadTf(values.backend as string | undefined);
+    } catch (error) {
+      throw new UserError((error as Error).message, values.backend === undefined ? 1 : 2);
+    }
+    say(`Training '${plan.project.name}' on the TensorFlow.js '${loaded.backend}' backend.`);
+
+    const { createRunStore } = await import('../../runtime/store/store.js');
+    const { runSession } = await import('../../runtime/watch/run-session.js');
+    const store = createRunStore(dir);
+    store.saveDiagnostics(compiled.diagnostics);
+    const controller = new AbortController();
+    const onSigint = () => {
+      if (controller.signal.aborted) process.exit(130);
+      controller.abort();
+      say('\nStopping after the current batch (Ctrl-C again to quit at once).');
+    };
+    process.on('SIGINT', onSigint);
+    const progress = await createProgress(out, Boolean(out.isTTY) && !json);
+    let ended: RunRecord | null = null;
+    const ctx = { tf: loaded.tf, backend: loaded.backend, store, projectDir: dir, last: null };
+    try {
+      await runSession(ctx, { plan, parentId: null, ...(epochs ? { epochs } : {}) }, {
+        signal: controller.signal,
+        stopStatus: () => 'stopped',
+        post: (event: DriverEvent) => {
+          if (event.type === 'stats') progress.stats(event.stats);
+          else if (event.type === 'epoch') progress.epoch(event.summary);
+          else if (event.type === 'log' && event.log.level === 'warning') progress.line(`warning: ${event.log.message}`);
+          else if (event.type === 'run_ended') ended = event.run;
+        },
+      });
+    } finally {
+      progress.stop();
+      process.off('SIGINT', onSigint);
+      (ctx.last as { model: { dispose(): void } } | null)?.model.dispose();
+    }
+    const run = ended as RunRecord | null;
+    if (!run) {
+      store.close();
+      throw new Error('The training session ended without a run record.');
+    }
+    const { prepareData } = await import('../../runtime/train/examples.js');
+    const { baseline } = await import('../../runtime/train/baselines.js');
+    const data = prepareData(plan);
+    const baselines = data.heads.flatMap((d) => baseline(d, data.scaling) ?? []);
+    const checkpoint = relative(process.cwd(), store.runDir(run.id)) || '.';
+    if (json) process.stdout.write(`${JSON.stringify({ run, baselines, checkpoint })}\n`);
+    else say(summary(run, plan, baselines, checkpoint, store));
+    store.close();
+    return run.status === 'failed' ? 1 : 0;
+  },
+});
+
+interface Progress {
+  stats(stats: TrainStats): void;
+  epoch(summary: EpochSummary): void;
+  line(text: string): void;
+  stop(): void;
+}
+
+/** A progress bar on a terminal; one line per epoch otherwise. */
+async function createProgress(out: NodeJS.WriteStream, tty: boolean): Promise<Progress> {
+  if (!tty) {
+    return { stats() {}, epoch: (summary) => void out.write(`${epochLine(summary)}\n`), line: (text) => void out.write(`${text}\n`), stop() {} };
+  }
+  const { default: progress } = await import('cli-progress');
+  const multi = new progress.MultiBar(
+    {
+      stream: out,
+      format: 'epoch {epoch} |{bar}| step {value}/{total} | {losses} | {speed} samples/s | ETA {eta_formatted}',
+      hideCursor: true,
+      clearOnComplete: false,
+      etaBuffer: 50,
+    },
+    progress.Presets.shades_classic,
+  );
+  let bar: ReturnType<typeof multi.create> | null = null;
+  return {
+    stats(stats) {
+      const losses = Object.entries(stats.losses).map(([head, value]) => `${head} ${value.toFixed(4)}`).join(' ') || '-';
+      const payload = { epoch: `${stats.epoch}/${stats.epochs}`, losses, speed: Math.round(stats.samplesPerSecond) };
+      bar ??= multi.create(stats.stepsPerEpoch * stats.epochs, 0, payload);
+      bar.update(stats.step, payload);
+    },
+    epoch: (summary) => multi.log(`${epochLine(summary)}\n`),
+    line: (text) => multi.log(`${text}\n`),
+    stop: () => multi.stop(),
+  };
+}
+
+function summary(run: RunRecord, plan: Plan, baselines: readonly Baseline[], checkpoint: string, store: RunStore): string {
+  const seconds = (((run.endedAt ?? Date.now()) - run.startedAt) / 1000).toFixed(1);
+  const info = run.info as { epochs?: number; steps?: number; samplesPerSecond?: number; error?: string; stoppedEarly?: boolean };
+  const lines = [`\nRun ${run.id} ${run.status}${run.status === 'failed' ? `: ${info.error ?? 'unknown error'}` : ''} in ${seconds} s` +
+    (info.steps !== undefined ? ` (${info.epochs} epochs, ${info.steps} steps, ${Math.round(info.samplesPerSecond ?? 0)} samples/s${info.stoppedEarly ? ', stopped early' : ''})` : '') + '.'];
+  const rows: string[][] = [];
+  for (const head of plan.heads) {
+    const base = baselines.find((b) => b.head === head.name);
+    for (const metric of ['val_accuracy', 'val_mae', 'val_token_accuracy', 'val_perplexity', 'val_loss']) {
+      const best = run.best[`${head.name}.${metric}`];
+      if (best === undefined) continue;
+      const reference = base?.metrics[metric];
+      rows.push([head.name, metric, formatMetric(best), reference === undefined ? '' : `${formatMetric(reference)} (${base!.description})`]);
+    }
+  }
+  if (rows.length > 0) {
+    const table = [['head', 'metric', 'best', 'baseline'], ...rows];
+    const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
+    lines.push(...table.map((r) => `  ${r.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd()));
+  }
+  if (run.status !== 'failed') lines.push(`Saved the model in ${checkpoint}/ (model.json, weights.bin, plan.json); the store is ${relative(process.cwd(), store.path)}.`);
+  return lines.join('\n');
+}

@@ -1,0 +1,41 @@
+// A stored run's model, plan and scaling, for predict and export.
+import type { Plan } from '../../compiler/plan.js';
+import { registerNncLayers } from '../emit/nnc-layers.js';
+import type { LayersModel, Tf } from '../emit/tf.js';
+import { checkpointHandler, hasCheckpoint, readCheckpointPlan } from '../store/checkpoint.js';
+import type { RunRecord, RunStore } from '../store/types.js';
+import type { Scaling } from '../train/scaling.js';
+import type { ModelMetadata } from '../train/types.js';
+
+/** The run asked for, or the newest completed one; a sentence when there is none. */
+export function findRun(store: RunStore, id: string | undefined): RunRecord | string {
+  if (id !== undefined) {
+    const run = store.getRun(id);
+    if (!run) return `There is no run '${id}' in this project. 'nnc runs' lists the stored runs.`;
+    return run;
+  }
+  return (
+    store.latestRun({ status: ['completed'] }) ??
+    "This project has no completed run. Train one with 'nnc train', or pick a stopped run with --run <id> ('nnc runs' lists them)."
+  );
+}
+
+export interface LoadedRun {
+  readonly run: RunRecord;
+  readonly plan: Plan;
+  readonly model: LayersModel;
+  /** null for checkpoints saved without nnc metadata (no scaling applied) */
+  readonly scaling: Scaling | null;
+}
+
+/** Loads a run's checkpoint with the plan it was trained on (plan.json beside it, else the store's copy). */
+export async function loadRun(tf: Tf, store: RunStore, run: RunRecord): Promise<LoadedRun | string> {
+  const dir = store.runDir(run.id);
+  if (!hasCheckpoint(dir)) return `Run '${run.id}' (${run.status}) saved no model: there is no checkpoint in '${dir}'.`;
+  const plan = ((await readCheckpointPlan(dir)) ?? store.getPlan(run.id)) as Plan | null;
+  if (!plan) return `Run '${run.id}' has no stored plan, so its model cannot be used.`;
+  registerNncLayers(tf);
+  const model = await tf.loadLayersModel(checkpointHandler(dir));
+  const metadata = (model.getUserDefinedMetadata() as { nnc?: ModelMetadata } | undefined)?.nnc;
+  return { run, plan, model, scaling: metadata?.scaling ?? null };
+}
