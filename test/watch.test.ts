@@ -164,8 +164,8 @@ describe('nnc watch (stand-in training)', () => {
     // every run but the last ended as superseded; one is running
     expect(runs.filter((r) => r.ended === null)).toHaveLength(1);
     expect(runs.slice(0, -1).every((r) => r.ended === 'superseded')).toBe(true);
-    // debounced: far fewer compiles than saves
-    expect(client.of('diagnostics').length).toBeLessThan(60);
+    // a changed plan starts only once it stayed the newest for a moment: far fewer runs than valid saves (66)
+    expect(runs.length).toBeLessThan(40);
     const last = client.of('diagnostics').at(-1)!;
     expect(last.diagnostics).toEqual([]);
   });

@@ -11,7 +11,7 @@ import { join, relative, sep } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 
 export interface FileWatchOptions {
-  /** quiet time after the last event before onChange, ms (default 20) */
+  /** quiet time after the last event before onChange, ms (default 5; the settle check catches what a short wait misses) */
   readonly debounceMs?: number;
   /** longest wait under a steady stream of events, ms (default 250) */
   readonly maxWaitMs?: number;
@@ -53,7 +53,7 @@ function fingerprint(path: string): string {
 
 export async function watchProjectFiles(projectDir: string, options: FileWatchOptions): Promise<FileWatch> {
   const { watch } = await import('chokidar');
-  const debounceMs = options.debounceMs ?? 20;
+  const debounceMs = options.debounceMs ?? 5;
   const maxWaitMs = options.maxWaitMs ?? 250;
   const settleMs = options.settleMs ?? 150;
   const changed = new Set<string>();

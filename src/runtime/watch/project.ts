@@ -38,6 +38,12 @@ export interface LiveProjectOptions {
   readonly epochs?: number;
   readonly emit: (message: ServerMessage) => void;
   readonly reporter?: WatchReporter;
+  /**
+   * how long a changed plan must stay the newest before the current run is
+   * superseded, ms (default 30): a burst of saves (a checkout, a formatter,
+   * a half-written file) restarts once, with its last plan
+   */
+  readonly restartDelayMs?: number;
   /** default: createProjectCompiler (parses only the YAML files that changed) */
   readonly compile?: (dir: string) => CompileResult;
 }
@@ -72,6 +78,9 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
   let again = false;
   let closed = false;
   let liveLogId = 0;
+  let restartTimer: NodeJS.Timeout | null = null;
+  let savedDiagnostics = '';
+  const restartDelayMs = options.restartDelayMs ?? 30;
   const runIds: string[] = [];
 
   const driver: TrainingDriver = options.driver({ projectDir: dir, ...(options.backend ? { backend: options.backend } : {}), onEvent });
@@ -161,6 +170,36 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
     return work;
   }
 
+  function scheduleRestart(delay: number): void {
+    if (restartTimer) clearTimeout(restartTimer);
+    restartTimer = null;
+    if (delay <= 0) {
+      void reconcile();
+      return;
+    }
+    restartTimer = setTimeout(() => {
+      restartTimer = null;
+      void reconcile();
+    }, delay);
+  }
+
+  /** The store keeps the last compile's diagnostics; written after the messages went out, and only when they changed. */
+  function saveDiagnostics(): void {
+    const text = JSON.stringify(diagnostics);
+    if (text === savedDiagnostics) return;
+    savedDiagnostics = text;
+    const toSave = diagnostics;
+    setImmediate(() => {
+      if (closed || toSave !== diagnostics) return;
+      try {
+        store.saveDiagnostics(toSave);
+      } catch (error) {
+        savedDiagnostics = '';
+        reporter?.error?.(name, `The diagnostics could not be stored: ${(error as Error).message}`);
+      }
+    });
+  }
+
   function createdMessages(previous: Plan, next: Plan): ServerMessage[] {
     const out: ServerMessage[] = [];
     const tokens = addedNames(previous.vocabulary.tokens, next.vocabulary.tokens);
@@ -209,19 +248,18 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
         if (previous) for (const message of createdMessages(previous, plan)) emit(message);
       }
       reporter?.compiled?.(name, result, outcome, performance.now() - started);
-      try {
-        store.saveDiagnostics(diagnostics);
-      } catch (error) {
-        reporter?.error?.(name, `The diagnostics could not be stored: ${(error as Error).message}`);
-      }
-      if (outcome === 'first' || outcome === 'changed') void reconcile();
+      saveDiagnostics();
+      if (outcome === 'first') scheduleRestart(0);
+      else if (outcome === 'changed') scheduleRestart(restartDelayMs);
       return outcome;
     },
     async settled() {
-      while (work) await work;
+      while (work || restartTimer) await (work ?? new Promise((resolve) => setTimeout(resolve, 2)));
     },
     async close() {
       closed = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      restartTimer = null;
       await work?.catch(() => undefined);
       await driver.close();
     },

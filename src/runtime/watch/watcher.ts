@@ -20,8 +20,10 @@ export interface WatcherOptions {
   /** every message for viewers (the server's broadcast) */
   readonly emit?: (message: ServerMessage) => void;
   readonly reporter?: WatchReporter;
-  /** quiet time after a save before recompiling, ms (default 20) */
+  /** quiet time after a save before recompiling, ms (default 5) */
   readonly debounceMs?: number;
+  /** how long a changed plan must stay the newest before its run starts, ms (default 30) */
+  readonly restartDelayMs?: number;
   /** false: compile and train once, without watching files (default true) */
   readonly watchFiles?: boolean;
 }
@@ -57,6 +59,7 @@ export async function createWatcher(options: WatcherOptions): Promise<Watcher> {
           ...(options.backend ? { backend: options.backend } : {}),
           ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
           ...(options.reporter ? { reporter: options.reporter } : {}),
+          ...(options.restartDelayMs !== undefined ? { restartDelayMs: options.restartDelayMs } : {}),
         }),
       );
     }
