@@ -1,7 +1,9 @@
-// conv1d as im2col + one matrix product. Its gradients are then matrix
-// products and slices, which every backend runs fast; tf.conv1d's kernel
-// gradient is missing on wasm and loops per filter tap on cpu.
+// conv1d as im2col + one matrix product. On wasm and cpu that is two fused
+// kernels (NncConv1d, NncConv1dGrad); elsewhere pad + slices + concat + matMul,
+// whose gradients are matrix products and slices, which every backend runs
+// (tf.conv1d's kernel gradient is missing on wasm and loops per tap on cpu).
 import type { Tf, Tensor } from './tf.js';
+import { withGradient } from './custom-grad.js';
 
 export type Conv1dPadding = 'valid' | 'same' | 'causal';
 
@@ -33,6 +35,9 @@ export function conv1dGeometry(steps: number, size: number, options: Conv1dOptio
 
 export function makeConv1d(tf: Tf) {
   return function conv1d(x: Tensor, kernel: Tensor, bias?: Tensor | null, options: Conv1dOptions = {}): Tensor {
+    if (x.rank === 3 && kernel.rank === 3 && x.shape[2] === kernel.shape[1] && tf.getKernel('NncConv1d', tf.getBackend())) {
+      return fusedConv1d(tf, x, kernel, bias ?? null, options);
+    }
     return tf.tidy(() => {
       const [batch, steps, channels] = x.shape;
       const [size, kernelChannels, filters] = kernel.shape;
@@ -63,4 +68,18 @@ export function makeConv1d(tf: Tf) {
       return out.reshape([batch, outSteps, filters]);
     });
   };
+}
+
+function fusedConv1d(tf: Tf, x: Tensor, kernel: Tensor, bias: Tensor | null, options: Conv1dOptions): Tensor {
+  const { outSteps, before } = conv1dGeometry((x.shape as number[])[1], (kernel.shape as number[])[0], options);
+  const attrs = { strides: options.strides ?? 1, dilation: options.dilation ?? 1, before, outSteps };
+  const f = withGradient(tf, ([xIn, k, b], save) => {
+    save([xIn, k]);
+    const value = tf.engine().runKernel('NncConv1d', { x: xIn, kernel: k, bias: b }, attrs) as Tensor;
+    const gradFunc = (dy: Tensor, saved: Tensor[]) =>
+      tf.engine().runKernel('NncConv1dGrad', { x: saved[0], kernel: saved[1], dy }, attrs) as Tensor[];
+    return { value, gradFunc };
+  });
+  if (bias) return f(x, kernel, bias);
+  return tf.tidy(() => f(x, kernel, tf.zeros([(kernel.shape as number[])[2]])));
 }
