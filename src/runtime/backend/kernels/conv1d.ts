@@ -89,10 +89,8 @@ export function conv1dGradConfig(backendName: KernelBackendName): KernelConfig {
     const dy2 = io.reshape(inputs.dy as TensorInfo, [rows, F]);
     // dkernel = cols^T . dy
     const cols = im2col(io, x, { B, T, C, K, F, outSteps, strides, dilation, before });
-    const colsT = transpose2d(io, cols);
+    const dk2 = io.run('BatchMatMul', { a: cols, b: dy2 }, { transposeA: true, transposeB: false });
     io.dispose(cols);
-    const dk2 = matMul(io, colsT, dy2);
-    io.dispose(colsT);
     const dkernel = io.reshape(dk2, [K, C, F]);
     io.dispose(dk2);
     // dx = col2im(dy . kernel^T)

@@ -181,10 +181,8 @@ function gruWeightGradients(
   const dx = io.reshape(dx2, [B, T, D]);
   io.dispose(dx2);
   const x2 = io.reshape(x, [B * T, D]);
-  const xT = transpose2d(io, x2);
+  const dkernel = io.run('BatchMatMul', { a: x2, b: dz }, { transposeA: true, transposeB: false });
   io.dispose(x2);
-  const dkernel = matMul(io, xT, dz);
-  io.dispose(xT);
   // z and r see h'; the candidate sees r * h'.
   const hPrevT = previousStatesTransposed(io, hs, B, T, U);
   const rhT = io.alloc([U, B * T], 'float32');

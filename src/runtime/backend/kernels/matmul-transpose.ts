@@ -40,15 +40,23 @@ export function batchMatMulConfig(original: KernelConfig): KernelConfig {
       if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args);
     }
     const io = kernelIO(backend, 'wasm');
-    const { left, right, temps } = untransposed(io, a, b, attrs);
     let out: TensorInfo;
+    const temps: TensorInfo[] = [];
     if (simd && batchA === batchB) {
-      const [m, k] = left.shape.slice(-2);
+      // transposeA is a matter of strides for the SIMD product; transposeB is done explicitly.
+      const transposeA = !!attrs.transposeA;
+      const right = attrs.transposeB ? swapLastTwo(io, b) : b;
+      if (right !== b) temps.push(right);
+      const [rowsA, colsA] = a.shape.slice(-2);
+      const [m, k] = transposeA ? [colsA, rowsA] : [rowsA, colsA];
       const n = right.shape[right.shape.length - 1];
       const outShape = [...(a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2), m, n];
       out = io.alloc(outShape, 'float32');
-      simd.bmm(offsetOf(backend, left), offsetOf(backend, right), offsetOf(backend, out), batchA, m, k, n);
+      simd.bmm(offsetOf(backend, a), offsetOf(backend, right), offsetOf(backend, out), batchA, m, k, n,
+        transposeA ? 4 : 4 * k, transposeA ? 4 * m : 4);
     } else {
+      const { left, right, temps: made } = untransposed(io, a, b, attrs);
+      temps.push(...made);
       out = original.kernelFunc({
         inputs: { a: left, b: right }, backend, attrs: { ...attrs, transposeA: false, transposeB: false },
       }) as TensorInfo;

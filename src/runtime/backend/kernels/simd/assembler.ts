@@ -102,14 +102,15 @@ export const f32x4Sub = simd(0xe5);
 export const f32x4Mul = simd(0xe6);
 export const f32x4Div = simd(0xe7);
 
-/** while (local[i] < local[limit]) { body; local[i] += step } */
-export function forLoop(i: number, limit: number, step: number, body: number[]): number[] {
+/** while (local[i] < local[limit]) { body; local[i] += step } (step: a constant, or { local } for a local's value) */
+export function forLoop(i: number, limit: number, step: number | { local: number }, body: number[]): number[] {
+  const increment = typeof step === 'number' ? i32(step) : get(step.local);
   return [
     0x02, 0x40, // block
     ...get(i), ...get(limit), ...i32GeU, 0x0d, 0, // br_if out when i >= limit
     0x03, 0x40, // loop
     ...body,
-    ...get(i), ...i32(step), ...i32Add, ...tee(i),
+    ...get(i), ...increment, ...i32Add, ...tee(i),
     ...get(limit), ...i32LtU, 0x0d, 0, // br_if loop when i < limit
     0x0b, 0x0b,
   ];

@@ -10,8 +10,12 @@ import {
 } from './assembler.js';
 
 export interface SimdKernels {
-  /** C[p] = A[p] . B[p] for p < batch; A [M, K], B [K, N], C [M, N], byte offsets. */
-  bmm(a: number, b: number, c: number, batch: number, m: number, k: number, n: number): void;
+  /**
+   * C[p] = A[p] . B[p] for p < batch; B [K, N] and C [M, N] row-major; A's
+   * element (i, k) at byte aRowStride * i + aKStride * k of its matrix (4K, 4
+   * for A [M, K]; 4, 4M for A stored transposed as [K, M]). Byte offsets.
+   */
+  bmm(a: number, b: number, c: number, batch: number, m: number, k: number, n: number, aRowStride: number, aKStride: number): void;
   /** Adam over the first n4 (a multiple of 4) floats; c1 = 1 / (1 - beta1^t), c2 likewise. */
   adam(
     x: number, m: number, v: number, g: number, ox: number, om: number, ov: number, n4: number,
@@ -20,12 +24,12 @@ export interface SimdKernels {
 }
 
 function bmmFunction() {
-  const [A, B, C, BATCH, M, K, N] = [0, 1, 2, 3, 4, 5, 6];
+  const [A, B, C, BATCH, M, K, N, ARS, AKS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const [P, I, J, AP, KEND, BCOL, CROW, AROW, ABASE, BBASE, CBASE, N8, N4, M4, RS, KS, A1, A2, A3] =
-    [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25];
-  const [S, B0, B1] = [26, 27, 28];
-  const ACC = [29, 30, 31, 32, 33, 34, 35, 36]; // 4 rows x 2 vectors
-  const ACCS = 37;
+    [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27];
+  const [S, B0, B1] = [28, 29, 30];
+  const ACC = [31, 32, 33, 34, 35, 36, 37, 38]; // 4 rows x 2 vectors
+  const ACCS = 39;
   const times4 = [...i32(2), ...i32Shl];
   const add = (x: number, y: number, to: number) => [...get(x), ...get(y), ...i32Add, ...set(to)];
   const startColumn = [...get(BBASE), ...get(J), ...times4, ...i32Add, ...set(BCOL), ...get(AROW), ...set(AP)];
@@ -36,7 +40,7 @@ function bmmFunction() {
   const oneRow = [
     ...forLoop(J, N8, 8, [
       ...v128Zero, ...set(ACC[0]), ...v128Zero, ...set(ACC[1]), ...startColumn,
-      ...forLoop(AP, KEND, 4, [
+      ...forLoop(AP, KEND, { local: AKS }, [
         ...get(AP), ...f32Load(), ...f32x4Splat, ...set(S),
         ...get(BCOL), ...v128Load(0), ...set(B0), ...get(BCOL), ...v128Load(16), ...set(B1),
         ...fma(ACC[0], B0), ...fma(ACC[1], B1), ...nextRow,
@@ -46,19 +50,19 @@ function bmmFunction() {
     ]),
     ...forLoop(J, N4, 4, [
       ...v128Zero, ...set(ACC[0]), ...startColumn,
-      ...forLoop(AP, KEND, 4, [...get(AP), ...f32Load(), ...f32x4Splat, ...set(S), ...get(BCOL), ...v128Load(0), ...set(B0), ...fma(ACC[0], B0), ...nextRow]),
+      ...forLoop(AP, KEND, { local: AKS }, [...get(AP), ...f32Load(), ...f32x4Splat, ...set(S), ...get(BCOL), ...v128Load(0), ...set(B0), ...fma(ACC[0], B0), ...nextRow]),
       ...cAt(i32(0)), ...get(ACC[0]), ...v128Store(0),
     ]),
     ...forLoop(J, N, 1, [
       ...f32Const0, ...set(ACCS), ...startColumn,
-      ...forLoop(AP, KEND, 4, [
+      ...forLoop(AP, KEND, { local: AKS }, [
         ...get(ACCS), ...get(AP), ...f32Load(), ...get(BCOL), ...f32Load(), ...f32Mul, ...f32Add, ...set(ACCS), ...nextRow,
       ]),
       ...cAt(i32(0)), ...get(ACCS), ...f32Store(0),
     ]),
   ];
   const rowPointers = [
-    ...get(ABASE), ...get(I), ...get(KS), ...i32Mul, ...i32Add, ...set(AROW),
+    ...get(ABASE), ...get(I), ...get(ARS), ...i32Mul, ...i32Add, ...set(AROW),
     ...get(CBASE), ...get(I), ...get(RS), ...i32Mul, ...i32Add, ...set(CROW),
     ...add(AROW, KS, KEND),
   ];
@@ -67,9 +71,9 @@ function bmmFunction() {
     ...i32(0), ...set(J),
     ...forLoop(J, N8, 8, [
       ...ACC.flatMap((acc) => [...v128Zero, ...set(acc)]), ...startColumn,
-      ...forLoop(AP, KEND, 4, [
+      ...forLoop(AP, KEND, { local: AKS }, [
         ...get(BCOL), ...v128Load(0), ...set(B0), ...get(BCOL), ...v128Load(16), ...set(B1),
-        ...add(AP, KS, A1), ...add(A1, KS, A2), ...add(A2, KS, A3),
+        ...add(AP, ARS, A1), ...add(A1, ARS, A2), ...add(A2, ARS, A3),
         ...[AP, A1, A2, A3].flatMap((ptr, r) => [
           ...get(ptr), ...f32Load(), ...f32x4Splat, ...set(S), ...fma(ACC[2 * r], B0), ...fma(ACC[2 * r + 1], B1),
         ]),
@@ -86,10 +90,10 @@ function bmmFunction() {
     ...get(N), ...i32(-4), ...i32And, ...set(N4),
     ...get(M), ...i32(-4), ...i32And, ...set(M4),
     ...get(N), ...times4, ...set(RS),
-    ...get(K), ...times4, ...set(KS),
+    ...get(K), ...get(AKS), ...i32Mul, ...set(KS),
     ...i32(0), ...set(P),
     ...forLoop(P, BATCH, 1, [
-      ...get(A), ...get(P), ...get(M), ...i32Mul, ...get(KS), ...i32Mul, ...i32Add, ...set(ABASE),
+      ...get(A), ...get(P), ...get(M), ...i32Mul, ...get(K), ...i32Mul, ...times4, ...i32Add, ...set(ABASE),
       ...get(B), ...get(P), ...get(K), ...i32Mul, ...get(RS), ...i32Mul, ...i32Add, ...set(BBASE),
       ...get(C), ...get(P), ...get(M), ...i32Mul, ...get(RS), ...i32Mul, ...i32Add, ...set(CBASE),
       ...i32(0), ...set(I),
@@ -97,7 +101,7 @@ function bmmFunction() {
         ...rowPointers, ...fourRows,
         // columns N8..N of these four rows, one row at a time
         ...[0, 1, 2, 3].flatMap((r) => [
-          ...get(ABASE), ...get(I), ...i32(r), ...i32Add, ...get(KS), ...i32Mul, ...i32Add, ...set(AROW),
+          ...get(ABASE), ...get(I), ...i32(r), ...i32Add, ...get(ARS), ...i32Mul, ...i32Add, ...set(AROW),
           ...get(CBASE), ...get(I), ...i32(r), ...i32Add, ...get(RS), ...i32Mul, ...i32Add, ...set(CROW),
           ...add(AROW, KS, KEND), ...get(N8), ...set(J), ...oneRow,
         ]),
@@ -107,7 +111,7 @@ function bmmFunction() {
   ];
   return {
     name: 'bmm',
-    params: [I32, I32, I32, I32, I32, I32, I32] as const,
+    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32] as const,
     locals: [...new Array(19).fill(I32), ...new Array(11).fill(V128), F32] as ValType[],
     body,
   };
