@@ -1,7 +1,9 @@
 // `nnc watch` without the CLI (esbuild's context(), vite's createServer):
 // watches project folders, recompiles on every save and keeps one training
 // run per project going, each in its own worker thread by default.
+import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ServerMessage } from '../../shared/protocol.js';
 import { projectIds } from '../server/source.js';
 import type { RunStore } from '../store/types.js';
@@ -35,10 +37,19 @@ export interface Watcher {
   close(): Promise<void>;
 }
 
+/** A worker thread per project; on the main thread when the worker bundle is missing (an unbuilt checkout). */
+async function defaultDriver(reporter: WatchReporter | undefined): Promise<DriverFactory> {
+  const { createWorkerDriver, workerEntry } = await import('./worker-driver.js');
+  const entry = workerEntry();
+  if (existsSync(fileURLToPath(entry))) return (options) => createWorkerDriver({ ...options, workerUrl: entry });
+  reporter?.error?.('nnc', `The training worker '${fileURLToPath(entry)}' is missing (run 'npm run build'), so training runs on the main thread and the viewer may lag while it trains.`);
+  return (await import('./inline-driver.js')).createInlineDriver;
+}
+
 export async function createWatcher(options: WatcherOptions): Promise<Watcher> {
   const dirs = options.projects.map((p) => resolve(p));
   const names = projectIds(dirs, basename);
-  const driver = options.driver ?? (await import('./worker-driver.js')).createWorkerDriver;
+  const driver = options.driver ?? (await defaultDriver(options.reporter));
   const { createRunStore } = await import('../store/store.js');
   const emit = options.emit ?? (() => {});
 

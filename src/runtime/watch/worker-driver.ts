@@ -20,12 +20,13 @@ export interface WorkerData {
   readonly backend: string | null;
 }
 
-export function defaultWorkerUrl(): URL {
-  return new URL('./train-worker.js', import.meta.url);
+/** $NNC_TRAIN_WORKER, else train-worker.js beside this module (dist/train-worker.js in the build). */
+export function workerEntry(): URL {
+  return process.env.NNC_TRAIN_WORKER ? pathToFileURL(resolve(process.env.NNC_TRAIN_WORKER)) : new URL('./train-worker.js', import.meta.url);
 }
 
 export function createWorkerDriver(options: WorkerDriverOptions): TrainingDriver {
-  const url = options.workerUrl ?? (process.env.NNC_TRAIN_WORKER ? pathToFileURL(resolve(process.env.NNC_TRAIN_WORKER)) : defaultWorkerUrl());
+  const url = options.workerUrl ?? workerEntry();
   let worker: Worker | null = null;
   let busy = false;
   let idleWaiters: Array<() => void> = [];
