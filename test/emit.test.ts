@@ -224,4 +224,26 @@ describe('buildModel', () => {
       }
     }
   });
+
+  it('computes conv1d like tf.layers.conv1d for every padding and stride', () => {
+    const { NncConv1D } = registerNncLayers(tf);
+    const x = tf.randomNormal([2, 7, 3], 0, 1, 'float32', 4);
+    for (const padding of ['same', 'valid', 'causal'] as const) {
+      for (const strides of [1, 2]) {
+        if (padding === 'causal' && strides > 1) continue;
+        const ours = new NncConv1D({ filters: 4, kernelSize: 3, strides, padding, activation: 'relu', useBias: true, seed: 2 });
+        const mine = ours.apply(x) as tfjs.Tensor;
+        // tfjs has no causal conv1d: causal is 'valid' after kernelSize - 1 zeros at the start
+        const input = padding === 'causal' ? tf.pad(x, [[0, 0], [2, 0], [0, 0]]) : x;
+        const stock = tf.layers.conv1d({ filters: 4, kernelSize: 3, strides, padding: padding === 'causal' ? 'valid' : padding, activation: 'relu' });
+        stock.apply(input);
+        stock.setWeights(ours.getWeights());
+        const reference = stock.apply(input) as tfjs.Tensor;
+        expect(mine.shape, `${padding}/${strides}`).toEqual(reference.shape);
+        const a = mine.dataSync();
+        const b = reference.dataSync();
+        for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i], 4);
+      }
+    }
+  });
 });
