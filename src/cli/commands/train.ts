@@ -155,7 +155,10 @@ function summary(run: RunRecord, plan: Plan, baselines: readonly Baseline[], che
   const rows: string[][] = [];
   for (const head of plan.heads) {
     const base = baselines.find((b) => b.head === head.name);
-    for (const metric of ['val_accuracy', 'val_mae', 'val_token_accuracy', 'val_perplexity', 'val_loss']) {
+    const validated = Object.keys(run.best).some((name) => name.startsWith(`${head.name}.val_`));
+    for (const name of ['accuracy', 'mae', 'token_accuracy', 'perplexity', 'loss']) {
+      // without validation samples, the best training metrics
+      const metric = validated ? `val_${name}` : name;
       const best = run.best[`${head.name}.${metric}`];
       if (best === undefined) continue;
       const reference = base?.metrics[metric];
