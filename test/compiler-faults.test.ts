@@ -1,7 +1,7 @@
 // At least 40 faults across the four code ranges, each asserted on its exact
 // file, line, column, code and message, as `nnc check` prints them.
 import { describe, expect, it } from 'vitest';
-import { FAULTS } from './faults.cases.js';
+import { FAULTS, FOLDER_OF_PROJECTS } from './faults.cases.js';
 import { check } from './helpers/project.js';
 
 describe('faults', () => {
@@ -13,6 +13,9 @@ describe('faults', () => {
     expect(new Set(FAULTS.map((f) => f.expected)).size).toBe(FAULTS.length);
     const codes = new Set(FAULTS.map((f) => f.expected.match(/NNC(\d)/)?.[1]));
     expect([...codes].sort()).toEqual(['1', '2', '3', '4']);
+  });
+  it(FOLDER_OF_PROJECTS.name, () => {
+    expect(check(FOLDER_OF_PROJECTS.files, {})).toEqual([FOLDER_OF_PROJECTS.expected]);
   });
   for (const fault of FAULTS) {
     it(fault.name, () => {

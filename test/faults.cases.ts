@@ -62,3 +62,12 @@ export const FAULTS: FaultCase[] = [
   { name: 'JSON source that is not an array', files: { 'datasets/reviews.yaml': dataset('name: reviews\ntype: binary_classification\nhead: sentiment\nsource: reviews.json\n'), 'datasets/reviews.json': '{"input": "good", "label": 1}' }, expected: "datasets/reviews.yaml:6:9 - error NNC4002: 'reviews.json' is not a JSON array. Write an array of objects, or use JSONL." },
   { name: 'empty JSONL source', files: { 'datasets/reviews.yaml': dataset('name: reviews\ntype: binary_classification\nhead: sentiment\nsource: reviews.jsonl\nsamples:\n  - {input: "good", label: 1}\n  - {input: "bad", label: 0}\n'), 'datasets/reviews.jsonl': '\n' }, expected: "datasets/reviews.yaml:6:9 - warning NNC4007: The source 'reviews.jsonl' holds no records. Add records or remove 'source'." },
 ];
+
+export const FOLDER_OF_PROJECTS: FaultCase = {
+  name: 'a folder of projects',
+  files: {
+    'a/nnc.yaml': 'apiVersion: nnc/v1\nkind: Project\nname: a\ninput: {type: text}\n',
+    'b/nnc.yaml': 'apiVersion: nnc/v1\nkind: Project\nname: b\ninput: {type: text}\n',
+  },
+  expected: "a/nnc.yaml:2:7 - error NNC3032: This folder holds 2 projects ('a', 'b'), not one. Give the folder of one of them, such as 'a' inside this one.",
+};

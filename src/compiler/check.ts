@@ -55,6 +55,16 @@ export function check(projectDir: string, documents: readonly ValidDocument[], h
   const byKind = new Map<Kind, ValidDocument[]>();
   for (const d of documents) byKind.set(d.kind, [...(byKind.get(d.kind) ?? []), d]);
 
+  // a folder of projects (e.g. `nnc check projects/`): say so once instead of a flood of duplicates
+  const projectDocs = byKind.get('Project') ?? [];
+  const folders = new Set(projectDocs.map((d) => d.file.relPath.split('/').slice(0, -1).join('/')));
+  if (projectDocs.length > 1 && folders.size === projectDocs.length && !folders.has('')) {
+    const names = [...folders].sort();
+    const first = projectDocs[0];
+    diagnostics.push(diagnosticAt(first, ['kind'], 3032, `This folder holds ${names.length} projects (${names.map((n) => `'${n}'`).join(', ')}), not one. Give the folder of one of them, such as '${names[0]}' inside this one.`));
+    return { checked: null, diagnostics };
+  }
+
   for (const kind of SINGULAR) {
     const list = byKind.get(kind) ?? [];
     for (const extra of list.slice(1)) {
