@@ -10,7 +10,7 @@ import { createViewerServer, type ViewerServer } from '../src/runtime/server/ser
 import { createWorkerDriver } from '../src/runtime/watch/worker-driver.js';
 import { createWatcher, type Watcher } from '../src/runtime/watch/watcher.js';
 import type { TrainingStatsView } from '../src/shared/protocol.js';
-import { connect, learnableProject, removeTempProjects, tempProject, until, write, type TestClient } from './watch-helpers.js';
+import { connect, removeTempProjects, tempProject, TINY, until, write, type TestClient } from './watch-helpers.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'node_modules', '.cache', `nnc-watch-e2e-${process.pid}`);
@@ -53,12 +53,14 @@ describe('nnc watch, training in a worker thread', () => {
   });
 
   it('streams a run, keeps it through a broken layer, restarts warm on the fix and on a head-only edit', async () => {
-    const dir = tempProject(learnableProject({ epochs: 6 }));
+    const dir = tempProject(TINY);
     let target: ViewerServer | null = null;
     watcher = await createWatcher({
       projects: [dir],
       driver: (options) => createWorkerDriver({ ...options, workerUrl }),
       backend: 'cpu',
+      // long runs, so each edit meets a run under way (the fixture alone trains in about a second here)
+      epochs: 500,
       emit: (m) => target?.broadcast(m),
     });
     server = target = await createViewerServer({ projects: watcher.projects, bundleDir: join(dir, 'none'), port: 0 });
@@ -76,7 +78,8 @@ describe('nnc watch, training in a worker thread', () => {
     const layers = readFileSync(join(dir, 'layers.yaml'), 'utf8');
     write(dir, 'layers.yaml', layers.replace('units: 16, activation', 'units: sixteen, activation'));
     const broken = await client.next('diagnostics', (m) => m.diagnostics.length > 0, mark);
-    expect(broken.diagnostics[0]).toMatchObject({ file: 'layers.yaml', line: 6, severity: 'error' });
+    expect(broken.diagnostics[0]).toMatchObject({ file: 'layers.yaml', line: 7, severity: 'error' });
+    expect(broken.diagnostics[0]!.message).toMatch(/units/);
     const statsBefore = client.of('training_stats').filter((m) => m.stats.runId === cold.id).length;
     await until('more stats from the cold run', () => client.of('training_stats').filter((m) => m.stats.runId === cold.id).length > statsBefore + 1, 20_000);
     expect(client.of('run_ended').filter((m) => m.run.id === cold.id)).toHaveLength(0);
@@ -91,9 +94,9 @@ describe('nnc watch, training in a worker thread', () => {
     expect(fixed.run.parentId).toBe(cold.id);
     expect(fixed.warmStart).toMatchObject({ parentId: cold.id, reused: ['embed'] });
     expect(fixed.warmStart!.fresh).toEqual(expect.arrayContaining(['hidden']));
-    await until('the fixed run to complete', () => client.of('run_ended').find((m) => m.run.id === fixed.run.id), 30_000);
+    await until('three epochs of the fixed run', () => epochStats(client, fixed.run.id).length >= 3, 30_000);
 
-    // 4. a head-only edit: every layer keeps its weights, and it starts far better than a cold start
+    // 4. a head-only edit: every layer keeps its weights, and the run starts far better than a cold start
     mark = client.messages.length;
     const heads = readFileSync(join(dir, 'heads.yaml'), 'utf8');
     write(dir, 'heads.yaml', heads.replace('loss: crossentropy', 'loss: crossentropy\n    labelSmoothing: 0.01'));
@@ -104,13 +107,15 @@ describe('nnc watch, training in a worker thread', () => {
     expect(warmLog.log.message).toMatch(/reused 'embed', 'hidden'/);
     await until('the warm run\'s first epoch', () => epochStats(client, warm.run.id).length >= 1, 30_000);
     const warmFirstValLoss = epochStats(client, warm.run.id)[0]!.metrics.val_loss!;
+    console.log(`first val_loss: cold ${coldFirstValLoss.toFixed(4)}, warm after a head-only edit ${warmFirstValLoss.toFixed(4)}`);
     expect(warmFirstValLoss).toBeLessThan(coldFirstValLoss / 3);
 
     // the store agrees: parent links and statuses
     const runs = await (await fetch(new URL('/api/runs', server.url))).json() as Array<{ id: string; status: string; parentId: string | null; info: Record<string, unknown> }>;
     const byId = new Map(runs.map((r) => [r.id, r]));
     expect(byId.get(cold.id)).toMatchObject({ status: 'superseded', parentId: null });
-    expect(byId.get(fixed.run.id)).toMatchObject({ status: 'completed', parentId: cold.id });
+    expect(byId.get(fixed.run.id)).toMatchObject({ status: 'superseded', parentId: cold.id });
     expect(byId.get(warm.run.id)!.parentId).toBe(fixed.run.id);
+    expect(byId.get(fixed.run.id)!.info.warmStart).toMatchObject({ parentId: cold.id, reused: ['embed'] });
   }, 90_000);
 });

@@ -58,9 +58,10 @@ export async function runSession(ctx: SessionContext, request: RunRequest, contr
 
   let model: LayersModel | null = null;
   let kept = false;
+  let warm: WarmStartView | null = null;
   try {
     model = buildModel(tf, plan);
-    const warm = await warmStartFrom(ctx, model, request, log);
+    warm = await warmStartFrom(ctx, model, request, log);
     post({ type: 'run_started', run: record, warmStart: warm });
 
     const dir = store.runDir(runId);
@@ -105,14 +106,21 @@ export async function runSession(ctx: SessionContext, request: RunRequest, contr
     });
     store.updateBest(runId, { ...result.best });
     const status = result.status === 'stopped' ? control.stopStatus() : 'completed';
-    store.endRun(runId, status, { epochs: result.epochs, steps: result.steps, samplesPerSecond: result.samplesPerSecond, durationMs: result.durationMs, stoppedEarly: result.stoppedEarly });
+    store.endRun(runId, status, {
+      epochs: result.epochs,
+      steps: result.steps,
+      samplesPerSecond: result.samplesPerSecond,
+      durationMs: result.durationMs,
+      stoppedEarly: result.stoppedEarly,
+      ...(warm ? { warmStart: warm } : {}),
+    });
     keep(ctx, { runId, plan, model });
     kept = true;
     post({ type: 'run_ended', run: store.getRun(runId)! });
   } catch (error) {
     const message = (error as Error).message;
     log({ level: 'error', category: 'train', message: `The run failed: ${message}`, spam: false });
-    store.endRun(runId, 'failed', { error: message });
+    store.endRun(runId, 'failed', { error: message, ...(warm ? { warmStart: warm } : {}) });
     post({ type: 'run_ended', run: store.getRun(runId)! });
   } finally {
     if (!kept) model?.dispose();
