@@ -1,9 +1,8 @@
-// The TensorFlow.js namespace as a type. The runtime never imports tfjs
-// statically: the backend loader picks tfjs-node or tfjs and passes it in.
+// TensorFlow.js types for emit. The runtime never imports tfjs statically:
+// the backend loader picks tfjs-node or tfjs and passes it in.
 import type * as tfjs from '@tensorflow/tfjs';
 
-export type Tf = typeof tfjs;
-export type Tensor = tfjs.Tensor;
+export type { Tf, Tensor } from '../ops/tf.js';
 export type LayersModel = tfjs.LayersModel;
 export type Layer = tfjs.layers.Layer;
 export type SymbolicTensor = tfjs.SymbolicTensor;

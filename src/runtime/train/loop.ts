@@ -30,9 +30,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (t.count === 0) log('warning', `Head '${head.name}' has no training samples and is not trained.`);
     else log('info', `Head '${head.name}': ${t.count} training and ${v.count} validation samples.`);
   }
-  const runners = data.heads
-    .filter((d) => d.train.count > 0)
-    .map((d) => createHeadRunner(tf, model, d, data.scaling.targets[d.head.name]?.std ?? null));
+  const trained = data.heads.filter((d) => d.train.count > 0);
+  if (trained.length === 0) throw new Error('No head has training samples: add samples to a dataset of one of the heads.');
+  const runners = trained.map((d) => createHeadRunner(tf, model, d, data.scaling.targets[d.head.name]?.std ?? null));
+  const params = model.countParams();
+  log('info', `Model '${plan.project.name}': ${params.toLocaleString('en-US')} parameters (${(params * 4 / 1024).toFixed(1)} KiB of float32 weights); ${tf.memory().numTensors} tensors in memory.`);
   const baselines = data.heads.flatMap((d) => baseline(d, data.scaling) ?? []);
   for (const b of baselines) log('info', `Baseline for head '${b.head}' (${b.description}): ${describe(b.metrics)}.`);
   // Checkpoints carry what prediction needs beyond the plan (see predict/load.ts).
