@@ -183,6 +183,13 @@ describe('WebSocket', () => {
     await until('the client to be dropped', () => server.clients() === 0);
   });
 
+  it('answers loopback host names only, so DNS rebinding cannot reach it', async () => {
+    const evil = await get('/api/projects', { headers: { host: `evil.example:${server.port}` } });
+    expect(evil.status).toBe(403);
+    expect((await get('/api/projects', { headers: { host: `localhost:${server.port}` } })).status).toBe(200);
+    await expect(connect(server.url, { host: `evil.example:${server.port}` })).rejects.toThrow(/403/);
+  });
+
   it('refuses upgrades from a foreign Origin and accepts the page\'s own', async () => {
     await expect(connect(server.url, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
     await expect(connect(server.url, { origin: 'null' })).rejects.toThrow(/403/);

@@ -8,7 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/index.js';
 import { createViewerServer, type ViewerServer } from '../src/runtime/server/server.js';
 import { createProjectCompiler } from '../src/runtime/watch/cached-compile.js';
-import type { DriverFactory, RunRequest } from '../src/runtime/watch/driver.js';
+import type { DriverEvent, DriverFactory, RunRequest } from '../src/runtime/watch/driver.js';
+import { createLiveProject } from '../src/runtime/watch/project.js';
+import type { ServerMessage } from '../src/shared/protocol.js';
 import { createWatcher, type Watcher } from '../src/runtime/watch/watcher.js';
 import { createRunStore } from '../src/runtime/store/store.js';
 import { atomicWrite, connect, DEMO, remove, removeTempProjects, sleep, tempProject, until, write, type TestClient } from './watch-helpers.js';
@@ -217,6 +219,47 @@ describe('nnc watch (stand-in training)', () => {
     try {
       expect(store.diagnostics().map((d) => d.message).join(' ')).toMatch(/hiden/);
     } finally {
+      store.close();
+    }
+  });
+});
+
+describe('a training driver that dies', () => {
+  it('marks its run failed and tells the viewer when the driver goes idle without ending the run', async () => {
+    const dir = tempProject();
+    const messages: ServerMessage[] = [];
+    const store = createRunStore(dir);
+    let onEvent: ((e: DriverEvent) => void) | null = null;
+    const dying: DriverFactory = (options) => {
+      onEvent = options.onEvent;
+      return {
+        start(request) {
+          const run = store.createRun({ planHash: request.plan.hash, modelHash: request.plan.modelHash, gitCommit: null, gitDirty: false, backend: 'fake', plan: null });
+          setTimeout(() => {
+            options.onEvent({ type: 'run_started', run, warmStart: null });
+            // the worker crashes: an error, then idle, and no run_ended
+            setTimeout(() => {
+              options.onEvent({ type: 'error', message: 'The training worker failed: out of memory' });
+              options.onEvent({ type: 'idle' });
+            }, 20);
+          }, 5);
+        },
+        stop: async () => {},
+        close: async () => {},
+      };
+    };
+    const project = createLiveProject({ dir, name: 'p', store, driver: dying, emit: (m) => messages.push(m) });
+    try {
+      project.recompile();
+      await until('the run to be marked failed', () => messages.find((m) => m.type === 'run_ended'));
+      const ended = messages.find((m): m is Extract<ServerMessage, { type: 'run_ended' }> => m.type === 'run_ended')!;
+      expect(ended.run.status).toBe('failed');
+      expect(store.getRun(ended.run.id)!.info.error).toMatch(/worker ended during the run/);
+      expect(project.running()).toBeNull();
+      expect(onEvent).not.toBeNull();
+      expect(messages.some((m) => m.type === 'training_log' && m.log.level === 'error' && /out of memory/.test(m.log.message))).toBe(true);
+    } finally {
+      await project.close();
       store.close();
     }
   });

@@ -77,6 +77,10 @@ export async function createViewerServer(options: ViewerServerOptions): Promise<
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://viewer.local');
+    if (!hostAllowed(req.headers.host)) {
+      json(res, 403, { error: `This server answers requests for ${host} only (the Host header was '${req.headers.host ?? ''}').` }, req.method === 'HEAD');
+      return;
+    }
     const head = req.method === 'HEAD';
     if (req.method !== 'GET' && !head) {
       const project = projects.find((p) => p.name === url.searchParams.get('project')) ?? projects[0];
@@ -114,12 +118,24 @@ export async function createViewerServer(options: ViewerServerOptions): Promise<
       refuse(socket, 404, 'Not Found');
       return;
     }
-    if (!originAllowed(req.headers.origin, req.headers.host, port)) {
+    if (!hostAllowed(req.headers.host) || !originAllowed(req.headers.origin, req.headers.host, port)) {
       refuse(socket, 403, 'Forbidden');
       return;
     }
     wss.handleUpgrade(req, socket, headData, (ws) => connect(ws));
   });
+
+  /**
+   * A server on a loopback address answers loopback host names only, so a
+   * web page cannot reach it through DNS rebinding (a name of its own that
+   * resolves to 127.0.0.1). A server bound elsewhere was opened on purpose.
+   */
+  function hostAllowed(hostHeader: string | undefined): boolean {
+    if (!isLoopback(host)) return true;
+    if (!hostHeader) return true; // HTTP/1.0 clients
+    const name = hostHeader.replace(/:\d+$/, '');
+    return isLoopback(name) || name === 'localhost';
+  }
 
   function connect(ws: WebSocket): void {
     const channel = createClientChannel(

@@ -130,9 +130,24 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
         return;
       case 'idle':
         active = false;
+        if (running) orphaned(running);
         running = null;
         for (const resolve of idleWaiters.splice(0)) resolve();
         return;
+    }
+  }
+
+  /** The driver went idle without ending its run (the worker died): the run failed. */
+  function orphaned(run: RunRecord): void {
+    try {
+      store.endRun(run.id, 'failed', { error: 'The training worker ended during the run.' });
+      const ended = store.getRun(run.id);
+      if (ended) {
+        emit({ type: 'run_ended', project: name, run: runView(ended) });
+        reporter?.runEnded?.(name, ended);
+      }
+    } catch (error) {
+      reporter?.error?.(name, `Run '${run.id}' could not be marked failed: ${(error as Error).message}`);
     }
   }
 
