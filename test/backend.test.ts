@@ -80,7 +80,7 @@ describe('loadTf', () => {
       expect(loaded.backend).toBe('wasm');
       expect(loaded.tf.getBackend()).toBe('wasm');
       expect(loaded.notes.join('\n')).toMatch(/Backend wasm/);
-      expect(loaded.notes.join('\n')).toMatch(/nnc kernel UnsortedSegmentSum/);
+      expect(loaded.notes.join('\n')).toMatch(/nnc kernels installed: UnsortedSegmentSum, /);
       expect(await loadTf()).toBe(loaded);
     } finally {
       if (saved !== undefined) process.env.NNC_BACKEND = saved;

@@ -90,6 +90,11 @@ async function tryBackend(tf: Tf, name: BackendName, notes: string[]): Promise<s
     if (!(await tf.setBackend('wasm'))) return "The 'wasm' backend failed to start (@tensorflow/tfjs-backend-wasm could not instantiate its WebAssembly module).";
     notes.push('Backend wasm: @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD, one thread).');
     noteKernels(notes, await installNncKernels('wasm'));
+    const { simdFor } = await import('./kernels/simd/wasm-backend.js');
+    const simd = simdFor(tf.backend());
+    notes.push(simd
+      ? `nnc WebAssembly kernels: ${simd.mode === 'relaxed-simd' ? 'SIMD with fused multiply-add (relaxed SIMD)' : 'SIMD'}.`
+      : 'nnc WebAssembly kernels unavailable here; stock wasm products are used.');
     return null;
   }
   const cpu = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
@@ -107,5 +112,6 @@ async function installNncKernels(backend: string): Promise<InstalledKernels> {
 }
 
 function noteKernels(notes: string[], kernels: InstalledKernels): void {
-  for (const line of kernels.installed) notes.push(`nnc kernel ${line}.`);
+  const names = kernels.installed.map((line) => line.slice(0, line.indexOf(':')));
+  notes.push(`nnc kernels installed: ${names.join(', ')}.`);
 }

@@ -14,8 +14,8 @@ export function nncKernelConfigs(backendName: KernelBackendName): Array<{ config
     { config: lstmConfig(backendName), why: 'a whole LSTM sequence forward: one product and one gate pass per step (nncOps.lstm)' },
     { config: lstmGradConfig(backendName), why: 'LSTM backward through time with whole-sequence weight gradients (nncOps.lstm)' },
     { config: gruConfig(backendName), why: 'a whole GRU sequence forward: two products and two gate passes per step (nncOps.gru)' },
+    { config: gruGradConfig(backendName), why: 'GRU backward through time with whole-sequence weight gradients (nncOps.gru)' },
     { config: conv1dConfig(backendName), why: 'conv1d as im2col written from x plus one product (nncOps.conv1d)' },
     { config: conv1dGradConfig(backendName), why: 'conv1d gradients: transposed im2col, two products, col2im (nncOps.conv1d)' },
-    { config: gruGradConfig(backendName), why: 'GRU backward through time with whole-sequence weight gradients (nncOps.gru)' },
   ];
 }

@@ -101,6 +101,8 @@ export const f32x4Add = simd(0xe4);
 export const f32x4Sub = simd(0xe5);
 export const f32x4Mul = simd(0xe6);
 export const f32x4Div = simd(0xe7);
+/** relaxed SIMD: a * b + c, fused where the CPU has FMA (V8 flag --experimental-wasm-relaxed-simd on Node 20) */
+export const f32x4RelaxedMadd = simd(0x105);
 
 /** while (local[i] < local[limit]) { body; local[i] += step } (step: a constant, or { local } for a local's value) */
 export function forLoop(i: number, limit: number, step: number | { local: number }, body: number[]): number[] {

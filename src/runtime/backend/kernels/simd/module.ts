@@ -1,15 +1,20 @@
 // nnc's WebAssembly SIMD kernels, run directly on the wasm backend's memory
 // (the module imports the backend's WebAssembly.Memory, so pointers are the
 // backend's own tensor offsets and no data is copied):
-//   bmm   batched row-major products C[p] = A[p] . B[p], for the many small
-//         products of attention, which the wasm backend runs as a scalar loop
+//   bmm   batched row-major products C[p] = A[p] . B[p] (A optionally read
+//         transposed), 4x8 register blocks, fused multiply-add where relaxed
+//         SIMD is available: 12-19 GMAC/s against the wasm backend's 5-8 for
+//         single products and 0.5 for batched ones (attention)
 //   adam  one Adam update, four floats at a time
+import { setFlagsFromString as v8SetFlags } from 'node:v8';
 import {
   assemble, F32, I32, V128, type ValType, f32Add, f32Const0, f32Load, f32Mul, f32Store, f32x4Add, f32x4Div, f32x4Mul,
-  f32x4Splat, f32x4Sqrt, f32x4Sub, forLoop, get, i32, i32Add, i32And, i32Mul, i32Shl, set, v128Load, v128Store, v128Zero,
+  f32x4RelaxedMadd, f32x4Splat, f32x4Sqrt, f32x4Sub, forLoop, get, i32, i32Add, i32And, i32Mul, i32Shl, set, v128Load, v128Store, v128Zero,
 } from './assembler.js';
 
 export interface SimdKernels {
+  /** 'relaxed-simd' (fused multiply-add) or 'simd' */
+  readonly mode: 'relaxed-simd' | 'simd';
   /**
    * C[p] = A[p] . B[p] for p < batch; B [K, N] and C [M, N] row-major; A's
    * element (i, k) at byte aRowStride * i + aKStride * k of its matrix (4K, 4
@@ -23,7 +28,7 @@ export interface SimdKernels {
   ): void;
 }
 
-function bmmFunction() {
+function bmmFunction(fused: boolean) {
   const [A, B, C, BATCH, M, K, N, ARS, AKS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const [P, I, J, AP, KEND, BCOL, CROW, AROW, ABASE, BBASE, CBASE, N8, N4, M4, RS, KS, A1, A2, A3] =
     [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27];
@@ -34,7 +39,9 @@ function bmmFunction() {
   const add = (x: number, y: number, to: number) => [...get(x), ...get(y), ...i32Add, ...set(to)];
   const startColumn = [...get(BBASE), ...get(J), ...times4, ...i32Add, ...set(BCOL), ...get(AROW), ...set(AP)];
   const nextRow = [...get(BCOL), ...get(RS), ...i32Add, ...set(BCOL)];
-  const fma = (acc: number, b: number) => [...get(acc), ...get(S), ...get(b), ...f32x4Mul, ...f32x4Add, ...set(acc)];
+  const fma = fused
+    ? (acc: number, b: number) => [...get(S), ...get(b), ...get(acc), ...f32x4RelaxedMadd, ...set(acc)]
+    : (acc: number, b: number) => [...get(acc), ...get(S), ...get(b), ...f32x4Mul, ...f32x4Add, ...set(acc)];
   const cAt = (row: number[]) => [...get(CROW), ...row, ...get(J), ...times4, ...i32Add, ...i32Add];
   // One row (AROW, CROW) from column J to N: 8, then 4, then 1 at a time.
   const oneRow = [
@@ -161,15 +168,38 @@ export type WasmMemory = object;
 
 const byMemory = new WeakMap<WasmMemory, SimdKernels | null>();
 
+/**
+ * Whether to try relaxed SIMD's fused multiply-add (1.5x faster products where
+ * the CPU has FMA). Node 20's V8 has it behind a flag, which V8 reads when it
+ * compiles a module, so nnc sets it first (Node 22 ships it on). NNC_RELAXED_SIMD=0
+ * keeps to plain SIMD.
+ */
+function relaxedSimd(): boolean {
+  if (process.env.NNC_RELAXED_SIMD === '0') return false;
+  try {
+    v8SetFlags('--experimental-wasm-relaxed-simd');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The kernels bound to this memory, or null when this engine cannot run them (no SIMD, shared memory). */
 export function simdKernels(memory: WasmMemory): SimdKernels | null {
   if (byMemory.has(memory)) return byMemory.get(memory)!;
   let kernels: SimdKernels | null = null;
   try {
     const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const module = new wasm.Module(assemble([bmmFunction(), adamFunction()]));
-    const instance = new wasm.Instance(module, { env: { memory } });
-    kernels = instance.exports as unknown as SimdKernels;
+    for (const fused of relaxedSimd() ? [true, false] : [false]) {
+      try {
+        const module = new wasm.Module(assemble([bmmFunction(fused), adamFunction()]));
+        const instance = new wasm.Instance(module, { env: { memory } });
+        kernels = { ...(instance.exports as object), mode: fused ? 'relaxed-simd' : 'simd' } as SimdKernels;
+        break;
+      } catch {
+        kernels = null;
+      }
+    }
   } catch {
     kernels = null;
   }
