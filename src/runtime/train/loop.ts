@@ -30,9 +30,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (t.count === 0) log('warning', `Head '${head.name}' has no training samples and is not trained.`);
     else log('info', `Head '${head.name}': ${t.count} training and ${v.count} validation samples.`);
   }
-  const trained = data.heads.filter((d) => d.train.count > 0);
-  if (trained.length === 0) throw new Error('No head has training samples: add samples to a dataset of one of the heads.');
-  const runners = trained.map((d) => createHeadRunner(tf, model, d, data.scaling.targets[d.head.name]?.std ?? null));
+  const trainable = data.heads.filter((d) => d.train.count > 0);
+  if (trainable.length === 0) throw new Error('No head has training samples: add samples to a dataset of one of the heads.');
+  const runners = trainable.map((d) => createHeadRunner(tf, model, d, data.scaling.targets[d.head.name]?.std ?? null));
   const params = model.countParams();
   log('info', `Model '${plan.project.name}': ${params.toLocaleString('en-US')} parameters (${(params * 4 / 1024).toFixed(1)} KiB of float32 weights); ${tf.memory().numTensors} tensors in memory.`);
   const baselines = data.heads.flatMap((d) => baseline(d, data.scaling) ?? []);
@@ -87,7 +87,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const steps = Math.max(step - lastRead.step, 1);
     const stats = {
       step,
-      epoch: epoch + 1,
+      epoch: current,
       epochs,
       stepsPerEpoch,
       losses,
@@ -102,7 +102,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     lastRead = { ...sums, step, samples, time: now };
     events.onStats?.(stats);
     const parts = Object.entries(losses).map(([h, v]) => `${h} loss ${v.toFixed(4)}`);
-    log('debug', `epoch ${epoch + 1} step ${step}: ${parts.join(', ')}, grad norm ${stats.gradNorm.toFixed(3)}`, true);
+    log('debug', `epoch ${current} step ${step}: ${parts.join(', ')}, grad norm ${stats.gradNorm.toFixed(3)}`, true);
   };
 
   try {
@@ -131,7 +131,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           const norms = await out.gradNorms.data();
           out.gradNorms.dispose();
           const byName = new Map(runner.weightNames.flatMap((name, i) => (norms[i] >= 0 ? [[name, norms[i]] as const] : [])));
-          events.onSnapshot?.(await takeSnapshot(tf, model, byName, step, epoch + 1));
+          events.onSnapshot?.(await takeSnapshot(tf, model, byName, step, current));
         }
         if (step % statsEvery === 0) await emitStats(lr, batches.length);
         await nextTick();
@@ -142,7 +142,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         }
       }
       if (stopped) {
-        await events.onCheckpoint?.(epoch + 1);
+        await events.onCheckpoint?.(current);
         break;
       }
 
@@ -155,9 +155,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       let everyHeadValidated = true;
       for (const [i, runner] of runners.entries()) {
         const name = runner.head.name;
-        const trained = metricsFromSums(runner.head, sums.heads[i]);
-        for (const [metric, value] of Object.entries(trained)) metrics[`${name}.${metric}`] = value;
-        loss += runner.head.weight * trained.loss;
+        const fit = metricsFromSums(runner.head, sums.heads[i]);
+        for (const [metric, value] of Object.entries(fit)) metrics[`${name}.${metric}`] = value;
+        loss += runner.head.weight * fit.loss;
         const validated = await evaluateHead(tf, runner, runner.data.validation);
         if (validated) {
           for (const [metric, value] of Object.entries(validated)) metrics[`${name}.val_${metric}`] = value;
@@ -165,7 +165,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         } else everyHeadValidated = false;
       }
       metrics.loss = loss;
-      if (everyHeadValidated && runners.length > 0) metrics.val_loss = valLoss;
+      if (everyHeadValidated) metrics.val_loss = valLoss;
       headSums.forEach((t) => t.dispose());
       headSums = runners.map(() => tf.zeros([3]));
       lastRead = { heads: runners.map(() => [0, 0, 0]), run: sums.run, step, samples, time: lastRead.time };
@@ -174,7 +174,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const durationMs = Date.now() - epochStart;
       const { improved, stop } = monitor.update(metrics);
       await events.onEpoch?.({
-        epoch: epoch + 1,
+        epoch: current,
         epochs,
         step,
         metrics,
@@ -182,11 +182,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         samplesPerSecond: ((samples - epochSamples) * 1000) / Math.max(durationMs, 1),
         improved,
       });
-      log('info', `Epoch ${epoch + 1}/${epochs}: ${describe(metrics)}.`);
-      await events.onCheckpoint?.(epoch + 1);
+      log('info', `Epoch ${current}/${epochs}: ${describe(metrics)}.`);
+      await events.onCheckpoint?.(current);
       if (stop) {
         stoppedEarly = true;
-        log('info', `Early stopping after epoch ${epoch + 1}: '${monitor.name}' did not improve for ${training.earlyStopping!.patience} epochs.`);
+        log('info', `Early stopping after epoch ${current}: '${monitor.name}' did not improve for ${training.earlyStopping!.patience} epochs.`);
       }
     }
     if (step > 0 && step % weightsEvery !== 0) events.onSnapshot?.(await takeSnapshot(tf, model, new Map(), step, current));
