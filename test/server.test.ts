@@ -154,6 +154,21 @@ describe('static files', () => {
     }
   });
 
+  it('serves the viewer shell when the bundle has main.js but no index.html', async () => {
+    const partial = mkdtempSync(join(tmpdir(), 'nnc-partial-'));
+    writeFileSync(join(partial, 'main.js'), 'console.log(2)');
+    writeFileSync(join(partial, 'main.css'), 'body{}');
+    const shell = await createViewerServer({ projects: [project], bundleDir: partial, port: 0 });
+    try {
+      const page = await (await fetch(shell.url)).text();
+      expect(page).toContain('<script type="module" src="main.js"></script>');
+      expect(page).toContain('href="main.css"');
+      expect(await (await fetch(new URL('/main.js', shell.url))).text()).toBe('console.log(2)');
+    } finally {
+      await shell.close();
+    }
+  });
+
   it('serves a plain page pointing at the build when the bundle is missing', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'nnc-nobundle-'));
     const bare = await createViewerServer({ projects: [project], bundleDir: empty, port: 0 });
