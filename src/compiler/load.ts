@@ -2,6 +2,7 @@
 // Reads nothing itself: the host lists and reads files (host.ts is the IO edge).
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
+import { extractFastSamples } from './fast-samples.js';
 import type { CompilerHost } from './host.js';
 
 export interface SourceFile {
@@ -20,6 +21,8 @@ export interface LoadedDocument {
   readonly doc: Document.Parsed;
   /** plain JS value of the document (null when empty or unusable) */
   readonly value: unknown;
+  /** 0-based line of each inline sample, when a big sample list was read by the fast path */
+  readonly sampleLines?: readonly number[];
 }
 
 export interface Span {
@@ -66,11 +69,21 @@ function adviceFor(code: number, message: string): string {
   return YAML_ADVICE[code] ?? 'Fix the YAML syntax here';
 }
 
+const textLines = new WeakMap<SourceFile, string[]>();
+
+function lineText(file: SourceFile, line: number): string {
+  let lines = textLines.get(file);
+  if (!lines) textLines.set(file, (lines = file.text.split('\n')));
+  return lines[line - 1] ?? '';
+}
+
+/** Offsets are into the text the parser saw, which has the same lines as file.text. */
 export function spanAt(file: SourceFile, start: number, end: number): Span {
-  const pos = file.lines.linePos(Math.max(0, Math.min(start, file.text.length)));
-  const lineEnd = file.text.indexOf('\n', start);
-  const maxLen = (lineEnd < 0 ? file.text.length : lineEnd) - start;
-  return { line: pos.line, column: pos.col, length: Math.max(1, Math.min(end - start, maxLen)) };
+  const a = file.lines.linePos(Math.max(0, start));
+  const b = file.lines.linePos(Math.max(start, end));
+  const rest = lineText(file, a.line).length - (a.col - 1);
+  const length = b.line === a.line ? b.col - a.col : rest;
+  return { line: a.line, column: a.col, length: Math.max(1, Math.min(length, rest)) };
 }
 
 export function loadSource(relPath: string, path: string, text: string): { file: SourceFile; documents: LoadedDocument[]; diagnostics: Diagnostic[] } {
@@ -79,8 +92,9 @@ export function loadSource(relPath: string, path: string, text: string): { file:
   const diagnostics: Diagnostic[] = [];
   const documents: LoadedDocument[] = [];
   let parsed: Document.Parsed[];
+  const fast = extractFastSamples(text);
   try {
-    parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
+    parsed = parseAllDocuments(fast ? fast.text : text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
   } catch (error) {
     // yaml throws only on internal errors; keep going with a diagnostic
     diagnostics.push(fileDiagnostic(file, 1001, `The YAML parser failed: ${(error as Error).message}. Check the file for unusual characters.`));
@@ -108,6 +122,12 @@ export function loadSource(relPath: string, path: string, text: string): { file:
       return;
     }
     if (value === null || value === undefined) return; // empty document, e.g. a trailing ---
+    const record = value as Record<string, unknown>;
+    if (fast && typeof value === 'object' && Array.isArray(record.samples) && record.samples.length === 0) {
+      record.samples = fast.values;
+      documents.push({ file, index, doc, value, sampleLines: fast.lines });
+      return;
+    }
     documents.push({ file, index, doc, value });
   });
   return { file, documents, diagnostics };
@@ -161,6 +181,7 @@ export function nodeAt(doc: Document.Parsed, path: readonly PathSegment[]): { no
  * 'key' at the key of the last segment (falls back to the value).
  */
 export function locate(document: LoadedDocument, path: readonly PathSegment[], part: 'key' | 'value' = 'value'): Span {
+  if (document.sampleLines && path[0] === 'samples' && typeof path[1] === 'number') return locateFastSample(document, path, part);
   const { node, key, depth } = nodeAt(document.doc, path);
   const target = part === 'key' && key && depth === path.length ? key : node ?? key;
   const range = target?.range;
@@ -170,6 +191,25 @@ export function locate(document: LoadedDocument, path: readonly PathSegment[], p
   }
   const docRange = document.doc.contents?.range ?? [0, 0];
   return spanAt(document.file, docRange[0], docRange[0] + 1);
+}
+
+/** A sample read by the fast path: one flow mapping per line. */
+function locateFastSample(document: LoadedDocument, path: readonly PathSegment[], part: 'key' | 'value'): Span {
+  const line = (document.sampleLines![path[1] as number] ?? document.sampleLines![0]) + 1;
+  const text = lineText(document.file, line);
+  const open = text.indexOf('{');
+  const key = path[2];
+  if (typeof key === 'string') {
+    const found = new RegExp(`[{,]\\s*["']?${key.replace(/[^\w]/g, '\\$&')}["']?\\s*:\\s*`).exec(text);
+    if (found) {
+      const keyStart = found.index + found[0].search(/["'\w]/);
+      if (part === 'key') return { line, column: keyStart + 1, length: key.length };
+      const valueStart = found.index + found[0].length;
+      const valueEnd = text.slice(valueStart).search(/,\s*["'\w]+\s*:|\}\s*$/);
+      return { line, column: valueStart + 1, length: Math.max(1, valueEnd < 0 ? text.length - valueStart : valueEnd) };
+    }
+  }
+  return { line, column: open + 1, length: Math.max(1, text.length - open) };
 }
 
 /** True when the path exists all the way down in the document. */
