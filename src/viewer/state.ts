@@ -64,20 +64,31 @@ export interface Refetch {
   runs: boolean;
   /** runs whose stored metrics should be reloaded (live stats may have been coalesced away) */
   metrics: string[];
+  /** everything: the project shown was not known before */
+  all: boolean;
 }
 
 /** Folds a batch of server messages into the signals, in one batch(). */
 export function applyMessages(messages: readonly ServerMessage[]): Refetch {
-  const refetch: Refetch = { model: false, runs: false, metrics: [] };
+  const refetch: Refetch = { model: false, runs: false, metrics: [], all: false };
   batch(() => {
     let logLines = logs.value;
     let bumped = false;
     const created: string[] = [];
     for (const m of messages) {
       if (m.type === 'connected') {
-        projects.value = m.projects;
-        if (!project.value || !m.projects.includes(project.value)) project.value = m.projects[0] ?? null;
+        // a server still starting may not list its projects yet: keep the one shown
+        if (m.projects.length) {
+          projects.value = m.projects;
+          if (!project.value || !m.projects.includes(project.value)) project.value = m.projects[0];
+        }
         continue;
+      }
+      if (!projects.value.includes(m.project)) projects.value = [...projects.value, m.project];
+      if (!project.value) {
+        // the first project the server speaks of, when the list came empty
+        project.value = m.project;
+        refetch.all = true;
       }
       if (m.project !== project.value) continue;
       switch (m.type) {

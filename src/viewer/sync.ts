@@ -49,6 +49,10 @@ function flush(): void {
   const messages = queue;
   queue = [];
   const r = applyMessages(messages);
+  if (r.all) {
+    void refreshAll();
+    return;
+  }
   pending.model ||= r.model;
   pending.runs ||= r.runs;
   for (const id of r.metrics) pending.metrics.add(id);
@@ -78,18 +82,23 @@ export function selectProject(name: string): void {
   void refreshAll();
 }
 
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+
 export async function refreshAll(): Promise<void> {
   const gen = ++generation;
-  try {
-    const list = await api.projects();
-    if (gen !== generation) return;
+  clearTimeout(retryTimer);
+  const list = await api.projects().catch(() => null);
+  if (gen !== generation) return;
+  if (!list?.length) {
+    // a server just (re)started answers before its watcher has registered the projects: ask again shortly
+    retryTimer = setTimeout(() => connection.value.state === 'open' && void refreshAll(), 500);
+    if (!project.value) return;
+  } else {
     batch(() => {
       projects.value = list.map((p) => p.name);
-      if (!project.value || !projects.value.includes(project.value)) project.value = list[0]?.name ?? null;
+      if (!project.value || !projects.value.includes(project.value)) project.value = list[0].name;
       projectInfo.value = list.find((p) => p.name === project.value) ?? null;
     });
-  } catch {
-    // the project list also came with the 'connected' message
   }
   await Promise.all([refreshModel(gen), refreshRuns(true, gen), refreshLogs(gen)]);
 }

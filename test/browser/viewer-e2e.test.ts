@@ -17,7 +17,7 @@ import { startWatch, type WatchProcess } from './watch-process.js';
 const SHOTS = resolve('test/.tmp/screenshots');
 const FIXTURE = resolve('test/fixtures/tiny');
 // long enough that training is still running while the tests look at it; the process is stopped at the end
-const EPOCHS = '400';
+const EPOCHS = '3000';
 
 if (!hasChromium) console.warn(SKIP_MESSAGE);
 
@@ -152,7 +152,7 @@ describe.skipIf(!hasChromium)('viewer in Chromium against nnc watch', () => {
     const errorsOnly = await page.locator('.log-box .log').count();
     expect(errorsOnly).toBeLessThanOrEqual(quiet);
     expect(await page.locator('.log-box .log:not([data-level=error])').count()).toBe(0);
-    await page.selectOption('select[aria-label=Level]', 'info');
+    await page.selectOption('select[aria-label=Level]', 'debug');
     await shot('logs');
 
     // Runs: one row per stored run
@@ -201,7 +201,9 @@ describe.skipIf(!hasChromium)('viewer in Chromium against nnc watch', () => {
     // the restart started a new run: the page learns about it from the refresh and the live messages
     const runs = await (async () => {
       for (let i = 0; i < 100; i++) {
-        const list = await api<RunView[]>('/api/runs');
+        // the server answers 404 for a moment while the watcher registers the project
+        const res = await fetch(`${watch.url}/api/runs`);
+        const list = res.ok ? ((await res.json()) as RunView[]) : [];
         if (list.length > before) return list;
         await new Promise((r) => setTimeout(r, 200));
       }

@@ -10,7 +10,7 @@ import { logs } from '../state.js';
 const SHOWN = 1500;
 
 export function LogsTab() {
-  const [level, setLevel] = useState<Level>('info');
+  const [level, setLevel] = useState<Level>('debug');
   const [q, setQ] = useState('');
   const [showSpam, setShowSpam] = useState(false);
   const [following, setFollowing] = useState(true);
@@ -36,7 +36,7 @@ export function LogsTab() {
       <h2>Logs <span class="muted">${formatCount(lines.length)} shown of ${formatCount(all.length)}</span></h2>
       <div class="log-controls">
         <label>level <select aria-label="Level" value=${level} onChange=${(e: Event) => setLevel((e.target as HTMLSelectElement).value as Level)}>
-          ${LEVELS.map((l) => html`<option value=${l}>${l}${l === 'error' ? '' : ' and above'}</option>`)}
+          ${LEVELS.map((l) => html`<option value=${l}>${l === 'debug' ? 'all levels' : l === 'error' ? 'errors' : `${l} and above`}</option>`)}
         </select></label>
         <input type="search" class="filter" placeholder="Search logs" aria-label="Search logs" value=${q} onInput=${(e: Event) => setQ((e.target as HTMLInputElement).value)} />
         <label class="toggle"><input type="checkbox" checked=${showSpam} onChange=${(e: Event) => setShowSpam((e.target as HTMLInputElement).checked)} />
