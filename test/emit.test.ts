@@ -5,6 +5,8 @@ import type { LayerType } from '../src/compiler/plan.js';
 import { buildModel, registerNncLayers, warmStart } from '../src/runtime/emit/index.js';
 import { layerEmitters } from '../src/runtime/emit/layers.js';
 import { orthogonal } from '../src/runtime/emit/recurrent.js';
+import { readdirSync } from 'node:fs';
+import { compile } from '../src/compiler/index.js';
 import { makePlan } from './train-helpers.js';
 
 let tf: typeof tfjs;
@@ -244,6 +246,22 @@ describe('buildModel', () => {
         const b = reference.dataSync();
         for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i], 4);
       }
+    }
+  });
+
+  it('builds every example project and fixture with the shapes and parameter counts of its plan', () => {
+    const dirs = [
+      ...readdirSync('projects', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `projects/${d.name}`),
+      'test/fixtures/tiny',
+      'test/fixtures/tiny-features',
+    ];
+    expect(dirs.length).toBeGreaterThanOrEqual(5);
+    for (const dir of dirs) {
+      const { plan } = compile(dir);
+      expect(plan, dir).not.toBeNull();
+      const model = buildModel(tf, plan!); // throws when a layer's shape or parameter count differs from the plan
+      expect(model.countParams(), dir).toBe(plan!.totals.params);
+      model.dispose();
     }
   });
 });
