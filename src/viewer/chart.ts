@@ -225,13 +225,19 @@ function drawChart(el: HTMLCanvasElement, all: readonly ChartLine[], hoverStep: 
     ctx.strokeStyle = l.color;
     ctx.setLineDash(l.dashed ? [5, 4] : []);
     ctx.beginPath();
+    if (p.length === 2) {
+      // one point: a dot, since a line needs two
+      ctx.fillStyle = l.color;
+      ctx.arc(xPx(p[0]), yPx(p[1]), 2.5, 0, Math.PI * 2);
+      ctx.fill();
+      return;
+    }
     for (let k = 0; k < p.length; k += 2) {
       const x = xPx(p[k]);
       const y = yPx(p[k + 1]);
       if (k === 0) ctx.moveTo(x, y);
       else ctx.lineTo(x, y);
     }
-    if (p.length === 2) ctx.arc(xPx(p[0]), yPx(p[1]), 2, 0, Math.PI * 2);
     ctx.stroke();
   });
   ctx.setLineDash([]);
