@@ -87,6 +87,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `nnc runs | head` closes stdout early: that is not an error
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

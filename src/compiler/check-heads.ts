@@ -57,6 +57,11 @@ export function checkHeads(input: HeadInput): CheckedHead[] {
       return;
     }
     seen.add(raw.name);
+    if (byName.has(raw.name) || byName.has(`${raw.name}_pool`)) {
+      const clash = byName.has(raw.name) ? raw.name : `${raw.name}_pool`;
+      at('name', 3033, `Head '${raw.name}' has the name of layer '${clash}', and the model needs a distinct name for each. Rename the head or the layer.`);
+      return;
+    }
     const layer = byName.get(raw.attach);
     if (!layer) {
       at('attach', 3005, `Head '${raw.name}' attaches to '${raw.attach}', which is not a layer.${nameSuggestion(raw.attach, byName.keys())} Attach it to one of: ${[...byName.keys()].map((n) => `'${n}'`).join(', ')}.`);
