@@ -33,7 +33,7 @@ function RunStatus() {
   const progress = status === 'completed' ? 1 : s?.progress ?? null;
   return html`<span class="run-status" data-status=${status}>
     <span class=${`badge status-${status}`}>${status}</span>
-    <span class="muted">run ${shortHash(run?.id ?? s?.runId)}</span>
+    <span class="muted">run ${run?.id ?? s?.runId}</span>
     ${s ? html`<span>epoch ${s.epoch} · step ${s.step}</span>` : null}
     ${progress != null
       ? html`<span class="progress" title=${`${Math.round(progress * 100)}%`}><span style=${`width:${(progress * 100).toFixed(1)}%`}></span></span>

@@ -2,7 +2,7 @@
 // validation loss, the task metrics, learning rate and gradient norm over
 // steps, parameter counts and tensor memory, and the weight sheet.
 import { Chart, PALETTE, type ChartLine } from '../chart.js';
-import { formatBytes, formatCount, formatDuration, formatValue, shortHash } from '../format.js';
+import { formatBytes, formatCount, formatDuration, formatValue } from '../format.js';
 import { html } from '../html.js';
 import { heads, layers, liveRunId, runs, seriesFor, stats, summary } from '../state.js';
 import { WeightSheet } from './weight-sheet.js';
@@ -36,7 +36,7 @@ export function MonitoringTab() {
   const progress = run?.status === 'completed' ? 1 : s?.progress;
   const follow = run?.status === 'running';
   return html`<section class="tab monitoring">
-    <div class="tab-head"><h2>Monitoring ${runId ? html`<span class="muted">run ${shortHash(runId)}</span>` : null}</h2></div>
+    <div class="tab-head"><h2>Monitoring ${runId ? html`<span class="muted">run ${runId}</span>` : null}</h2></div>
     <dl class="facts run-facts">
       <div><dt>status</dt><dd class="run-state">${run?.status ?? (s ? 'running' : 'no run yet')}</dd></div>
       <div><dt>progress</dt><dd>${progress != null ? `${Math.round(progress * 100)}%` : '-'}${s ? ` · epoch ${s.epoch} · step ${s.step}` : ''}</dd></div>

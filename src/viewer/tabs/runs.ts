@@ -27,7 +27,7 @@ export function RunsTab() {
     setPicked(next);
   };
   const lines = () =>
-    chosen.map((id, i) => ({ label: `run ${shortHash(id)}`, color: COLORS[i], dashed: i === 1, series: hasSeries(id) ? seriesFor(id).get(shownMetric) : undefined }));
+    chosen.map((id, i) => ({ label: `run ${id}`, color: COLORS[i], dashed: i === 1, series: hasSeries(id) ? seriesFor(id).get(shownMetric) : undefined }));
 
   return html`<section class="tab runs">
     <div class="tab-head"><h2>Runs <span class="muted">${list.length}</span></h2></div>
@@ -42,7 +42,7 @@ export function RunsTab() {
           <label>metric <select aria-label="Metric to compare" value=${shownMetric} onChange=${(e: Event) => setMetric((e.target as HTMLSelectElement).value)}>
             ${names.map((n) => html`<option value=${n}>${n}</option>`)}
           </select></label>
-          <${Chart} title=${`${shownMetric || 'metric'}: ${chosen.map((id) => shortHash(id)).join(' vs ')}`} lines=${lines} height=${220} />
+          <${Chart} title=${`${shownMetric || 'metric'}: ${chosen.map((id) => id).join(' vs ')}`} lines=${lines} height=${220} />
         </div>`
       : null}
   </section>`;
@@ -51,10 +51,10 @@ export function RunsTab() {
 function runRow(r: RunView, slot: number, toggle: () => void) {
   const best = Object.entries(r.best ?? {}).slice(0, 4);
   return html`<tr data-run=${r.id} class=${slot >= 0 ? 'picked' : ''}>
-    <td><input type="checkbox" aria-label=${`compare run ${shortHash(r.id)}`} checked=${slot >= 0} onChange=${toggle} />${slot >= 0
+    <td><input type="checkbox" aria-label=${`compare run ${r.id}`} checked=${slot >= 0} onChange=${toggle} />${slot >= 0
       ? html`<i class="swatch" style=${`background:${COLORS[slot]}`}></i>`
       : null}</td>
-    <td><code>${shortHash(r.id)}</code></td>
+    <td><code>${r.id}</code></td>
     <td>${formatTime(r.startedAt)}</td>
     <td>${r.endedAt ? formatDuration(r.endedAt - r.startedAt) : '-'}</td>
     <td><span class=${`badge status-${r.status}`}>${r.status}</span></td>
@@ -62,6 +62,6 @@ function runRow(r: RunView, slot: number, toggle: () => void) {
     <td>${r.gitCommit ? html`<code>${shortHash(r.gitCommit, 7)}${r.gitDirty ? '*' : ''}</code>` : '-'}</td>
     <td>${r.backend}</td>
     <td class="best">${best.length ? best.map(([k, v]) => html`<span>${k} <b>${formatValue(v)}</b></span>`) : '-'}</td>
-    <td>${r.parentId ? html`<code>${shortHash(r.parentId)}</code>` : '-'}</td>
+    <td>${r.parentId ? html`<code>${r.parentId}</code>` : '-'}</td>
   </tr>`;
 }

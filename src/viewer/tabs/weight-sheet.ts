@@ -1,7 +1,7 @@
 // The weight sheet: one row per tensor of the latest snapshot (shape, mean,
 // std, min, max, gradient norm, a small histogram), replaced at each snapshot.
 import type { TensorStatsView } from '../../shared/protocol.js';
-import { formatCount, formatShape, formatValue, shortHash } from '../format.js';
+import { formatCount, formatShape, formatValue } from '../format.js';
 import { html } from '../html.js';
 import { weights } from '../state.js';
 
@@ -11,7 +11,7 @@ export function WeightSheet() {
   const total = w.tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
   return html`<div class="weight-sheet">
     <h3>Weight sheet <span class="muted">${w.tensors.length} tensors, ${formatCount(total)} values${w.step != null ? `, snapshot at step ${w.step}` : ''}${w.runId
-      ? ` of run ${shortHash(w.runId)}`
+      ? ` of run ${w.runId}`
       : ''}</span></h3>
     <table class="weights">
       <thead><tr><th>tensor</th><th>shape</th><th class="num">mean</th><th class="num">std</th><th class="num">min</th><th class="num">max</th><th class="num">grad norm</th><th>histogram</th></tr></thead>
