@@ -259,6 +259,34 @@ describe('client channel', () => {
     channel.close();
   });
 
+  it('keeps epoch stats and log lines flowing in order while batch stats flood, and thins the batch stats', async () => {
+    const out: Array<{ m: ServerMessage; at: number }> = [];
+    const channel = createClientChannel({ write: (t) => out.push({ m: JSON.parse(t), at: performance.now() }), backlog: () => 0 });
+    const sentAt = new Map<number, number>();
+    const stats = (step: number, kind: 'batch' | 'epoch'): ServerMessage => ({ type: 'training_stats', project: 'p', stats: { runId: 'r', step, epoch: 1, losses: {}, metrics: {}, learningRate: 0, gradNorm: 0, samplesPerSecond: 0, progress: 0, numTensors: 0, memoryBytes: 0, kind } });
+    const t0 = performance.now();
+    // 2 s of a fast run: 8 epochs a second, each with an epoch stats and a log line; batch stats and weights every ms
+    for (let tick = 0; tick < 2000; tick += 5) {
+      channel.send(stats(tick, 'batch'));
+      channel.send({ type: 'weights_update', project: 'p', runId: 'r', step: tick, tensors: [] });
+      if (tick % 125 === 0) {
+        sentAt.set(tick, performance.now());
+        channel.send(stats(tick, 'epoch'));
+        channel.send({ type: 'training_log', project: 'p', log: { id: -tick - 1, runId: 'r', time: 0, level: 'info', category: 'train', message: `epoch at ${tick}`, spam: false, count: 1 } });
+      }
+      await sleep(5);
+    }
+    await until('the last log line', () => out.some((o) => o.m.type === 'training_log' && o.m.log.message === 'epoch at 1875'), 2000);
+    const epochs = out.filter((o) => o.m.type === 'training_stats' && o.m.stats.kind === 'epoch');
+    expect(epochs.map((o) => (o.m as { stats: { step: number } }).stats.step)).toEqual([...sentAt.keys()]);
+    for (const o of epochs) expect(o.at - sentAt.get((o.m as { stats: { step: number } }).stats.step)!).toBeLessThan(400);
+    expect(out.filter((o) => o.m.type === 'training_log')).toHaveLength(16);
+    const seconds = (out.at(-1)!.at - t0) / 1000;
+    expect(out.filter((o) => o.m.type === 'training_stats' && o.m.stats.kind === 'batch').length).toBeLessThanOrEqual(Math.ceil(seconds * 5) + 1);
+    expect(out.length).toBeLessThanOrEqual(Math.ceil(seconds * 20) + 1);
+    channel.close();
+  });
+
   it('holds coalesced messages back from a client whose socket is backed up', async () => {
     const out: string[] = [];
     let backlog = 10 << 20;

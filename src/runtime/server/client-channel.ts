@@ -1,7 +1,9 @@
 // One WebSocket client's outgoing messages. Messages that follow training
 // (stats, weights, logs) are coalesced: the newest stats and weights per
 // project replace older ones still waiting, and at most `maxPerSecond` of them
-// leave per second, so a fast training loop cannot flood a browser. Messages
+// leave per second, so a fast training loop cannot flood a browser. Of those,
+// live stats take up to 5 a second and weights 2; epoch stats and log lines
+// keep their order and get the rest, so they never fall behind. Messages
 // that follow edits (diagnostics, runs, compiles) go out at once, after
 // whatever of their project was still waiting, so a client never sees a run's
 // stats after its run_ended.
@@ -29,19 +31,24 @@ export interface ChannelOptions {
   readonly maxQueuedLogs?: number;
 }
 
-type Lane = 'stats' | 'logs' | 'weights';
-const LANES: readonly Lane[] = ['stats', 'logs', 'stats', 'weights'];
+type Lane = 'stats' | 'weights' | 'queue' | 'spam';
+/** In priority order: a lane sends when it has something and its own gap has passed. */
+const LANES: readonly Lane[] = ['stats', 'weights', 'queue', 'spam'];
+const PREFIX: Record<Exclude<Lane, 'queue'>, string> = { stats: 'stats:', weights: 'weights:', spam: 'spam:' };
 
 export function createClientChannel(sink: ClientSink, options: ChannelOptions = {}): ClientChannel {
   const interval = 1000 / (options.maxPerSecond ?? 20);
   const maxBacklog = options.maxBacklog ?? 1 << 20;
   const maxLogs = options.maxQueuedLogs ?? 200;
+  // Of the ~20 a second: live stats up to 5 (the newest is what a chart needs),
+  // weights and spam lines up to 2, the ordered queue (epoch stats, log lines) the rest.
+  const gap: Record<Lane, number> = { stats: Math.max(interval, 200), weights: Math.max(interval, 500), spam: Math.max(interval, 500), queue: interval };
   // newest message per key, e.g. "stats:sentiment", "weights:sentiment", "spam:sentiment"
   const latest = new Map<string, ServerMessage>();
   const logs: ServerMessage[] = [];
+  const laneSent: Record<Lane, number> = { stats: -Infinity, weights: -Infinity, queue: -Infinity, spam: -Infinity };
   let lastSent = Number.NEGATIVE_INFINITY;
   let timer: NodeJS.Timeout | null = null;
-  let turn = 0;
   let sent = 0;
   let closed = false;
 
@@ -55,11 +62,16 @@ export function createClientChannel(sink: ClientSink, options: ChannelOptions = 
     return latest.size > 0 || logs.length > 0;
   }
 
+  function has(lane: Lane): boolean {
+    if (lane === 'queue') return logs.length > 0;
+    for (const key of latest.keys()) if (key.startsWith(PREFIX[lane])) return true;
+    return false;
+  }
+
   function take(lane: Lane): ServerMessage | null {
-    if (lane === 'logs' && logs.length > 0) return logs.shift()!;
-    const prefix = lane === 'stats' ? 'stats:' : lane === 'weights' ? 'weights:' : 'spam:';
+    if (lane === 'queue') return logs.shift() ?? null;
     for (const [key, message] of latest) {
-      if (key.startsWith(prefix)) {
+      if (key.startsWith(PREFIX[lane])) {
         latest.delete(key);
         return message;
       }
@@ -67,32 +79,38 @@ export function createClientChannel(sink: ClientSink, options: ChannelOptions = 
     return null;
   }
 
-  function sendOne(): void {
-    for (let i = 0; i < LANES.length; i++) {
-      const lane = LANES[(turn + i) % LANES.length]!;
-      const message = take(lane);
-      if (message) {
-        turn = (turn + i + 1) % LANES.length;
+  /** Sends the first lane that is due; returns when the next lane will be (Infinity when nothing waits). */
+  function sendOne(now: number): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const lane of LANES) {
+      if (!has(lane)) continue;
+      const due = laneSent[lane] + gap[lane];
+      if (due <= now) {
+        const message = take(lane)!;
         write(message);
-        lastSent = performance.now();
-        return;
+        laneSent[lane] = lastSent = now;
+        return now + interval;
       }
+      next = Math.min(next, due);
     }
+    return next;
   }
 
   function pump(): void {
     if (closed || timer || !pending()) return;
-    const wait = lastSent + interval - performance.now();
-    if (wait <= 0 && sink.backlog() <= maxBacklog) {
-      sendOne();
-      if (!pending()) return;
+    const now = performance.now();
+    let next = lastSent + interval;
+    if (next <= now) {
+      if (sink.backlog() > maxBacklog) next = now + interval;
+      else next = sendOne(now);
+      if (!pending() || next === Number.POSITIVE_INFINITY) return;
     }
     timer = setTimeout(
       () => {
         timer = null;
         pump();
       },
-      Math.max(wait, interval / 4, 1),
+      Math.max(1, next - now),
     );
     timer.unref?.();
   }
