@@ -188,6 +188,21 @@ describe.skipIf(!hasChromium)('viewer in Chromium against nnc watch', () => {
     writeFileSync(file, good);
     await overlay.waitFor({ state: 'detached', timeout: 15_000 });
     await shot('overlay-cleared');
+
+    // broken again and the overlay dismissed: the diagnostic shows beside the head it concerns
+    writeFileSync(file, broken);
+    await overlay.waitFor({ state: 'visible', timeout: 15_000 });
+    await page.click('.overlay-close');
+    await overlay.waitFor({ state: 'detached' });
+    await openTab('architecture');
+    const headName = (yamlDoc(project, 'Heads')!.heads as Array<{ name: string }>)[0].name;
+    const beside = page.locator(`tr.head[data-head="${headName}"] + tr.diag-row`);
+    await expect.poll(() => beside.textContent()).toContain('nowhere_layer');
+    expect(await beside.textContent()).toMatch(/heads\.yaml:\d+:\d+ error NNC\d{4}/);
+    await shot('architecture-diagnostic');
+    writeFileSync(file, good);
+    await beside.waitFor({ state: 'detached', timeout: 15_000 });
+    expect(await overlay.count()).toBe(0);
   });
 
   it('reconnects and refreshes its state after the server restarts', async () => {
