@@ -43,6 +43,9 @@ export function ArchitectureTab() {
       <h2>Architecture <span class="muted">${plural(ls.length, 'layer')}, ${plural(hs.length, 'head')}</span></h2>
     </div>
     <${SourceNote} files=${files.length ? files : ['layers.yaml', 'heads.yaml']} what="Layers and heads" />
+    ${diagnostics.value.some((d) => d.severity === 'error')
+      ? html`<p class="stale-note">${ls.length ? 'The configuration has errors: this is the last compile that succeeded.' : 'The configuration has errors and has not compiled yet.'}</p>`
+      : null}
     ${general.length ? html`<ul class="diagnostics general">${general.map(diagItem)}</ul>` : null}
     <table class="layers">
       <thead><tr><th>#</th><th>name</th><th>type</th><th>arguments</th><th>output shape</th><th class="num">params</th><th>defined at</th></tr></thead>

@@ -4,7 +4,8 @@
 import { Chart, PALETTE, type ChartLine } from '../chart.js';
 import { formatBytes, formatCount, formatDuration, formatValue } from '../format.js';
 import { html } from '../html.js';
-import { heads, layers, liveRunId, runs, seriesFor, stats, summary } from '../state.js';
+import type { RunView, WarmStartView } from '../../shared/protocol.js';
+import { heads, layers, liveRunId, runs, seriesFor, stats, summary, warmStart } from '../state.js';
 import { WeightSheet } from './weight-sheet.js';
 
 const isLoss = (n: string) => /(^|[._])loss$/.test(n);
@@ -41,6 +42,7 @@ export function MonitoringTab() {
       <div><dt>status</dt><dd class="run-state">${run?.status ?? (s ? 'running' : 'no run yet')}</dd></div>
       <div><dt>progress</dt><dd>${progress != null ? `${Math.round(progress * 100)}%` : '-'}${s ? ` · epoch ${s.epoch} · step ${s.step}` : ''}</dd></div>
       <div><dt>backend</dt><dd>${run?.backend ?? '-'}</dd></div>
+      <div><dt>start</dt><dd class="warm-start">${startText(run)}</dd></div>
       <div><dt>elapsed</dt><dd>${run ? formatDuration((run.endedAt ?? Date.now()) - run.startedAt) : '-'}</dd></div>
       <div><dt>parameters</dt><dd class="param-count">${formatCount(params)}</dd></div>
       <div><dt>weight memory</dt><dd>${formatBytes(sum?.weightBytes ?? params * 4)}</dd></div>
@@ -56,4 +58,16 @@ export function MonitoringTab() {
     </div>
     <${WeightSheet} />
   </section>`;
+}
+
+/** Cold, or warm from a parent run with what it kept; from run_started, else from the stored run's info. */
+function startText(run: RunView | undefined): string {
+  if (!run) return '-';
+  const live = warmStart.value;
+  const stored = (run.info as { warmStart?: WarmStartView }).warmStart;
+  const w = live && live.parentId === run.parentId ? live : stored;
+  if (!w && !run.parentId) return 'cold';
+  if (!w) return `warm from ${run.parentId}`;
+  const list = (xs: readonly string[]) => (xs.length ? xs.join(', ') : 'none');
+  return `warm from ${w.parentId}: kept ${list(w.reused)}; fresh ${list(w.fresh)}`;
 }
