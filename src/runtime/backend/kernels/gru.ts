@@ -43,8 +43,10 @@ export function gruConfig(backendName: KernelBackendName): KernelConfig {
     const gates = io.alloc([B, T, G], 'float32');
     const hPrev = io.zeros([B, U], 'float32');
     const rh = io.alloc([B, U], 'float32');
+    const inner = io.alloc([B, 2 * U], 'float32');
+    const recurrentH = io.alloc([B, U], 'float32');
     for (let t = 0; t < T; t++) {
-      const inner = matMul(io, hPrev, zr);
+      io.matMulInto(hPrev, zr, inner);
       let XW = io.values(xw);
       let bias = io.values(inputs.bias as TensorInfo);
       const IN = io.values(inner);
@@ -61,8 +63,7 @@ export function gruConfig(backendName: KernelBackendName): KernelConfig {
           RH[b * U + j] = r * HP[b * U + j];
         }
       }
-      io.dispose(inner);
-      const recurrentH = matMul(io, rh, hk);
+      io.matMulInto(rh, hk, recurrentH);
       XW = io.values(xw);
       bias = io.values(inputs.bias as TensorInfo);
       A = io.values(gates);
@@ -81,9 +82,8 @@ export function gruConfig(backendName: KernelBackendName): KernelConfig {
           HP[b * U + j] = h;
         }
       }
-      io.dispose(recurrentH);
     }
-    for (const t of [xw, zr, hk, hPrev, rh]) io.dispose(t);
+    for (const t of [xw, zr, hk, hPrev, rh, inner, recurrentH]) io.dispose(t);
     return [hs, gates];
   };
   return { kernelName: NNC_GRU, backendName, kernelFunc };
@@ -113,6 +113,8 @@ export function gruGradConfig(backendName: KernelBackendName): KernelConfig {
     const dzhStep = io.alloc([B, U], 'float32');
     const dzrStep = io.alloc([B, 2 * U], 'float32');
     const dhNext = new Float32Array(B * U);
+    const dRh = io.alloc([B, U], 'float32');
+    const dhInner = io.alloc([B, U], 'float32');
     for (let t = T - 1; t >= 0; t--) {
       // The candidate's pre-activation gradient first: the reset gate needs its product.
       let H = io.values(inputs.hs as TensorInfo);
@@ -135,7 +137,7 @@ export function gruGradConfig(backendName: KernelBackendName): KernelConfig {
           dhNext[k] = dh * z; // the direct path; the products are added below
         }
       }
-      const dRh = matMul(io, dzhStep, hkT); // gradient of r * h'
+      io.matMulInto(dzhStep, hkT, dRh); // gradient of r * h'
       H = io.values(inputs.hs as TensorInfo);
       A = io.values(inputs.gates as TensorInfo);
       DZ = io.values(dz);
@@ -155,15 +157,13 @@ export function gruGradConfig(backendName: KernelBackendName): KernelConfig {
           dhNext[k] += DRH[k] * r;
         }
       }
-      io.dispose(dRh);
       if (t > 0) {
-        const dhInner = matMul(io, dzrStep, zrT);
+        io.matMulInto(dzrStep, zrT, dhInner);
         const DI = io.values(dhInner);
         for (let k = 0; k < B * U; k++) dhNext[k] += DI[k];
-        io.dispose(dhInner);
       }
     }
-    for (const t of [zrT, hkT, dzhStep, dzrStep]) io.dispose(t);
+    for (const t of [zrT, hkT, dzhStep, dzrStep, dRh, dhInner]) io.dispose(t);
     const outputs = gruWeightGradients(io, x, inputs.kernel as TensorInfo, dz, inputs.hs as TensorInfo, inputs.gates as TensorInfo, { B, T, D, U, G });
     io.dispose(dz);
     return outputs;

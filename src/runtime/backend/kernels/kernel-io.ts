@@ -4,6 +4,7 @@
 // grow), so allocate every output first and take views after.
 import { getKernel, util } from '@tensorflow/tfjs';
 import type { DataType, KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import { offsetOf, simdFor } from './simd/wasm-backend.js';
 
 export type KernelBackendName = 'wasm' | 'cpu';
 export type Values = Float32Array | Int32Array | Uint8Array;
@@ -22,6 +23,8 @@ export interface KernelIO {
   dispose(info: TensorInfo): void;
   /** The same values under another shape (shares memory; dispose it like any other). */
   reshape(info: TensorInfo, shape: number[]): TensorInfo;
+  /** out [m, n] = a [m, k] . b [k, n], written into an existing tensor (no allocation with SIMD on wasm). */
+  matMulInto(a: TensorInfo, b: TensorInfo, out: TensorInfo): void;
 }
 
 interface WasmLike {
@@ -48,8 +51,14 @@ export function kernelIO(backend: unknown, backendName: KernelBackendName): Kern
     if (config == null) throw new Error(`Kernel '${kernelName}' is not registered for backend '${backendName}'.`);
     return config.kernelFunc({ inputs, backend: backend as KernelBackend, attrs }) as TensorInfo;
   };
+  const plainInto = (a: TensorInfo, b: TensorInfo, out: TensorInfo, io: KernelIO) => {
+    const product = run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
+    io.values(out).set(io.values(product));
+    io.dispose(product);
+  };
   if (backendName === 'wasm') {
     const wasm = backend as unknown as WasmLike;
+    const simd = simdFor(backend);
     const io: KernelIO = {
       backendName,
       values: (info) => wasm.typedArrayFromHeap(info),
@@ -62,13 +71,18 @@ export function kernelIO(backend: unknown, backendName: KernelBackendName): Kern
       run,
       dispose: (info) => { wasm.disposeData(info.dataId); },
       reshape: (info, shape) => run('Reshape', { x: info }, { shape }),
+      matMulInto: (a, b, out) => {
+        if (!simd) return plainInto(a, b, out, io);
+        const [m, k] = a.shape;
+        simd.bmm(offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out), 1, m, k, b.shape[1], 4 * k, 4);
+      },
     };
     return io;
   }
   const cpu = backend as unknown as CpuLike;
   const make = (shape: number[], dtype: DataType) =>
     cpu.makeTensorInfo(shape, dtype, typedArrayFor(dtype, util.sizeFromShape(shape)));
-  return {
+  const io: KernelIO = {
     backendName,
     values: (info) => cpu.data.get(info.dataId).values,
     alloc: make,
@@ -76,5 +90,7 @@ export function kernelIO(backend: unknown, backendName: KernelBackendName): Kern
     run,
     dispose: (info) => { cpu.disposeData(info.dataId); },
     reshape: (info, shape) => run('Reshape', { x: info }, { shape }),
+    matMulInto: (a, b, out) => plainInto(a, b, out, io),
   };
+  return io;
 }

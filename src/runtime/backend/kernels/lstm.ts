@@ -50,8 +50,9 @@ export function lstmConfig(backendName: KernelBackendName): KernelConfig {
     const cs = io.alloc([B, T, U], 'float32');
     const gates = io.alloc([B, T, G], 'float32');
     const hPrev = io.zeros([B, U], 'float32');
+    const hu = io.alloc([B, G], 'float32');
     for (let t = 0; t < T; t++) {
-      const hu = matMul(io, hPrev, inputs.recurrentKernel as TensorInfo);
+      io.matMulInto(hPrev, inputs.recurrentKernel as TensorInfo, hu);
       const XW = io.values(xw);
       const HU = io.values(hu);
       const bias = io.values(inputs.bias as TensorInfo);
@@ -80,8 +81,8 @@ export function lstmConfig(backendName: KernelBackendName): KernelConfig {
           HP[b * U + j] = h;
         }
       }
-      io.dispose(hu);
     }
+    io.dispose(hu);
     io.dispose(hPrev);
     io.dispose(xw);
     return [hs, cs, gates];
@@ -133,6 +134,7 @@ export function lstmGradConfig(backendName: KernelBackendName): KernelConfig {
     const dzStep = io.alloc([B, G], 'float32');
     const dhNext = new Float32Array(B * U);
     const dcNext = new Float32Array(B * U);
+    const dhPrev = io.alloc([B, U], 'float32');
     for (let t = T - 1; t >= 0; t--) {
       const DZ = io.values(dz);
       const DZS = io.values(dzStep);
@@ -166,11 +168,11 @@ export function lstmGradConfig(backendName: KernelBackendName): KernelConfig {
         }
       }
       if (t > 0) {
-        const dhPrev = matMul(io, dzStep, recurrentT);
+        io.matMulInto(dzStep, recurrentT, dhPrev);
         dhNext.set(io.values(dhPrev) as Float32Array);
-        io.dispose(dhPrev);
       }
     }
+    io.dispose(dhPrev);
     io.dispose(dzStep);
     io.dispose(recurrentT);
     const outputs = weightGradients(io, x, kernel, dz, inputs.hs as TensorInfo, { B, T, D, U, G });
