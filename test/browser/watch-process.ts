@@ -22,7 +22,7 @@ export async function startWatch(project: string, options: { port?: number; args
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`nnc watch did not print its address within 30 s:\n${out}`)), 30_000);
     const check = () => {
-      const m = out.match(/viewer at (http:\/\/\S+)/);
+      const m = out.match(/viewer at (http:\/\/[^\s;]+)/);
       if (m) {
         clearTimeout(timer);
         resolve(m[1].replace(/\/$/, ''));

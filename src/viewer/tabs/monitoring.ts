@@ -17,9 +17,10 @@ function linesOf(runId: string | null, pick: (name: string) => boolean): () => C
     const set = seriesFor(runId);
     // a metric and its validation twin share a colour; validation is dashed
     const bases: string[] = [];
-    return set
-      .names()
-      .filter(pick)
+    let names = set.names().filter(pick);
+    // with one head the total loss is that head's loss: drawn twice, one line would hide the other
+    if (names.filter((n) => n.endsWith('.loss')).length === 1) names = names.filter((n) => n !== 'loss' && n !== 'val_loss');
+    return names
       .map((name) => {
         const base = name.replace('val_', '');
         if (!bases.includes(base)) bases.push(base);
