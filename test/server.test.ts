@@ -9,7 +9,7 @@ import { createViewerServer, originAllowed, type ViewerServer } from '../src/run
 import { createStoredProject, type StoredProject } from '../src/runtime/server/stored-project.js';
 import { createClientChannel } from '../src/runtime/server/client-channel.js';
 import { createRunStore } from '../src/runtime/store/store.js';
-import type { ServerMessage, TrainingStatsView } from '../src/shared/protocol.js';
+import type { BatchFrame, ServerMessage, TrainingStatsView } from '../src/shared/protocol.js';
 import { connect, removeTempProjects, sleep, tempProject, until } from './watch-helpers.js';
 
 let dir: string;
@@ -244,6 +244,27 @@ describe('WebSocket', () => {
   });
 });
 
+describe('batch frames over the WebSocket', () => {
+  it('a client on /ws?batch=1 gets every epoch stats of a fast run in at most ~20 frames a second', async () => {
+    const frames: string[] = [];
+    const { default: WebSocket } = await import('ws');
+    const ws = new WebSocket(server.url.replace(/^http/, 'ws') + 'ws?batch=1');
+    ws.on('message', (d) => frames.push(String(d)));
+    await new Promise((r) => ws.once('open', r));
+    await until('the greeting', () => frames.length >= 1);
+    const start = frames.length;
+    for (let i = 0; i < 100; i++) {
+      server.broadcast({ type: 'training_stats', project: 'demo', stats: { runId: 'r', step: i, epoch: i, losses: {}, metrics: { val_loss: 1 / (i + 1) }, learningRate: 0, gradNorm: 0, samplesPerSecond: 0, progress: 0, numTensors: 0, memoryBytes: 0, kind: 'epoch' } });
+      if (i % 10 === 9) await sleep(20);
+    }
+    const steps = () => frames.slice(start).flatMap((f) => { const m = JSON.parse(f); return m.type === 'batch' ? m.messages : [m]; }).map((m: { stats: { step: number } }) => m.stats.step);
+    await until('all 100 epoch stats', () => steps().length === 100, 3000);
+    expect(steps()).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(frames.length - start).toBeLessThan(20);
+    ws.terminate();
+  });
+});
+
 describe('client channel', () => {
   it('sends what follows an edit at once, after whatever training stats of that project were waiting', () => {
     const out: ServerMessage[] = [];
@@ -255,36 +276,69 @@ describe('client channel', () => {
     channel.send(stats(4, 'epoch')); // kept in order, never replaced
     channel.send(stats(5));
     channel.send({ type: 'run_ended', project: 'p', run: { id: 'r1' } as never });
-    expect(out.map((m) => (m.type === 'training_stats' ? `${m.stats.kind ?? 'batch'}:${m.stats.step}` : m.type))).toEqual(['batch:1', 'batch:5', 'epoch:4', 'run_ended']);
+    expect(out.map((m) => (m.type === 'training_stats' ? `${m.stats.kind ?? 'batch'}:${m.stats.step}` : m.type))).toEqual(['batch:1', 'epoch:4', 'batch:5', 'run_ended']);
     channel.close();
   });
+
+  const floodStats = (step: number, kind: 'batch' | 'epoch'): ServerMessage => ({ type: 'training_stats', project: 'p', stats: { runId: 'r', step, epoch: 1, losses: {}, metrics: {}, learningRate: 0, gradNorm: 0, samplesPerSecond: 0, progress: 0, numTensors: 0, memoryBytes: 0, kind } });
+  const epochLog = (step: number): ServerMessage => ({ type: 'training_log', project: 'p', log: { id: -step - 1, runId: 'r', time: 0, level: 'info', category: 'train', message: `epoch at ${step}`, spam: false, count: 1 } });
+
+  /** 2 s of training: batch stats and weights every 5 ms, an epoch (epoch stats + a log line) every `epochMs`. */
+  async function flood(channel: ReturnType<typeof createClientChannel>, epochMs: number): Promise<Map<number, number>> {
+    const sentAt = new Map<number, number>();
+    for (let tick = 0; tick < 2000; tick += 5) {
+      channel.send(floodStats(tick, 'batch'));
+      channel.send({ type: 'weights_update', project: 'p', runId: 'r', step: tick, tensors: [] });
+      if (tick % epochMs === 0) {
+        sentAt.set(tick, performance.now());
+        channel.send(floodStats(tick, 'epoch'));
+        channel.send(epochLog(tick));
+      }
+      await sleep(5);
+    }
+    return sentAt;
+  }
+  const stepOf = (m: ServerMessage) => (m as { stats: { step: number } }).stats.step;
 
   it('keeps epoch stats and log lines flowing in order while batch stats flood, and thins the batch stats', async () => {
     const out: Array<{ m: ServerMessage; at: number }> = [];
     const channel = createClientChannel({ write: (t) => out.push({ m: JSON.parse(t), at: performance.now() }), backlog: () => 0 });
-    const sentAt = new Map<number, number>();
-    const stats = (step: number, kind: 'batch' | 'epoch'): ServerMessage => ({ type: 'training_stats', project: 'p', stats: { runId: 'r', step, epoch: 1, losses: {}, metrics: {}, learningRate: 0, gradNorm: 0, samplesPerSecond: 0, progress: 0, numTensors: 0, memoryBytes: 0, kind } });
     const t0 = performance.now();
-    // 2 s of a fast run: 8 epochs a second, each with an epoch stats and a log line; batch stats and weights every ms
-    for (let tick = 0; tick < 2000; tick += 5) {
-      channel.send(stats(tick, 'batch'));
-      channel.send({ type: 'weights_update', project: 'p', runId: 'r', step: tick, tensors: [] });
-      if (tick % 125 === 0) {
-        sentAt.set(tick, performance.now());
-        channel.send(stats(tick, 'epoch'));
-        channel.send({ type: 'training_log', project: 'p', log: { id: -tick - 1, runId: 'r', time: 0, level: 'info', category: 'train', message: `epoch at ${tick}`, spam: false, count: 1 } });
-      }
-      await sleep(5);
-    }
-    await until('the last log line', () => out.some((o) => o.m.type === 'training_log' && o.m.log.message === 'epoch at 1875'), 2000);
+    const sentAt = await flood(channel, 200); // 5 epochs a second
+    await until('the last log line', () => out.some((o) => o.m.type === 'training_log' && o.m.log.message === 'epoch at 1800'), 2000);
     const epochs = out.filter((o) => o.m.type === 'training_stats' && o.m.stats.kind === 'epoch');
-    expect(epochs.map((o) => (o.m as { stats: { step: number } }).stats.step)).toEqual([...sentAt.keys()]);
-    for (const o of epochs) expect(o.at - sentAt.get((o.m as { stats: { step: number } }).stats.step)!).toBeLessThan(400);
-    expect(out.filter((o) => o.m.type === 'training_log')).toHaveLength(16);
+    expect(epochs.map((o) => stepOf(o.m))).toEqual([...sentAt.keys()]);
+    for (const o of epochs) expect(o.at - sentAt.get(stepOf(o.m))!).toBeLessThan(300);
+    expect(out.filter((o) => o.m.type === 'training_log')).toHaveLength(10);
     const seconds = (out.at(-1)!.at - t0) / 1000;
     expect(out.filter((o) => o.m.type === 'training_stats' && o.m.stats.kind === 'batch').length).toBeLessThanOrEqual(Math.ceil(seconds * 5) + 1);
     expect(out.length).toBeLessThanOrEqual(Math.ceil(seconds * 20) + 1);
     channel.close();
+  });
+
+  it('when epochs come faster than frames: batch frames deliver every one in order, single frames drop the oldest', async () => {
+    const frames: Array<{ m: ServerMessage | BatchFrame; at: number }> = [];
+    const batched = createClientChannel({ write: (t) => frames.push({ m: JSON.parse(t), at: performance.now() }), backlog: () => 0 }, { batch: true });
+    const single: ServerMessage[] = [];
+    const plain = createClientChannel({ write: (t) => single.push(JSON.parse(t)), backlog: () => 0 });
+    const both = { send: (m: ServerMessage) => (batched.send(m), plain.send(m)) } as ReturnType<typeof createClientChannel>;
+    const t0 = performance.now();
+    const sentAt = await flood(both, 25); // 40 epochs a second: 80 ordered messages a second
+    await sleep(200);
+    const messages = frames.flatMap((f) => (f.m.type === 'batch' ? f.m.messages : [f.m]));
+    const epochs = messages.filter((m) => m.type === 'training_stats' && m.stats.kind === 'epoch').map(stepOf);
+    expect(epochs).toEqual([...sentAt.keys()]);
+    expect(messages.filter((m) => m.type === 'training_log')).toHaveLength(sentAt.size);
+    const seconds = (frames.at(-1)!.at - t0) / 1000;
+    expect(frames.length).toBeLessThanOrEqual(Math.ceil(seconds * 20) + 1);
+    // one message per frame cannot carry 80 a second: the oldest go, the newest arrive, still in order
+    const plainEpochs = () => single.filter((m) => m.type === 'training_stats' && m.stats.kind === 'epoch').map(stepOf);
+    // the lag stays bounded: the newest arrives within two seconds
+    await until('the newest epoch on the single-message channel', () => plainEpochs().at(-1) === 1975, 2000);
+    expect(plainEpochs().length).toBeLessThan(sentAt.size);
+    expect(plainEpochs()).toEqual([...plainEpochs()].sort((a, b) => a - b));
+    batched.close();
+    plain.close();
   });
 
   it('holds coalesced messages back from a client whose socket is backed up', async () => {

@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFi
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import WebSocket from 'ws';
-import type { ServerMessage } from '../src/shared/protocol.js';
+import type { BatchFrame, ServerMessage } from '../src/shared/protocol.js';
 
 export const TINY = join(import.meta.dirname, 'fixtures', 'tiny');
 
@@ -170,10 +170,15 @@ export interface TestClient {
   close(): void;
 }
 
-export async function connect(url: string, headers: Record<string, string> = {}): Promise<TestClient> {
-  const ws = new WebSocket(url.replace(/^http/, 'ws') + 'ws', { headers });
+/** A WebSocket client on /ws (path 'ws?batch=1' for batch frames, which it unpacks). */
+export async function connect(url: string, headers: Record<string, string> = {}, path = 'ws'): Promise<TestClient> {
+  const ws = new WebSocket(url.replace(/^http/, 'ws') + path, { headers });
   const messages: Received[] = [];
-  ws.on('message', (data) => messages.push({ message: JSON.parse(String(data)) as ServerMessage, at: performance.now() }));
+  ws.on('message', (data) => {
+    const at = performance.now();
+    const frame = JSON.parse(String(data)) as ServerMessage | BatchFrame;
+    for (const message of frame.type === 'batch' ? frame.messages : [frame]) messages.push({ message, at });
+  });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);

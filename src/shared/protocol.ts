@@ -113,6 +113,16 @@ export type ServerMessage =
 
 export type ServerMessageType = ServerMessage['type'];
 
+/**
+ * Sent only to a client that connects to /ws?batch=1: the messages due at one
+ * tick in one frame, oldest first (at most ~20 frames a second). Without
+ * ?batch=1 every frame is one ServerMessage.
+ */
+export interface BatchFrame {
+  readonly type: 'batch';
+  readonly messages: ServerMessage[];
+}
+
 // ---------------------------------------------------------------------------
 // HTTP API responses (GET only). Every endpoint but /api/projects takes
 // ?project=<name> when several projects are served (default: the first).

@@ -7,7 +7,7 @@
 // that follow edits (diagnostics, runs, compiles) go out at once, after
 // whatever of their project was still waiting, so a client never sees a run's
 // stats after its run_ended.
-import type { ServerMessage } from '../../shared/protocol.js';
+import type { BatchFrame, ServerMessage } from '../../shared/protocol.js';
 
 export interface ClientSink {
   write(text: string): void;
@@ -27,8 +27,18 @@ export interface ChannelOptions {
   readonly maxPerSecond?: number;
   /** a client slower than this many unsent bytes gets nothing coalesced until it catches up (default 1 MiB) */
   readonly maxBacklog?: number;
-  /** non-spam log lines and epoch stats kept while waiting; older ones are dropped (the viewer can read /api/logs) */
+  /**
+   * epoch stats and non-spam log lines kept while waiting (default 20, about
+   * a second and a half's worth); when a run is so fast that they pile up, the oldest are
+   * dropped (the viewer can read /api/logs and /api/runs/{id}/metrics)
+   */
   readonly maxQueuedLogs?: number;
+  /**
+   * send what is due at each tick as one {type: 'batch', messages} frame
+   * (a client opts in with /ws?batch=1): nothing ordered is ever dropped for
+   * lack of frames, and still at most maxPerSecond frames a second
+   */
+  readonly batch?: boolean;
 }
 
 type Lane = 'stats' | 'weights' | 'queue' | 'spam';
@@ -39,7 +49,8 @@ const PREFIX: Record<Exclude<Lane, 'queue'>, string> = { stats: 'stats:', weight
 export function createClientChannel(sink: ClientSink, options: ChannelOptions = {}): ClientChannel {
   const interval = 1000 / (options.maxPerSecond ?? 20);
   const maxBacklog = options.maxBacklog ?? 1 << 20;
-  const maxLogs = options.maxQueuedLogs ?? 200;
+  const batch = options.batch === true;
+  const maxLogs = options.maxQueuedLogs ?? (batch ? 2000 : 20);
   // Of the ~20 a second: live stats up to 5 (the newest is what a chart needs),
   // weights and spam lines up to 2, the ordered queue (epoch stats, log lines) the rest.
   const gap: Record<Lane, number> = { stats: Math.max(interval, 200), weights: Math.max(interval, 500), spam: Math.max(interval, 500), queue: interval };
@@ -56,6 +67,16 @@ export function createClientChannel(sink: ClientSink, options: ChannelOptions = 
     if (closed) return;
     sink.write(JSON.stringify(message));
     sent++;
+  }
+
+  /** Several messages: one batch frame when the client asked for them, else one frame each. */
+  function writeAll(messages: readonly ServerMessage[]): void {
+    if (closed || messages.length === 0) return;
+    if (batch && messages.length > 1) {
+      const frame: BatchFrame = { type: 'batch', messages: [...messages] };
+      sink.write(JSON.stringify(frame));
+      sent++;
+    } else for (const message of messages) write(message);
   }
 
   function pending(): boolean {
@@ -79,21 +100,29 @@ export function createClientChannel(sink: ClientSink, options: ChannelOptions = 
     return null;
   }
 
-  /** Sends the first lane that is due; returns when the next lane will be (Infinity when nothing waits). */
-  function sendOne(now: number): number {
+  /**
+   * Sends what is due: the first due lane in priority order, or with batch
+   * frames every due lane at once. Returns when something will next be due
+   * (Infinity when nothing waits).
+   */
+  function sendDue(now: number): number {
     let next = Number.POSITIVE_INFINITY;
-    for (const lane of LANES) {
+    const frame: ServerMessage[] = [];
+    for (const lane of batch ? (['queue', 'stats', 'weights', 'spam'] as const) : LANES) {
       if (!has(lane)) continue;
       const due = laneSent[lane] + gap[lane];
-      if (due <= now) {
-        const message = take(lane)!;
-        write(message);
-        laneSent[lane] = lastSent = now;
-        return now + interval;
+      if (due > now) {
+        next = Math.min(next, due);
+        continue;
       }
-      next = Math.min(next, due);
+      if (lane === 'queue' && batch) frame.push(...logs.splice(0, logs.length));
+      else frame.push(take(lane)!);
+      laneSent[lane] = lastSent = now;
+      if (!batch) break;
     }
-    return next;
+    if (frame.length === 0) return next;
+    writeAll(frame);
+    return now + interval;
   }
 
   function pump(): void {
@@ -102,7 +131,7 @@ export function createClientChannel(sink: ClientSink, options: ChannelOptions = 
     let next = lastSent + interval;
     if (next <= now) {
       if (sink.backlog() > maxBacklog) next = now + interval;
-      else next = sendOne(now);
+      else next = sendDue(now);
       if (!pending() || next === Number.POSITIVE_INFINITY) return;
     }
     timer = setTimeout(
@@ -120,22 +149,24 @@ export function createClientChannel(sink: ClientSink, options: ChannelOptions = 
     if (logs.length > maxLogs) logs.shift();
   }
 
-  /** Everything still waiting for one project, in lane order, before a message that must follow it. */
-  function drain(project: string): void {
-    for (const key of [`stats:${project}`, `spam:${project}`, `weights:${project}`]) {
-      const message = latest.get(key);
-      if (message) {
-        latest.delete(key);
-        write(message);
-      }
-    }
+  /** Everything still waiting for one project, oldest first, before a message that must follow it. */
+  function drain(project: string): ServerMessage[] {
+    const out: ServerMessage[] = [];
     for (let i = 0; i < logs.length; ) {
       const message = logs[i]!;
       if ('project' in message && message.project === project) {
         logs.splice(i, 1);
-        write(message);
+        out.push(message);
       } else i++;
     }
+    for (const key of [`stats:${project}`, `weights:${project}`, `spam:${project}`]) {
+      const message = latest.get(key);
+      if (message) {
+        latest.delete(key);
+        out.push(message);
+      }
+    }
+    return out;
   }
 
   return {
@@ -155,8 +186,7 @@ export function createClientChannel(sink: ClientSink, options: ChannelOptions = 
           else queue(message);
           break;
         default:
-          if ('project' in message) drain(message.project);
-          write(message);
+          writeAll('project' in message ? [...drain(message.project), message] : [message]);
           return;
       }
       pump();

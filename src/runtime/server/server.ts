@@ -122,7 +122,8 @@ export async function createViewerServer(options: ViewerServerOptions): Promise<
       refuse(socket, 403, 'Forbidden');
       return;
     }
-    wss.handleUpgrade(req, socket, headData, (ws) => connect(ws));
+    const batch = new URL(req.url ?? '/', 'http://viewer.local').searchParams.get('batch') === '1';
+    wss.handleUpgrade(req, socket, headData, (ws) => connect(ws, batch));
   });
 
   /**
@@ -137,7 +138,7 @@ export async function createViewerServer(options: ViewerServerOptions): Promise<
     return isLoopback(name) || name === 'localhost';
   }
 
-  function connect(ws: WebSocket): void {
+  function connect(ws: WebSocket, batch: boolean): void {
     const channel = createClientChannel(
       {
         write: (text) => {
@@ -145,7 +146,7 @@ export async function createViewerServer(options: ViewerServerOptions): Promise<
         },
         backlog: () => ws.bufferedAmount,
       },
-      options.channel,
+      { ...options.channel, batch },
     );
     channels.set(ws, channel);
     const drop = () => {
