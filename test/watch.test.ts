@@ -12,6 +12,7 @@ import type { DriverEvent, DriverFactory, RunRequest } from '../src/runtime/watc
 import { createLiveProject } from '../src/runtime/watch/project.js';
 import type { ServerMessage } from '../src/shared/protocol.js';
 import { createWatcher, type Watcher } from '../src/runtime/watch/watcher.js';
+import { ignoredPath } from '../src/runtime/watch/files.js';
 import { createRunStore } from '../src/runtime/store/store.js';
 import { atomicWrite, connect, DEMO, remove, removeTempProjects, sleep, tempProject, until, write, type TestClient } from './watch-helpers.js';
 
@@ -221,6 +222,51 @@ describe('nnc watch (stand-in training)', () => {
     } finally {
       store.close();
     }
+  });
+});
+
+describe('what is watched', () => {
+  it('ignores the store, git, node_modules, dot-files and files the compiler never reads', () => {
+    const dir = '/p';
+    expect(ignoredPath(dir, '/p/.nnc/nnc.db-wal', true)).toBe(true);
+    expect(ignoredPath(dir, '/p/.nnc', false)).toBe(true);
+    expect(ignoredPath(dir, '/p/.git/index', true)).toBe(true);
+    expect(ignoredPath(dir, '/p/node_modules/x/a.yaml', true)).toBe(true);
+    expect(ignoredPath(dir, '/p/.layers.yaml.swp', true)).toBe(true);
+    expect(ignoredPath(dir, '/p/notes.txt', true)).toBe(true);
+    expect(ignoredPath(dir, '/p/layers.yaml', true)).toBe(false);
+    expect(ignoredPath(dir, '/p/datasets/reviews.jsonl', true)).toBe(false);
+    expect(ignoredPath(dir, '/p/datasets/topics.csv', true)).toBe(false);
+    expect(ignoredPath(dir, '/p/datasets', false)).toBe(false);
+    expect(ignoredPath(dir, '/p', false)).toBe(false);
+  });
+
+  it('does not recompile when training writes into .nnc/ or git into .git/', async () => {
+    const dir = tempProject();
+    const runs: FakeRun[] = [];
+    const { client } = await start(dir, runs);
+    const before = client.of('diagnostics').length;
+    for (let i = 0; i < 5; i++) {
+      // what a training run writes: the store, checkpoints (and a YAML file there would not be read either)
+      write(dir, '.nnc/runs/r1/model.json', `{"step": ${i}}`);
+      write(dir, '.nnc/stray.yaml', `a: ${i}\n`);
+      write(dir, '.git/index', String(i));
+      await sleep(40);
+    }
+    await sleep(250);
+    expect(client.of('diagnostics').length).toBe(before);
+    expect(runs).toHaveLength(1);
+  });
+
+  it('recompiles when a dataset source changes', async () => {
+    const dir = tempProject({ ...DEMO, 'datasets/reviews.yaml': DEMO['datasets/reviews.yaml']!.replace(/samples:[\s\S]*$/, 'source: reviews.jsonl\n'), 'datasets/reviews.jsonl': '{"input": "good", "label": 1}\n{"input": "bad", "label": 0}\n' });
+    const runs: FakeRun[] = [];
+    const { client } = await start(dir, runs);
+    const mark = client.messages.length;
+    write(dir, 'datasets/reviews.jsonl', '{"input": "good", "label": 1}\n{"input": "bad", "label": 0}\n{"input": "fine", "label": 1}\n');
+    const compiled = await client.next('project_compiled', () => true, mark);
+    expect(compiled.summary.datasets[0]!.count).toBe(3);
+    await until('a run on the new data', () => runs.length === 2);
   });
 });
 

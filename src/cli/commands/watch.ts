@@ -81,6 +81,12 @@ export default defineCommand({
     const epochs = parseEpochs(values.epochs);
     const view = values['no-view'] !== true;
     const backend = values.backend as string | undefined;
+    if (backend !== undefined) {
+      const { BACKENDS } = await import('../../runtime/backend/index.js');
+      if (!(BACKENDS as readonly string[]).includes(backend.toLowerCase()) && backend.toLowerCase() !== 'tensorflow') {
+        throw new UserError(`Unknown TensorFlow.js backend '${backend}'. Use one of ${BACKENDS.map((b) => `'${b}'`).join(', ')}.`);
+      }
+    }
 
     const [{ createWatcher }, { createReporter }, { isLoopback, createViewerServer }] = await Promise.all([
       import('../../runtime/watch/watcher.js'),
