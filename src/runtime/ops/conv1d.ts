@@ -38,36 +38,41 @@ export function makeConv1d(tf: Tf) {
     if (x.rank === 3 && kernel.rank === 3 && x.shape[2] === kernel.shape[1] && tf.getKernel('NncConv1d', tf.getBackend())) {
       return fusedConv1d(tf, x, kernel, bias ?? null, options);
     }
-    return tf.tidy(() => {
-      const [batch, steps, channels] = x.shape;
-      const [size, kernelChannels, filters] = kernel.shape;
-      if (x.rank !== 3 || kernel.rank !== 3 || channels !== kernelChannels) {
-        throw new Error(`conv1d needs x [batch, time, channels] and kernel [size, channels, filters]; got [${x.shape}] and [${kernel.shape}].`);
-      }
-      const strides = options.strides ?? 1;
-      const dilation = options.dilation ?? 1;
-      const { outSteps, before, after } = conv1dGeometry(steps, size, options);
-      // With strides > 1 each tap reads outSteps * strides steps and keeps every strides-th
-      // (tf.stridedSlice has no gradient), so pad the end far enough for the last read.
-      const read = outSteps * strides;
-      const extra = Math.max(0, (size - 1) * dilation + read - (before + steps + after));
-      const padded = before + after + extra > 0 ? tf.pad(x, [[0, 0], [before, after + extra], [0, 0]]) : x;
-      const taps: Tensor[] = [];
-      for (let j = 0; j < size; j++) {
-        const start = j * dilation;
-        if (strides === 1) {
-          taps.push(tf.slice(padded, [0, start, 0], [batch, outSteps, channels]));
-        } else {
-          const window = tf.slice(padded, [0, start, 0], [batch, read, channels]).reshape([batch, outSteps, strides, channels]);
-          taps.push(tf.slice(window, [0, 0, 0, 0], [batch, outSteps, 1, channels]).reshape([batch, outSteps, channels]));
-        }
-      }
-      const columns = taps.length === 1 ? taps[0] : tf.concat(taps, 2);
-      const product = tf.matMul(columns.reshape([batch * outSteps, size * channels]), kernel.reshape([size * channels, filters]));
-      const out = bias ? tf.add(product, bias) : product;
-      return out.reshape([batch, outSteps, filters]);
-    });
+    return conv1dComposite(tf, x, kernel, bias ?? null, options);
   };
+}
+
+/** The same convolution from pad, slices, concat and matMul (any backend; autodiff gradients). */
+export function conv1dComposite(tf: Tf, x: Tensor, kernel: Tensor, bias: Tensor | null, options: Conv1dOptions = {}): Tensor {
+  return tf.tidy(() => {
+    const [batch, steps, channels] = x.shape;
+    const [size, kernelChannels, filters] = kernel.shape;
+    if (x.rank !== 3 || kernel.rank !== 3 || channels !== kernelChannels) {
+      throw new Error(`conv1d needs x [batch, time, channels] and kernel [size, channels, filters]; got [${x.shape}] and [${kernel.shape}].`);
+    }
+    const strides = options.strides ?? 1;
+    const dilation = options.dilation ?? 1;
+    const { outSteps, before, after } = conv1dGeometry(steps, size, options);
+    // With strides > 1 each tap reads outSteps * strides steps and keeps every strides-th
+    // (tf.stridedSlice has no gradient), so pad the end far enough for the last read.
+    const read = outSteps * strides;
+    const extra = Math.max(0, (size - 1) * dilation + read - (before + steps + after));
+    const padded = before + after + extra > 0 ? tf.pad(x, [[0, 0], [before, after + extra], [0, 0]]) : x;
+    const taps: Tensor[] = [];
+    for (let j = 0; j < size; j++) {
+      const start = j * dilation;
+      if (strides === 1) {
+        taps.push(tf.slice(padded, [0, start, 0], [batch, outSteps, channels]));
+      } else {
+        const window = tf.slice(padded, [0, start, 0], [batch, read, channels]).reshape([batch, outSteps, strides, channels]);
+        taps.push(tf.slice(window, [0, 0, 0, 0], [batch, outSteps, 1, channels]).reshape([batch, outSteps, channels]));
+      }
+    }
+    const columns = taps.length === 1 ? taps[0] : tf.concat(taps, 2);
+    const product = tf.matMul(columns.reshape([batch * outSteps, size * channels]), kernel.reshape([size * channels, filters]));
+    const out = bias ? tf.add(product, bias) : product;
+    return out.reshape([batch, outSteps, filters]);
+  });
 }
 
 function fusedConv1d(tf: Tf, x: Tensor, kernel: Tensor, bias: Tensor | null, options: Conv1dOptions): Tensor {

@@ -7,6 +7,13 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { kernelIO, type KernelBackendName, type KernelIO } from './kernel-io.js';
 import { columnSums, matMul, transpose2d } from './lstm.js';
+import { offsetOf, simdFor } from './simd/wasm-backend.js';
+import type { SimdKernels } from './simd/module.js';
+
+/** The SIMD kernels when on wasm with channels a multiple of 4 (their vector width). */
+function simdWith(io: KernelIO, backend: unknown, channels: number): SimdKernels | null {
+  return io.backendName === 'wasm' && channels % 4 === 0 ? simdFor(backend) : null;
+}
 
 export const NNC_CONV1D = 'NncConv1d';
 export const NNC_CONV1D_GRAD = 'NncConv1dGrad';
@@ -29,10 +36,15 @@ function geometry(x: TensorInfo, kernel: TensorInfo, attrs: Record<string, unkno
 }
 
 /** The im2col matrix [B * outSteps, K * C] of x (zeros where a tap reads padding). */
-function im2col(io: KernelIO, x: TensorInfo, g: Geometry): TensorInfo {
+function im2col(io: KernelIO, backend: unknown, x: TensorInfo, g: Geometry): TensorInfo {
   const { B, T, C, K, outSteps, strides, dilation, before } = g;
   const width = K * C;
   const cols = io.zeros([B * outSteps, width], 'float32');
+  const simd = simdWith(io, backend, C);
+  if (simd) {
+    simd.cols(offsetOf(backend, x), offsetOf(backend, cols), B, T, C, K, outSteps, strides, dilation, before, 1);
+    return cols;
+  }
   const X = io.values(x);
   const P = io.values(cols);
   for (let b = 0; b < B; b++) {
@@ -59,13 +71,17 @@ export function conv1dConfig(backendName: KernelBackendName): KernelConfig {
     const { B, K, C, F, outSteps } = g;
     const rows = B * outSteps;
     const width = K * C;
-    const cols = im2col(io, x, g);
+    const cols = im2col(io, backend, x, g);
     const kernel2 = io.reshape(inputs.kernel as TensorInfo, [width, F]);
     const product = matMul(io, cols, kernel2);
     io.dispose(kernel2);
     io.dispose(cols);
     const out = io.alloc([B, outSteps, F], 'float32');
-    {
+    const simd = simdWith(io, backend, F);
+    if (simd) {
+      const [y, o, bias] = [offsetOf(backend, product), offsetOf(backend, out), offsetOf(backend, inputs.bias as TensorInfo)];
+      for (let r = 0; r < rows; r++) simd.add(o + 4 * r * F, y + 4 * r * F, bias, F);
+    } else {
       const Y = io.values(product);
       const O = io.values(out);
       const bias = io.values(inputs.bias as TensorInfo);
@@ -88,7 +104,7 @@ export function conv1dGradConfig(backendName: KernelBackendName): KernelConfig {
     const width = K * C;
     const dy2 = io.reshape(inputs.dy as TensorInfo, [rows, F]);
     // dkernel = cols^T . dy
-    const cols = im2col(io, x, { B, T, C, K, F, outSteps, strides, dilation, before });
+    const cols = im2col(io, backend, x, { B, T, C, K, F, outSteps, strides, dilation, before });
     const dk2 = io.run('BatchMatMul', { a: cols, b: dy2 }, { transposeA: true, transposeB: false });
     io.dispose(cols);
     const dkernel = io.reshape(dk2, [K, C, F]);
@@ -100,7 +116,10 @@ export function conv1dGradConfig(backendName: KernelBackendName): KernelConfig {
     const dcols = matMul(io, dy2, kernelT);
     io.dispose(kernelT);
     const dx = io.zeros([B, T, C], 'float32');
-    {
+    const simd = simdWith(io, backend, C);
+    if (simd) {
+      simd.cols(offsetOf(backend, dx), offsetOf(backend, dcols), B, T, C, K, outSteps, strides, dilation, before, 0);
+    } else {
       const D = io.values(dcols);
       const DX = io.values(dx);
       for (let b = 0; b < B; b++) {
@@ -116,7 +135,15 @@ export function conv1dGradConfig(backendName: KernelBackendName): KernelConfig {
       }
     }
     io.dispose(dcols);
-    const dbias = columnSums(io, dy2, rows, F);
+    let dbias: TensorInfo;
+    const sumSimd = simdWith(io, backend, F);
+    if (sumSimd) {
+      dbias = io.zeros([F], 'float32');
+      const [o, d] = [offsetOf(backend, dbias), offsetOf(backend, dy2)];
+      for (let r = 0; r < rows; r++) sumSimd.add(o, o, d + 4 * r * F, F);
+    } else {
+      dbias = columnSums(io, dy2, rows, F);
+    }
     io.dispose(dy2);
     return [dx, dkernel, dbias];
   };

@@ -25,6 +25,12 @@ export interface KernelIO {
   reshape(info: TensorInfo, shape: number[]): TensorInfo;
   /** out [m, n] = a [m, k] . b [k, n], written into an existing tensor (no allocation with SIMD on wasm). */
   matMulInto(a: TensorInfo, b: TensorInfo, out: TensorInfo): void;
+  /**
+   * dst[d + i] = a[x + i] + b[y + i] for i < n (element offsets; dst may be a
+   * or b): four at a time in WebAssembly on wasm, a loop elsewhere. Re-read
+   * views after it only if you allocated in between.
+   */
+  addInto(dst: TensorInfo, d: number, a: TensorInfo, x: number, b: TensorInfo, y: number, n: number): void;
 }
 
 interface WasmLike {
@@ -43,6 +49,10 @@ function typedArrayFor(dtype: DataType, size: number): Values {
   if (dtype === 'int32') return new Int32Array(size);
   if (dtype === 'bool') return new Uint8Array(size);
   return new Float32Array(size);
+}
+
+function addLoop(D: Values, d: number, A: Values, x: number, B: Values, y: number, from: number, n: number): void {
+  for (let i = from; i < n; i++) D[d + i] = A[x + i] + B[y + i];
 }
 
 export function kernelIO(backend: unknown, backendName: KernelBackendName): KernelIO {
@@ -71,6 +81,11 @@ export function kernelIO(backend: unknown, backendName: KernelBackendName): Kern
       run,
       dispose: (info) => { wasm.disposeData(info.dataId); },
       reshape: (info, shape) => run('Reshape', { x: info }, { shape }),
+      addInto: (dst, d, a, x, b, y, n) => {
+        const n4 = simd ? n & ~3 : 0;
+        if (n4) simd!.add(offsetOf(backend, dst) + 4 * d, offsetOf(backend, a) + 4 * x, offsetOf(backend, b) + 4 * y, n4);
+        if (n4 < n) addLoop(io.values(dst), d, io.values(a), x, io.values(b), y, n4, n);
+      },
       matMulInto: (a, b, out) => {
         if (!simd) return plainInto(a, b, out, io);
         const [m, k] = a.shape;
@@ -91,6 +106,7 @@ export function kernelIO(backend: unknown, backendName: KernelBackendName): Kern
     dispose: (info) => { cpu.disposeData(info.dataId); },
     reshape: (info, shape) => run('Reshape', { x: info }, { shape }),
     matMulInto: (a, b, out) => plainInto(a, b, out, io),
+    addInto: (dst, d, a, x, b, y, n) => addLoop(io.values(dst), d, io.values(a), x, io.values(b), y, 0, n),
   };
   return io;
 }

@@ -6,10 +6,12 @@
 //         SIMD is available: 12-19 GMAC/s against the wasm backend's 5-8 for
 //         single products and 0.5 for batched ones (attention)
 //   adam  one Adam update, four floats at a time
+//   add   elementwise sum (bias rows, column sums)
+//   cols  im2col and col2im for conv1d
 import { setFlagsFromString as v8SetFlags } from 'node:v8';
 import {
   assemble, F32, I32, V128, type ValType, f32Add, f32Const0, f32Load, f32Mul, f32Store, f32x4Add, f32x4Div, f32x4Mul,
-  f32x4RelaxedMadd, f32x4Splat, f32x4Sqrt, f32x4Sub, forLoop, get, i32, i32Add, i32And, i32Mul, i32Shl, set, v128Load, v128Store, v128Zero,
+  f32x4RelaxedMadd, f32x4Splat, f32x4Sqrt, f32x4Sub, forLoop, get, i32, i32Add, i32And, i32LtU, i32Mul, i32Shl, i32Sub, set, tee, v128Load, v128Store, v128Zero,
 } from './assembler.js';
 
 export interface SimdKernels {
@@ -21,6 +23,15 @@ export interface SimdKernels {
    * for A [M, K]; 4, 4M for A stored transposed as [K, M]). Byte offsets.
    */
   bmm(a: number, b: number, c: number, batch: number, m: number, k: number, n: number, aRowStride: number, aKStride: number): void;
+  /**
+   * Between x [B, T, C] and its im2col matrix p [B * outSteps, K * C] (C a
+   * multiple of 4): toCols 1 copies x into p (p zeroed before), 0 adds p back
+   * onto x (col2im). Byte offsets.
+   */
+  cols(x: number, p: number, B: number, T: number, C: number, K: number, outSteps: number,
+    strides: number, dilation: number, before: number, toCols: number): void;
+  /** dst = a + b over n4 floats (a multiple of 4); dst may be a or b. Byte offsets. */
+  add(dst: number, a: number, b: number, n4: number): void;
   /** Adam over the first n4 (a multiple of 4) floats; c1 = 1 / (1 - beta1^t), c2 likewise. */
   adam(
     x: number, m: number, v: number, g: number, ox: number, om: number, ov: number, n4: number,
@@ -166,6 +177,61 @@ interface WasmApi {
 }
 export type WasmMemory = object;
 
+function addFunction() {
+  const [DST, A, B, N, O, END] = [0, 1, 2, 3, 4, 5];
+  const at = (ptr: number) => [...get(ptr), ...get(O), ...i32Add];
+  return {
+    name: 'add',
+    params: [I32, I32, I32, I32] as const,
+    locals: [I32, I32] as const,
+    body: [
+      ...get(N), ...i32(2), ...i32Shl, ...set(END),
+      ...i32(0), ...set(O),
+      ...forLoop(O, END, 16, [...at(DST), ...at(A), ...v128Load(), ...at(B), ...v128Load(), ...f32x4Add, ...v128Store()]),
+    ],
+  };
+}
+
+function colsFunction() {
+  const [X, P, B, T, C, K, OUT, STRIDES, DIL, BEFORE, TOCOLS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [b, t, k, ROW, SRC, XP, CP, O, CB] = [11, 12, 13, 14, 15, 16, 17, 18, 19];
+  const copy = forLoop(O, CB, 16, [
+    ...get(CP), ...get(O), ...i32Add, ...get(XP), ...get(O), ...i32Add, ...v128Load(), ...v128Store(),
+  ]);
+  const accumulate = forLoop(O, CB, 16, [
+    ...get(XP), ...get(O), ...i32Add,
+    ...get(XP), ...get(O), ...i32Add, ...v128Load(), ...get(CP), ...get(O), ...i32Add, ...v128Load(), ...f32x4Add,
+    ...v128Store(),
+  ]);
+  return {
+    name: 'cols',
+    params: new Array(11).fill(I32) as ValType[],
+    locals: new Array(9).fill(I32) as ValType[],
+    body: [
+      ...get(C), ...i32(2), ...i32Shl, ...set(CB),
+      ...i32(0), ...set(b),
+      ...forLoop(b, B, 1, [
+        ...i32(0), ...set(t),
+        ...forLoop(t, OUT, 1, [
+          // ROW = p + (b * OUT + t) * K * C * 4
+          ...get(P), ...get(b), ...get(OUT), ...i32Mul, ...get(t), ...i32Add, ...get(K), ...i32Mul, ...get(CB), ...i32Mul, ...i32Add, ...set(ROW),
+          ...i32(0), ...set(k),
+          ...forLoop(k, K, 1, [
+            ...get(t), ...get(STRIDES), ...i32Mul, ...get(k), ...get(DIL), ...i32Mul, ...i32Add, ...get(BEFORE), ...i32Sub, ...tee(SRC),
+            ...get(T), ...i32LtU, // 0 <= src < T, as one unsigned comparison
+            0x04, 0x40, // if
+            ...get(X), ...get(b), ...get(T), ...i32Mul, ...get(SRC), ...i32Add, ...get(CB), ...i32Mul, ...i32Add, ...set(XP),
+            ...get(ROW), ...get(k), ...get(CB), ...i32Mul, ...i32Add, ...set(CP),
+            ...i32(0), ...set(O),
+            ...get(TOCOLS), 0x04, 0x40, ...copy, 0x05, ...accumulate, 0x0b,
+            0x0b,
+          ]),
+        ]),
+      ]),
+    ],
+  };
+}
+
 const byMemory = new WeakMap<WasmMemory, SimdKernels | null>();
 
 /**
@@ -192,7 +258,7 @@ export function simdKernels(memory: WasmMemory): SimdKernels | null {
     const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
     for (const fused of relaxedSimd() ? [true, false] : [false]) {
       try {
-        const module = new wasm.Module(assemble([bmmFunction(fused), adamFunction()]));
+        const module = new wasm.Module(assemble([bmmFunction(fused), adamFunction(), addFunction(), colsFunction()]));
         const instance = new wasm.Instance(module, { env: { memory } });
         kernels = { ...(instance.exports as object), mode: fused ? 'relaxed-simd' : 'simd' } as SimdKernels;
         break;
