@@ -125,6 +125,19 @@ describe('nnc watch (stand-in training)', () => {
     expect(order).toEqual(['run_ended', 'run_started']);
     const diag = await client.next('diagnostics', (m) => m.diagnostics.length === 0, mark);
     expect(diag.project).toBe('project');
+
+    // a client that connects now first gets the state: compiled plan, diagnostics, the running run, its latest stats
+    const late = await connect(server!.url);
+    try {
+      await late.next('training_stats', (m) => m.stats.runId === runs[1]!.id);
+      const types = late.messages.map((r) => r.message.type);
+      expect(types.slice(0, 5)).toEqual(['connected', 'project_compiled', 'diagnostics', 'run_started', 'training_stats']);
+      expect(late.of('run_started')[0]!.run.id).toBe(runs[1]!.id);
+      expect(late.of('run_started')[0]!.warmStart?.parentId).toBe(first.id);
+      expect(late.of('project_compiled')[0]!.summary.layers[2]!.outputShape).toEqual([16]);
+    } finally {
+      late.close();
+    }
   });
 
   it('does not restart when the plan hash is unchanged (a comment), and announces new layers', async () => {

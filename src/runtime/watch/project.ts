@@ -58,6 +58,8 @@ export interface LiveProject extends ProjectSource {
   close(): Promise<void>;
 }
 
+const RECENT_EPOCHS = 5;
+
 export function createLiveProject(options: LiveProjectOptions): LiveProject {
   const { dir, name, store, emit, reporter } = options;
   const host = createCachingHost();
@@ -69,6 +71,8 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
   let running: RunRecord | null = null;
   let warmStart: WarmStartView | null = null;
   let lastStats: TrainingStatsView | null = null;
+  // the running run's last few epoch ends, for a client that connects late
+  let recentEpochs: TrainingStatsView[] = [];
   let lastWeights: Extract<ServerMessage, { type: 'weights_update' }> | null = null;
   let parentId: string | null = null; // the newest run whose weights a warm start can use
   let activeHash: string | null = null; // plan hash of the run started or under way
@@ -95,6 +99,7 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
         warmStart = event.warmStart;
         lastStats = null;
         lastWeights = null;
+        recentEpochs = [];
         runIds.push(event.run.id);
         emit({ type: 'run_started', project: name, run: runView(event.run), ...(event.warmStart ? { warmStart: event.warmStart } : {}) });
         reporter?.runStarted?.(name, event.run, event.warmStart);
@@ -106,7 +111,9 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
       case 'epoch': {
         const heads = plan?.heads.map((h) => h.name) ?? [];
         const memory = lastStats ? { numTensors: lastStats.numTensors, numBytes: lastStats.memoryBytes } : null;
-        emit({ type: 'training_stats', project: name, stats: epochStatsView(event.runId, event.summary, heads, memory) });
+        const stats = epochStatsView(event.runId, event.summary, heads, memory);
+        recentEpochs = [...recentEpochs.slice(-(RECENT_EPOCHS - 1)), stats];
+        emit({ type: 'training_stats', project: name, stats });
         reporter?.epoch?.(name, event.runId, event.summary);
         return;
       }
@@ -241,7 +248,11 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
       if (plan) out.push({ type: 'project_compiled', project: name, summary: planSummary(name, plan) });
       out.push({ type: 'diagnostics', project: name, diagnostics: diagnostics.map((d) => diagnosticView(dir, d)) });
       if (running) out.push({ type: 'run_started', project: name, run: runView(running), ...(warmStart ? { warmStart } : {}) });
-      if (running && lastStats?.runId === running.id) out.push({ type: 'training_stats', project: name, stats: lastStats });
+      if (running) {
+        const id = running.id;
+        for (const stats of recentEpochs) if (stats.runId === id) out.push({ type: 'training_stats', project: name, stats });
+        if (lastStats?.runId === id) out.push({ type: 'training_stats', project: name, stats: lastStats });
+      }
       if (lastWeights) out.push(lastWeights);
       return out;
     },
