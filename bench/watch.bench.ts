@@ -126,6 +126,8 @@ let backend = '?';
 
   const restarts: number[] = [];
   const compiles: number[] = [];
+  const oldEnded: number[] = [];
+  const newStarted: number[] = [];
   for (let i = 0; i < 30; i++) {
     await sleep(250);
     const before = watcher.projects[0]!.running()?.id;
@@ -136,6 +138,9 @@ let backend = '?';
     compiles.push(d.at - t);
     const got = await waitFor(() => client.received.slice(mark).find((r) => r.message.type === 'training_stats' && r.message.stats.runId !== before));
     restarts.push(got.at - t);
+    const after = client.received.slice(mark);
+    oldEnded.push(after.find((r) => r.message.type === 'run_ended')!.at - t);
+    newStarted.push(after.find((r) => r.message.type === 'run_started')!.at - t);
   }
   client.close();
   await server.close();
@@ -146,6 +151,8 @@ let backend = '?';
   console.log('| save -> message | edits | p50 ms | p95 ms | max ms | aim |\n|---|---|---|---|---|---|');
   console.log(`| diagnostics (comment or broken layer; run left alone) | ${diagnostics.length} | ${pct(diagnostics, 0.5).toFixed(1)} | ${pct(diagnostics, 0.95).toFixed(1)} | ${Math.max(...diagnostics).toFixed(1)} | < 50 |`);
   console.log(`| diagnostics (plan changed) | ${compiles.length} | ${pct(compiles, 0.5).toFixed(1)} | ${pct(compiles, 0.95).toFixed(1)} | ${Math.max(...compiles).toFixed(1)} | < 50 |`);
+  console.log(`| run_ended (superseded) of the old run | ${oldEnded.length} | ${pct(oldEnded, 0.5).toFixed(0)} | ${pct(oldEnded, 0.95).toFixed(0)} | ${Math.max(...oldEnded).toFixed(0)} | |`);
+  console.log(`| run_started of the new (warm) run | ${newStarted.length} | ${pct(newStarted, 0.5).toFixed(0)} | ${pct(newStarted, 0.95).toFixed(0)} | ${Math.max(...newStarted).toFixed(0)} | |`);
   console.log(`| first training_stats of the new run | ${restarts.length} | ${pct(restarts, 0.5).toFixed(0)} | ${pct(restarts, 0.95).toFixed(0)} | ${Math.max(...restarts).toFixed(0)} | < 500 |`);
 }
 

@@ -41,6 +41,17 @@ export interface ChannelOptions {
   readonly batch?: boolean;
 }
 
+// A broadcast hands the same message object to every client: serialize it once.
+const serialized = new WeakMap<ServerMessage, string>();
+function serialize(message: ServerMessage): string {
+  let text = serialized.get(message);
+  if (text === undefined) {
+    text = JSON.stringify(message);
+    serialized.set(message, text);
+  }
+  return text;
+}
+
 type Lane = 'stats' | 'weights' | 'queue' | 'spam';
 /** In priority order: a lane sends when it has something and its own gap has passed. */
 const LANES: readonly Lane[] = ['stats', 'weights', 'queue', 'spam'];
@@ -65,7 +76,7 @@ export function createClientChannel(sink: ClientSink, options: ChannelOptions = 
 
   function write(message: ServerMessage): void {
     if (closed) return;
-    sink.write(JSON.stringify(message));
+    sink.write(serialize(message));
     sent++;
   }
 
