@@ -94,6 +94,8 @@ export const f32Const0 = [0x43, 0, 0, 0, 0];
 const simd = (op: number) => [0xfd, ...uleb(op)];
 export const v128Load = (offset = 0) => [...simd(0x00), 2, ...uleb(offset)];
 export const v128Store = (offset = 0) => [...simd(0x0b), 2, ...uleb(offset)];
+/** load one f32 into all four lanes */
+export const v128Load32Splat = (offset = 0) => [...simd(0x09), 2, ...uleb(offset)];
 export const v128Zero = [...simd(0x0c), ...new Array(16).fill(0)];
 export const f32x4Splat = simd(0x13);
 export const f32x4Sqrt = simd(0xe3);

@@ -11,7 +11,7 @@
 import { setFlagsFromString as v8SetFlags } from 'node:v8';
 import {
   assemble, F32, I32, V128, type ValType, f32Add, f32Const0, f32Load, f32Mul, f32Store, f32x4Add, f32x4Div, f32x4Mul,
-  f32x4RelaxedMadd, f32x4Splat, f32x4Sqrt, f32x4Sub, forLoop, get, i32, i32Add, i32And, i32LtU, i32Mul, i32Shl, i32Sub, set, tee, v128Load, v128Store, v128Zero,
+  f32x4RelaxedMadd, f32x4Splat, f32x4Sqrt, f32x4Sub, forLoop, v128Load32Splat, get, i32, i32Add, i32And, i32LtU, i32Mul, i32Shl, i32Sub, set, tee, v128Load, v128Store, v128Zero,
 } from './assembler.js';
 
 export interface SimdKernels {
@@ -59,7 +59,7 @@ function bmmFunction(fused: boolean) {
     ...forLoop(J, N8, 8, [
       ...v128Zero, ...set(ACC[0]), ...v128Zero, ...set(ACC[1]), ...startColumn,
       ...forLoop(AP, KEND, { local: AKS }, [
-        ...get(AP), ...f32Load(), ...f32x4Splat, ...set(S),
+        ...get(AP), ...v128Load32Splat(), ...set(S),
         ...get(BCOL), ...v128Load(0), ...set(B0), ...get(BCOL), ...v128Load(16), ...set(B1),
         ...fma(ACC[0], B0), ...fma(ACC[1], B1), ...nextRow,
       ]),
@@ -68,7 +68,7 @@ function bmmFunction(fused: boolean) {
     ]),
     ...forLoop(J, N4, 4, [
       ...v128Zero, ...set(ACC[0]), ...startColumn,
-      ...forLoop(AP, KEND, { local: AKS }, [...get(AP), ...f32Load(), ...f32x4Splat, ...set(S), ...get(BCOL), ...v128Load(0), ...set(B0), ...fma(ACC[0], B0), ...nextRow]),
+      ...forLoop(AP, KEND, { local: AKS }, [...get(AP), ...v128Load32Splat(), ...set(S), ...get(BCOL), ...v128Load(0), ...set(B0), ...fma(ACC[0], B0), ...nextRow]),
       ...cAt(i32(0)), ...get(ACC[0]), ...v128Store(0),
     ]),
     ...forLoop(J, N, 1, [
@@ -93,7 +93,7 @@ function bmmFunction(fused: boolean) {
         ...get(BCOL), ...v128Load(0), ...set(B0), ...get(BCOL), ...v128Load(16), ...set(B1),
         ...add(AP, ARS, A1), ...add(A1, ARS, A2), ...add(A2, ARS, A3),
         ...[AP, A1, A2, A3].flatMap((ptr, r) => [
-          ...get(ptr), ...f32Load(), ...f32x4Splat, ...set(S), ...fma(ACC[2 * r], B0), ...fma(ACC[2 * r + 1], B1),
+          ...get(ptr), ...v128Load32Splat(), ...set(S), ...fma(ACC[2 * r], B0), ...fma(ACC[2 * r + 1], B1),
         ]),
         ...nextRow,
       ]),
