@@ -272,3 +272,40 @@ describe('gru', () => {
     });
   }
 });
+
+describe('without nnc kernels (as on the node backend)', () => {
+  it('every op falls back to plain tf ops with the same values and gradients', async () => {
+    const rand = random(77);
+    const [B, T, D, U] = [2, 5, 4, 3];
+    const x = floats(rand, B * T * D);
+    const lstmW = [floats(rand, D * 4 * U, 0.5), floats(rand, U * 4 * U, 0.5), floats(rand, 4 * U, 0.5)];
+    const gruW = [floats(rand, D * 3 * U, 0.5), floats(rand, U * 3 * U, 0.5), floats(rand, 3 * U, 0.5)];
+    const convW = floats(rand, 3 * D * 8);
+    const run = () => {
+      const xt = tf.tensor3d(x, [B, T, D]);
+      const lw = [tf.tensor2d(lstmW[0], [D, 4 * U]), tf.tensor2d(lstmW[1], [U, 4 * U]), tf.tensor1d(lstmW[2])];
+      const gw = [tf.tensor2d(gruW[0], [D, 3 * U]), tf.tensor2d(gruW[1], [U, 3 * U]), tf.tensor1d(gruW[2])];
+      const cw = tf.tensor3d(convW, [3, D, 8]);
+      const loss = (a: Tensor, l0: Tensor, g0: Tensor, c: Tensor) => tf.add(tf.add(
+        tf.sum(ops.lstm(a, l0, lw[1], lw[2], { returnSequences: true })),
+        tf.sum(tf.square(ops.gru(a, g0, gw[1], gw[2])))),
+      tf.sum(tf.tanh(ops.conv1d(a, c, null, { padding: 'causal' }))));
+      return [loss(xt, lw[0], gw[0], cw), ...tf.grads(loss)([xt, lw[0], gw[0], cw])];
+    };
+    const fused = await on('cpu', run);
+    const cpuKernels = installKernels('cpu');
+    cpuKernels.restore();
+    try {
+      expect(tf.getKernel('NncLstm', 'cpu')).toBeUndefined();
+      expectClose(await on('cpu', run), fused);
+      const adam = ops.createAdam(0.1);
+      const w = tf.variable(tf.ones([3]));
+      adam.minimize(() => tf.sum(tf.square(w)) as tfjs.Scalar);
+      expect(Array.from(w.dataSync())).toEqual([0.9, 0.9, 0.9].map((v) => expect.closeTo(v, 5)));
+      adam.dispose();
+      w.dispose();
+    } finally {
+      installKernels('cpu');
+    }
+  });
+});
