@@ -10,7 +10,7 @@ import { createViewerServer, type ViewerServer } from '../src/runtime/server/ser
 import { createWorkerDriver } from '../src/runtime/watch/worker-driver.js';
 import { createWatcher, type Watcher } from '../src/runtime/watch/watcher.js';
 import type { TrainingStatsView } from '../src/shared/protocol.js';
-import { connect, removeTempProjects, tempProject, TINY, until, write, type TestClient } from './watch-helpers.js';
+import { connect, removeTempProjects, sleep, tempProject, TINY, until, write, type TestClient } from './watch-helpers.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'node_modules', '.cache', `nnc-watch-e2e-${process.pid}`);
@@ -118,4 +118,29 @@ describe('nnc watch, training in a worker thread', () => {
     expect(byId.get(warm.run.id)!.parentId).toBe(fixed.run.id);
     expect(byId.get(fixed.run.id)!.info.warmStart).toMatchObject({ parentId: cold.id, reused: ['embed'] });
   }, 90_000);
+
+  it('copies embedding rows by token text when the vocabulary changes', async () => {
+    const dir = tempProject(TINY);
+    const vocabularyRun = await createWatcher({
+      projects: [dir],
+      driver: (options) => createWorkerDriver({ ...options, workerUrl }),
+      backend: 'cpu',
+      epochs: 500,
+    });
+    try {
+      const project = vocabularyRun.projects[0]!;
+      const first = await until('the first run', () => project.running(), 30_000);
+      await sleep(300);
+      const tokens = readFileSync(join(dir, 'tokens.yaml'), 'utf8');
+      write(dir, 'tokens.yaml', tokens.replace('general: [the, was, very, really]', 'general: [the, was, very, really, quite, rather]'));
+      const second = await until('the warm run', () => (project.running()?.id !== first.id ? project.running() : null), 30_000);
+      expect(second.parentId).toBe(first.id);
+      expect(project.plan()!.vocabulary.tokens).toContain('rather');
+      const log = await until('the warm start log line', () => project.store()!.logs({ runId: second.id }).find((l) => l.category === 'warmstart'), 10_000, 50);
+      expect(log.message).toMatch(/reused 'embed', 'hidden', 'verdict'/);
+      expect(log.message).toMatch(/embedding rows copied by token text in 'embed' \(\d+ rows\)/);
+    } finally {
+      await vocabularyRun.close();
+    }
+  }, 60_000);
 });

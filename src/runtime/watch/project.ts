@@ -75,7 +75,7 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
   let recentEpochs: TrainingStatsView[] = [];
   let lastWeights: Extract<ServerMessage, { type: 'weights_update' }> | null = null;
   let parentId: string | null = null; // the newest run whose weights a warm start can use
-  let activeHash: string | null = null; // plan hash of the run started or under way
+  let activePlan: Plan | null = null; // the plan of the run started or under way
   let active = false;
   let idleWaiters: Array<() => void> = [];
   let work: Promise<void> | null = null;
@@ -109,7 +109,7 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
         emit({ type: 'training_stats', project: name, stats: lastStats });
         return;
       case 'epoch': {
-        const heads = plan?.heads.map((h) => h.name) ?? [];
+        const heads = (activePlan ?? plan)?.heads.map((h) => h.name) ?? [];
         const memory = lastStats ? { numTensors: lastStats.numTensors, numBytes: lastStats.memoryBytes } : null;
         const stats = epochStatsView(event.runId, event.summary, heads, memory);
         recentEpochs = [...recentEpochs.slice(-(RECENT_EPOCHS - 1)), stats];
@@ -172,7 +172,7 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
       do {
         again = false;
         const wanted = plan;
-        if (closed || !wanted || wanted.hash === activeHash) continue;
+        if (closed || !wanted || wanted.hash === activePlan?.hash) continue;
         if (active) {
           await driver.stop('superseded');
           await waitIdle();
@@ -182,7 +182,7 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
           again = true;
           continue;
         }
-        activeHash = wanted.hash;
+        activePlan = wanted;
         active = true;
         driver.start({ plan: wanted, parentId, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}) });
       } while (again);
