@@ -77,6 +77,9 @@ describe('niceTicks', () => {
     const fifths = niceTicks(0, 1, 5);
     expect(fifths).toHaveLength(6);
     fifths.forEach((v, i) => expect(v).toBeCloseTo(i * 0.2, 12));
+    // values apart by rounding only must not hang (a step below their precision)
+    expect(niceTicks(0.02, 0.020000000000000004, 4).length).toBeLessThanOrEqual(15);
+    expect(niceTicks(1e6, 1e6 + 1e-9, 4).length).toBeLessThanOrEqual(15);
     const t = niceTicks(0.13, 0.87, 4);
     expect(t[0]).toBeGreaterThanOrEqual(0.13);
     expect(t[t.length - 1]).toBeLessThanOrEqual(0.87);

@@ -178,7 +178,8 @@ function drawChart(el: HTMLCanvasElement, all: readonly ChartLine[], hoverStep: 
     hi = Math.max(hi, b);
   }
   if (!Number.isFinite(lo)) return { lines, x0, x1 };
-  if (hi === lo) {
+  // equal, or apart by rounding only (a constant learning rate computed two ways)
+  if (hi - lo <= Math.max(Math.abs(lo), Math.abs(hi)) * 1e-9) {
     hi += Math.abs(hi) * 0.05 || 1;
     lo -= Math.abs(lo) * 0.05 || 1;
   }

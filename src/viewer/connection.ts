@@ -1,6 +1,6 @@
 // The WebSocket to /ws: reconnects with exponential backoff and jitter, and
 // reports its state so the header can show it.
-import type { ServerMessage } from '../shared/protocol.js';
+import type { BatchFrame, ServerMessage } from '../shared/protocol.js';
 
 export type ConnectionState =
   | { readonly state: 'connecting'; readonly attempt: number }
@@ -47,7 +47,9 @@ export function createConnection(options: ConnectionOptions): Connection {
       } catch {
         return;
       }
-      if (message && typeof message.type === 'string') options.onMessage(message);
+      // a /ws?batch=1 frame carries the messages due at one server tick, oldest first
+      if (message?.type === ('batch' as string)) for (const m of (message as unknown as BatchFrame).messages) options.onMessage(m);
+      else if (message && typeof message.type === 'string') options.onMessage(message);
     };
     // a failed connect also fires close, which schedules the retry
     socket.onerror = () => {};

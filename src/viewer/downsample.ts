@@ -98,12 +98,18 @@ export function valueRange(points: Float64Array): [number, number] {
 /** About `count` round tick values covering [lo, hi] (1, 2, 5 times a power of ten). */
 export function niceTicks(lo: number, hi: number, count: number): number[] {
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
-  if (hi === lo) return [lo];
+  if (!(hi - lo > Math.max(Math.abs(lo), Math.abs(hi)) * 1e-12)) return [lo];
   const raw = (hi - lo) / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const norm = raw / mag;
   const step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
   const ticks: number[] = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Math.abs(t) < step * 1e-9 ? 0 : t);
+  const first = Math.ceil(lo / step);
+  // by index, not by adding: a step below the values' precision would never advance
+  for (let i = 0; i <= count * 3 + 2; i++) {
+    const t = (first + i) * step;
+    if (t > hi + step * 1e-9) break;
+    ticks.push(Math.abs(t) < step * 1e-9 ? 0 : t);
+  }
   return ticks;
 }

@@ -87,12 +87,15 @@ let retryTimer: ReturnType<typeof setTimeout> | undefined;
 export async function refreshAll(): Promise<void> {
   const gen = ++generation;
   clearTimeout(retryTimer);
+  const known = project.value;
+  const everything = () => Promise.all([refreshModel(gen), refreshRuns(true, gen), refreshLogs(gen)]);
+  // the 'connected' message named the projects already: no need to wait for the list
+  const early = known ? everything() : null;
   const list = await api.projects().catch(() => null);
   if (gen !== generation) return;
   if (!list?.length) {
     // a server just (re)started answers before its watcher has registered the projects: ask again shortly
     retryTimer = setTimeout(() => connection.value.state === 'open' && void refreshAll(), 500);
-    if (!project.value) return;
   } else {
     batch(() => {
       projects.value = list.map((p) => p.name);
@@ -100,7 +103,8 @@ export async function refreshAll(): Promise<void> {
       projectInfo.value = list.find((p) => p.name === project.value) ?? null;
     });
   }
-  await Promise.all([refreshModel(gen), refreshRuns(true, gen), refreshLogs(gen)]);
+  if (project.value !== known && project.value) return refreshAll();
+  await early;
 }
 
 async function refreshModel(gen: number): Promise<void> {
@@ -158,6 +162,11 @@ async function refreshWeights(gen: number): Promise<void> {
   if (!name) return;
   const w = await api.weights(name).catch(() => null);
   if (w && gen === generation && w.tensors.length) weights.value = { runId: w.runId, step: w.step, tensors: w.tensors };
+}
+
+/** Reloads the stored log lines (live spam lines are thinned on the way, the store has them all). */
+export function reloadLogs(): Promise<void> {
+  return refreshLogs(generation);
 }
 
 async function refreshLogs(gen: number): Promise<void> {

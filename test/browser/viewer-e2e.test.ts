@@ -59,12 +59,13 @@ describe.skipIf(!hasChromium)('viewer in Chromium against nnc watch', () => {
     watch = await start();
     browser = await launchChromium();
     page = await browser.context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('pageerror', (e) => pageErrors.push(`${e.message}\n${e.stack ?? ''}`));
     await page.goto(`${watch.url}/#tokens`);
     await page.waitForSelector('.conn[data-state=open]');
   });
 
   afterAll(async () => {
+    if (pageErrors.length) console.error(`errors in the page:\n${pageErrors.join('\n')}`);
     await browser?.close();
     await watch?.stop();
     if (work) rmSync(work, { recursive: true, force: true });

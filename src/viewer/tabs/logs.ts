@@ -6,6 +6,7 @@ import { formatCount } from '../format.js';
 import { html } from '../html.js';
 import { LEVELS, visibleLogs, type Level } from '../logs.js';
 import { logs } from '../state.js';
+import { reloadLogs } from '../sync.js';
 
 const SHOWN = 1500;
 
@@ -25,6 +26,11 @@ export function LogsTab() {
     if (el && following) el.scrollTop = el.scrollHeight;
   }, [shown, following]);
 
+  const toggleSpam = (on: boolean) => {
+    setShowSpam(on);
+    if (on) void reloadLogs();
+  };
+
   const onScroll = () => {
     const el = box.current!;
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
@@ -39,7 +45,7 @@ export function LogsTab() {
           ${LEVELS.map((l) => html`<option value=${l}>${l === 'debug' ? 'all levels' : l === 'error' ? 'errors' : `${l} and above`}</option>`)}
         </select></label>
         <input type="search" class="filter" placeholder="Search logs" aria-label="Search logs" value=${q} onInput=${(e: Event) => setQ((e.target as HTMLInputElement).value)} />
-        <label class="toggle"><input type="checkbox" checked=${showSpam} onChange=${(e: Event) => setShowSpam((e.target as HTMLInputElement).checked)} />
+        <label class="toggle"><input type="checkbox" checked=${showSpam} onChange=${(e: Event) => toggleSpam((e.target as HTMLInputElement).checked)} />
           show spam lines <span class="muted">(${formatCount(spamCount)})</span></label>
       </div>
     </div>
