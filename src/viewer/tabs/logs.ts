@@ -32,7 +32,8 @@ export function LogsTab() {
   };
 
   const onScroll = () => {
-    const el = box.current!;
+    const el = box.current;
+    if (!el) return; // a scroll event can land after the tab was left
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
     if (atBottom !== following) setFollowing(atBottom);
   };
