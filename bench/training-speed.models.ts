@@ -132,7 +132,7 @@ export const MODELS: BenchModel[] = [
       const v = [glorot(tf, [VOCAB, WIDTH]), glorot(tf, [3, WIDTH, 64]), zeros(tf, [64]), glorot(tf, [64, CLASSES]), zeros(tf, [CLASSES])];
       return fromVariables(v, (x) => {
         const h = tf.relu(ops.conv1d(ops.embeddingLookup(v[0], x), v[1], v[2], { padding: 'same' }));
-        return tf.add(tf.matMul(tf.mean(h, 1), v[3]), v[4]);
+        return tf.add(tf.matMul(ops.pool(h, 'mean'), v[3]), v[4]);
       });
     },
   },
@@ -155,7 +155,7 @@ export const MODELS: BenchModel[] = [
       const ops = nncOps(tf);
       return fromVariables(v, (x) => {
         const h = selfAttention(tf, ops.embeddingLookup(table, x), attention, 4);
-        return tf.add(tf.matMul(tf.mean(h, 1), head[0]), head[1]);
+        return tf.add(tf.matMul(ops.pool(h, 'mean'), head[0]), head[1]);
       });
     },
   },

@@ -125,7 +125,7 @@ describe('nnc kernels match the stock cpu kernels', () => {
     it(`UnsortedSegmentSum and the gather gradient (seed ${seed})`, async () => {
       const rand = random(seed);
       const vocab = between(rand, 3, 40);
-      const width = between(rand, 1, 9);
+      const width = seed === 3 ? 8 : between(rand, 1, 9); // 8: the SIMD row adds on wasm
       const batch = between(rand, 1, 5);
       const steps = between(rand, 1, 7);
       const table = floats(rand, vocab * width);

@@ -165,6 +165,26 @@ describe('embeddingLookup', () => {
   }
 });
 
+describe('pool', () => {
+  it('matches tf.mean, tf.max and the last step, values and gradients', async () => {
+    const rand = random(50);
+    const [B, T, D] = [3, 5, 4];
+    const x = floats(rand, B * T * D);
+    const dy = floats(rand, B * D);
+    const references = {
+      mean: (a: Tensor) => tf.mean(a, 1),
+      max: (a: Tensor) => tf.max(a, 1),
+      last: (a: Tensor) => tf.gather(a, [T - 1], 1).reshape([B, D]),
+    };
+    for (const mode of ['mean', 'max', 'last'] as const) {
+      const expected = await on('cpu', () => valueAndGrads(references[mode], [tf.tensor3d(x, [B, T, D])], dy));
+      for (const backend of BACKENDS) {
+        expectClose(await on(backend, () => valueAndGrads((a) => ops.pool(a, mode), [tf.tensor3d(x, [B, T, D])], dy)), expected);
+      }
+    }
+  });
+});
+
 describe('createAdam', () => {
   it('moves variables exactly as tf.train.adam over several steps, on wasm and cpu', async () => {
     const rand = random(31);

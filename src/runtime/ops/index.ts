@@ -11,9 +11,10 @@ import { makeLayerNorm } from './layer-norm.js';
 import { makeEmbeddingLookup } from './embedding.js';
 import { makeCreateAdam } from './adam.js';
 import { makeGru } from './gru.js';
+import { makePool, type PoolMode } from './pool.js';
 import { makeLstm, type RecurrentOptions, type RecurrentActivation } from './lstm.js';
 
-export type { Conv1dOptions, Conv1dPadding, RecurrentOptions, RecurrentActivation };
+export type { Conv1dOptions, Conv1dPadding, RecurrentOptions, RecurrentActivation, PoolMode };
 export { conv1dGeometry };
 
 export interface NncOps {
@@ -55,6 +56,8 @@ export interface NncOps {
    * and return shapes as lstm. Two fused kernels on wasm and cpu.
    */
   gru: ReturnType<typeof makeGru>;
+  /** x [batch, time, width] -> [batch, width] by 'mean', 'max' or 'last' step; mean's gradient is one broadcast. */
+  pool: ReturnType<typeof makePool>;
 }
 
 const made = new WeakMap<Tf, NncOps>();
@@ -70,6 +73,7 @@ export function nncOps(tf: Tf): NncOps {
       createAdam: makeCreateAdam(tf),
       lstm: makeLstm(tf),
       gru: makeGru(tf),
+      pool: makePool(tf),
     };
     made.set(tf, ops);
   }

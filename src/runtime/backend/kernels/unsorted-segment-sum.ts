@@ -4,6 +4,7 @@
 import { util } from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { kernelIO, type KernelBackendName } from './kernel-io.js';
+import { offsetOf, simdFor } from './simd/wasm-backend.js';
 
 export function unsortedSegmentSumConfig(backendName: KernelBackendName): KernelConfig {
   const kernelFunc: KernelFunc = ({ inputs, backend, attrs = {} }) => {
@@ -15,6 +16,17 @@ export function unsortedSegmentSumConfig(backendName: KernelBackendName): Kernel
     const inner = util.sizeFromShape(innerShape);
     const count = util.sizeFromShape(segmentIds.shape);
     const out = io.zeros([numSegments, ...innerShape], x.dtype);
+    const simd = backendName === 'wasm' && x.dtype === 'float32' && inner % 4 === 0 ? simdFor(backend) : null;
+    if (simd) {
+      // one vector add per row; ids are read before nothing else allocates
+      const ids = io.values(segmentIds);
+      const [o, src] = [offsetOf(backend, out), offsetOf(backend, x)];
+      for (let i = 0; i < count; i++) {
+        const id = ids[i];
+        if (id >= 0 && id < numSegments) simd.add(o + 4 * id * inner, o + 4 * id * inner, src + 4 * i * inner, inner);
+      }
+      return out;
+    }
     const o = io.values(out);
     const xs = io.values(x);
     const ids = io.values(segmentIds);

@@ -1,0 +1,21 @@
+// Sequence -> vector pooling over the time axis of x [batch, time, width]:
+// mean, max or last step. Mean has a hand-written gradient (tf.mean's builds
+// a ones tensor of x's shape in JavaScript on every backward pass).
+import type { Tf, Tensor } from './tf.js';
+import { withGradient } from './custom-grad.js';
+
+export type PoolMode = 'mean' | 'max' | 'last';
+
+export function makePool(tf: Tf) {
+  return function pool(x: Tensor, mode: PoolMode): Tensor {
+    if (x.rank !== 3) throw new Error(`pool needs x [batch, time, width]; got [${x.shape}].`);
+    const [B, T, D] = x.shape as number[];
+    if (mode === 'max') return tf.max(x, 1);
+    if (mode === 'last') return tf.tidy(() => tf.slice(x, [0, T - 1, 0], [B, 1, D]).reshape([B, D]));
+    const f = withGradient(tf, ([xIn]) => ({
+      value: tf.mean(xIn, 1),
+      gradFunc: (dy: Tensor) => [tf.div(tf.broadcastTo(dy.reshape([B, 1, D]), [B, T, D]), T)],
+    }));
+    return f(x);
+  };
+}
