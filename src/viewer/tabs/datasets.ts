@@ -30,12 +30,15 @@ function validationSplit(): number | null {
   return null;
 }
 
+/** DatasetView carries no split today: use `validationSplit` / `validationCount` if the server adds them. */
 function splitText(d: DatasetView, fallback: number | null): string {
-  const own = (d as { validationSplit?: unknown }).validationSplit;
-  const split = typeof own === 'number' ? own : fallback;
+  const extra = d as { validationSplit?: unknown; validationCount?: unknown };
+  const split = typeof extra.validationSplit === 'number' ? extra.validationSplit : fallback;
   if (split == null) return '-';
   // per dataset, sized as the trainer sizes it (src/runtime/train/examples.ts)
-  const validation = split <= 0 || d.count < 2 ? 0 : Math.min(d.count - 1, Math.max(1, Math.round(d.count * split)));
+  const validation = typeof extra.validationCount === 'number'
+    ? extra.validationCount
+    : split <= 0 || d.count < 2 ? 0 : Math.min(d.count - 1, Math.max(1, Math.round(d.count * split)));
   return `${Math.round(split * 100)}% (${formatCount(validation)} validation, ${formatCount(d.count - validation)} training)`;
 }
 
