@@ -2,29 +2,16 @@
 // the viewer (browser, minified). Runs on `npm install` (prepare) and `npm run build`.
 import { build } from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})];
 
-// While a command is being written its file may not exist yet: build the rest.
-const missingCommands = {
-  name: 'missing-commands',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/commands\/.*\.js$/ }, (args) => {
-      const ts = join(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
-      return existsSync(ts) ? undefined : { path: args.path, namespace: 'missing-command' };
-    });
-    b.onLoad({ filter: /.*/, namespace: 'missing-command' }, (args) => ({
-      contents: `throw new Error('nnc: the command in ${args.path} is not part of this build.');`,
-      loader: 'js',
-    }));
-  },
-};
-
 await build({
-  entryPoints: ['src/cli/cli.ts'],
-  plugins: [missingCommands],
+  // the training worker is its own entry: worker-driver.ts loads dist/train-worker.js
+  entryPoints: [
+    { in: 'src/cli/cli.ts', out: 'cli' },
+    { in: 'src/runtime/watch/train-worker.ts', out: 'train-worker' },
+  ],
   outdir: 'dist',
   bundle: true,
   splitting: true,
