@@ -230,6 +230,22 @@ describe('nnc kernels match the stock cpu kernels', () => {
       }
     });
 
+    it(`Tile and broadcastTo, ranks 1 to 4 (seed ${seed})`, async () => {
+      const rand = random(500 + seed);
+      for (let rank = 1; rank <= 4; rank++) {
+        const shape = Array.from({ length: rank }, () => between(rand, 1, 4));
+        const reps = Array.from({ length: rank }, () => between(rand, 1, 3));
+        const x = floats(rand, shape.reduce((a, b) => a * b));
+        const ints = Int32Array.from(x, (v) => Math.round(v * 100));
+        const target = shape.map((n) => (n === 1 ? between(rand, 1, 4) : n));
+        await compareWithStockCpu(() => [
+          tf.tile(tf.tensor(x, shape), reps),
+          tf.tile(tf.tensor(ints, shape, 'int32'), reps).cast('float32'),
+          tf.broadcastTo(tf.tensor(x, shape), target),
+        ]);
+      }
+    });
+
     it(`the Tile gradient sums every repeat (seed ${seed})`, async () => {
       const rand = random(400 + seed);
       const shape = [between(rand, 1, 4), between(rand, 1, 5), between(rand, 1, 3)];

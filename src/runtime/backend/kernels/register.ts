@@ -8,6 +8,7 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { batchMatMulConfig, fusedMatMulConfig } from './matmul-transpose.js';
 import { tileGradient } from './tile-gradient.js';
 import { gatherConfig } from './gather.js';
+import { tileConfig } from './tile.js';
 import { nncKernelConfigs } from './nnc-kernels.js';
 
 export interface InstalledKernels {
@@ -33,6 +34,8 @@ function kernelsFor(backendName: string): Entry[] {
     if (batchMatMul) entries.push({ config: batchMatMulConfig(batchMatMul), why: 'SIMD product: stock flags are 10x slower, batched products 15x slower' });
     const gather = getKernel('GatherV2', 'wasm');
     if (gather) entries.push({ config: gatherConfig(gather), why: 'row copies instead of per-element copies (embedding lookups)' });
+    const tile = getKernel('Tile', 'wasm');
+    if (tile) entries.push({ config: tileConfig(tile), why: 'row copies (broadcastTo); the stock kernel is ~70x slower' });
     const fused = getKernel('_FusedMatMul', 'wasm');
     if (fused) entries.push({ config: fusedMatMulConfig(fused), why: 'wrong with a bias and a transpose flag or batch > 1; flags slow' });
     return [...entries, ...nncKernelConfigs('wasm')];
