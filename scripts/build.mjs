@@ -1,7 +1,7 @@
 // One esbuild call per target: the CLI (node, ESM, dependencies external) and
 // the viewer (browser, minified). Runs on `npm install` (prepare) and `npm run build`.
 import { build } from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})];
@@ -36,6 +36,9 @@ if (existsSync('src/viewer/main.ts')) {
     platform: 'browser',
     target: 'es2020',
     logLevel: lenient ? 'silent' : 'warning',
+  }).then(() => {
+    mkdirSync('dist/viewer', { recursive: true });
+    copyFileSync('src/viewer/index.html', 'dist/viewer/index.html');
   }).catch((error) => {
     if (!lenient) throw error;
     console.error(`viewer build failed (${error.errors?.length ?? 1} errors); browser tests will fail`);
