@@ -6,7 +6,7 @@
 // slicing and padding gradients as multiplying.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { kernelIO, type KernelBackendName, type KernelIO } from './kernel-io.js';
-import { columnSums, matMul, transpose2d } from './lstm.js';
+import { columnSums, matMul, transpose2d } from './matrix.js';
 import { offsetOf, simdFor } from './simd/wasm-backend.js';
 import type { SimdKernels } from './simd/module.js';
 

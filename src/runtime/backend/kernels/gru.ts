@@ -4,7 +4,8 @@
 // recurrent product (hh = tanh(x_h + (r * h) . U_h)); h = z * h' + (1 - z) * hh.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { kernelIO, type KernelBackendName, type KernelIO } from './kernel-io.js';
-import { columnSums, matMul, previousStatesTransposed, transpose2d } from './lstm.js';
+import { columnSums, matMul, transpose2d } from './matrix.js';
+import { previousStatesTransposed } from './lstm.js';
 
 export const NNC_GRU = 'NncGru';
 export const NNC_GRU_GRAD = 'NncGruGrad';

@@ -6,7 +6,8 @@
 // Layout as tf.layers.lstm: kernel [D, 4U], recurrentKernel [U, 4U], bias
 // [4U], gates in the order i, f, c, o; zero initial state.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { kernelIO, type KernelBackendName, type KernelIO, type Values } from './kernel-io.js';
+import { kernelIO, type KernelBackendName, type KernelIO } from './kernel-io.js';
+import { columnSums, matMul, transpose2d } from './matrix.js';
 
 export const NNC_LSTM = 'NncLstm';
 export const NNC_LSTM_GRAD = 'NncLstmGrad';
@@ -19,16 +20,6 @@ const hardSigmoid = (z: number) => Math.min(1, Math.max(0, 0.2 * z + 0.5));
 /** Derivative from the activation's output y. */
 function derivative(kind: RecurrentActivation): (y: number) => number {
   return kind === 'sigmoid' ? (y) => y * (1 - y) : (y) => (y > 0 && y < 1 ? 0.2 : 0);
-}
-
-const plain = { transposeA: false, transposeB: false };
-
-export function matMul(io: KernelIO, a: TensorInfo, b: TensorInfo): TensorInfo {
-  return io.run('BatchMatMul', { a, b }, plain);
-}
-
-export function transpose2d(io: KernelIO, x: TensorInfo): TensorInfo {
-  return io.run('Transpose', { x }, { perm: [1, 0] });
 }
 
 /**
@@ -88,15 +79,6 @@ export function lstmConfig(backendName: KernelBackendName): KernelConfig {
     return [hs, cs, gates];
   };
   return { kernelName: NNC_LSTM, backendName, kernelFunc };
-}
-
-/** Column sums of a [rows, width] matrix into a new [width] tensor. */
-export function columnSums(io: KernelIO, m: TensorInfo, rows: number, width: number): TensorInfo {
-  const out = io.zeros([width], 'float32');
-  const M = io.values(m);
-  const O = io.values(out);
-  for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) O[j] += M[r * width + j];
-  return out;
 }
 
 /** The previous step's h for every (b, t), transposed: [U, B*T], zeros at t = 0. */
@@ -203,4 +185,3 @@ export function weightGradients(
   return [dx, dkernel, drecurrent, dbias];
 }
 
-export type { Values };

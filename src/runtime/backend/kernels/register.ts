@@ -5,7 +5,7 @@ import type { GradConfig, KernelConfig } from '@tensorflow/tfjs';
 import type { KernelBackendName } from './kernel-io.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
-import { batchMatMulConfig, fusedMatMulConfig } from './matmul-transpose.js';
+import { batchMatMulConfig, fusedMatMulConfig } from './matmul.js';
 import { tileGradient } from './tile-gradient.js';
 import { gatherConfig } from './gather.js';
 import { tileConfig } from './tile.js';

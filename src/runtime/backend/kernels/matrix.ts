@@ -1,0 +1,22 @@
+// Small matrix helpers for kernels that call other kernels.
+import type { TensorInfo } from '@tensorflow/tfjs';
+import type { KernelIO } from './kernel-io.js';
+
+const plain = { transposeA: false, transposeB: false };
+
+export function matMul(io: KernelIO, a: TensorInfo, b: TensorInfo): TensorInfo {
+  return io.run('BatchMatMul', { a, b }, plain);
+}
+
+export function transpose2d(io: KernelIO, x: TensorInfo): TensorInfo {
+  return io.run('Transpose', { x }, { perm: [1, 0] });
+}
+
+/** Column sums of a [rows, width] matrix into a new [width] tensor. */
+export function columnSums(io: KernelIO, m: TensorInfo, rows: number, width: number): TensorInfo {
+  const out = io.zeros([width], 'float32');
+  const M = io.values(m);
+  const O = io.values(out);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) O[j] += M[r * width + j];
+  return out;
+}
