@@ -293,6 +293,60 @@ describe('gru', () => {
   }
 });
 
+describe('accelerateLayer', () => {
+  /** Output and weight gradients of a fresh layer on x with the given weights, and its class and config. */
+  async function layerRun(make: () => tfjs.layers.Layer, x: Tensor, weights: Float32Array[], fastKernel: string | null) {
+    const layer = make();
+    layer.apply(x);
+    layer.setWeights(weights.map((w, i) => tf.tensor(w, layer.getWeights()[i].shape)));
+    if (fastKernel) {
+      expect(ops.accelerateLayer(layer)).toBe(true);
+      const profile = await tf.profile(() => layer.apply(x) as Tensor);
+      expect(profile.kernelNames).toContain(fastKernel);
+    }
+    const vars = layer.trainableWeights.map((w) => w.read() as tfjs.Variable);
+    const values = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(layer.apply(x) as Tensor)) as tfjs.Scalar, vars);
+      return [value, ...vars.map((v) => grads[v.name])].map((t) => Float32Array.from(t.dataSync() as Float32Array));
+    });
+    const { name, ...config } = layer.getConfig();
+    const className = layer.getClassName();
+    layer.dispose();
+    void name;
+    return { values, config, className };
+  }
+
+  const cases: Array<[string, () => tfjs.layers.Layer, (rand: () => number) => Tensor, string]> = [
+    ['LSTM', () => tf.layers.lstm({ units: 3, returnSequences: true }), (r) => tf.tensor3d(floats(r, 2 * 4 * 5), [2, 4, 5]), 'NncLstm'],
+    ['GRU', () => tf.layers.gru({ units: 4, recurrentActivation: 'sigmoid' }), (r) => tf.tensor3d(floats(r, 2 * 4 * 5), [2, 4, 5]), 'NncGru'],
+    ['Conv1D', () => tf.layers.conv1d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }), (r) => tf.tensor3d(floats(r, 2 * 6 * 8), [2, 6, 8]), 'NncConv1d'],
+    ['Embedding', () => tf.layers.embedding({ inputDim: 7, outputDim: 4 }), (r) => tf.tensor2d(Array.from({ length: 6 }, () => between(r, 0, 6)), [2, 3], 'int32'), 'GatherV2'],
+  ];
+  for (const [kind, make, input, fastKernel] of cases) {
+    it(`${kind}: same outputs and weight gradients as the stock layer, same class and config`, async () => {
+      for (const backend of BACKENDS) {
+        await tf.setBackend(backend);
+        const rand = random(90);
+        const x = input(rand);
+        const shapes = (() => {
+          const probe = make();
+          probe.apply(x);
+          const found = probe.getWeights().map((w) => w.size);
+          probe.dispose();
+          return found;
+        })();
+        const weights = shapes.map((size) => floats(rand, size, 0.5));
+        const stock = await layerRun(make, x, weights, null);
+        const fast = await layerRun(make, x, weights, fastKernel);
+        expectClose(fast.values, stock.values);
+        expect(fast.className).toBe(stock.className);
+        expect(fast.config).toEqual(stock.config);
+        x.dispose();
+      }
+    });
+  }
+});
+
 describe('without nnc kernels (as on the node backend)', () => {
   it('every op falls back to plain tf ops with the same values and gradients', async () => {
     const rand = random(77);

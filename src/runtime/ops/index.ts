@@ -12,6 +12,7 @@ import { makeEmbeddingLookup } from './embedding.js';
 import { makeCreateAdam } from './adam.js';
 import { makeGru } from './gru.js';
 import { makePool, type PoolMode } from './pool.js';
+import { accelerateLayer } from './layers.js';
 import { makeLstm, type RecurrentOptions, type RecurrentActivation } from './lstm.js';
 
 export type { Conv1dOptions, Conv1dPadding, RecurrentOptions, RecurrentActivation, PoolMode };
@@ -58,6 +59,13 @@ export interface NncOps {
   gru: ReturnType<typeof makeGru>;
   /** x [batch, time, width] -> [batch, width] by 'mean', 'max' or 'last' step; mean's gradient is one broadcast. */
   pool: ReturnType<typeof makePool>;
+  /**
+   * Makes a stock tf.layers LSTM, GRU, Conv1D or Embedding instance compute
+   * with the ops above (its call() only: class name, config and weights stay
+   * stock, so models save and load as plain tfjs models). Returns false for
+   * other layers. Configurations the ops do not cover keep the stock call.
+   */
+  accelerateLayer(layer: InstanceType<Tf['layers']['Layer']>): boolean;
 }
 
 const made = new WeakMap<Tf, NncOps>();
@@ -66,7 +74,7 @@ const made = new WeakMap<Tf, NncOps>();
 export function nncOps(tf: Tf): NncOps {
   let ops = made.get(tf);
   if (!ops) {
-    ops = {
+    const bound: NncOps = {
       conv1d: makeConv1d(tf),
       layerNorm: makeLayerNorm(tf),
       embeddingLookup: makeEmbeddingLookup(tf),
@@ -74,7 +82,9 @@ export function nncOps(tf: Tf): NncOps {
       lstm: makeLstm(tf),
       gru: makeGru(tf),
       pool: makePool(tf),
+      accelerateLayer: (layer) => accelerateLayer(tf, bound, layer),
     };
+    ops = bound;
     made.set(tf, ops);
   }
   return ops;
