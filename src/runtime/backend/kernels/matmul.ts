@@ -6,7 +6,7 @@
 // train at 7-9 GMAC/s. _FusedMatMul with a bias is also wrong on wasm when a
 // flag is set or the batch is larger than one, so those cases are computed as
 // product + bias + activation.
-import { util } from '@tensorflow/tfjs';
+import { broadcast_util, util } from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { kernelIO, type KernelIO } from './kernel-io.js';
 import { offsetOf, simdFor } from './simd/wasm-backend.js';
@@ -50,7 +50,7 @@ export function batchMatMulConfig(original: KernelConfig): KernelConfig {
       const [rowsA, colsA] = a.shape.slice(-2);
       const [m, k] = transposeA ? [colsA, rowsA] : [rowsA, colsA];
       const n = right.shape[right.shape.length - 1];
-      const outShape = [...(a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2), m, n];
+      const outShape = [...broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n];
       out = io.alloc(outShape, 'float32');
       simd.bmm(offsetOf(backend, a), offsetOf(backend, right), offsetOf(backend, out), batchA, m, k, n,
         transposeA ? 4 : 4 * k, transposeA ? 4 * m : 4);
