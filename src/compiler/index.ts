@@ -3,7 +3,7 @@
 import { check } from './check.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { nodeHost, type CompilerHost } from './host.js';
-import { load, type SourceFile } from './load.js';
+import { load, type ParseCache, type SourceFile } from './load.js';
 import { lower } from './lower.js';
 import type { Plan } from './plan.js';
 import { validate } from './validate.js';
@@ -19,7 +19,12 @@ export interface CompileResult {
   readonly timings: Readonly<Record<string, number>>;
 }
 
-export function compile(projectDir: string, host: CompilerHost = nodeHost): CompileResult {
+export interface CompileOptions {
+  /** reuse parses of unchanged files between compiles (createParseCache) */
+  readonly cache?: ParseCache;
+}
+
+export function compile(projectDir: string, host: CompilerHost = nodeHost, options: CompileOptions = {}): CompileResult {
   const dir = resolve(projectDir);
   const timings: Record<string, number> = {};
   let t = performance.now();
@@ -28,7 +33,7 @@ export function compile(projectDir: string, host: CompilerHost = nodeHost): Comp
     timings[name] = now - t;
     t = now;
   };
-  const loaded = load(dir, host);
+  const loaded = load(dir, host, options.cache);
   lap('load');
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   const fallbackFile = loaded.files[0]?.path ?? join(dir, 'nnc.yaml');
@@ -55,3 +60,4 @@ export function compile(projectDir: string, host: CompilerHost = nodeHost): Comp
 export type { Plan } from './plan.js';
 export type { Diagnostic } from './diagnostics.js';
 export { formatDiagnostics, formatDiagnostic } from './format.js';
+export { createParseCache, type ParseCache } from './load.js';

@@ -1,5 +1,6 @@
 // Stage 1: YAML text -> documents with source positions (NNC1xxx).
 // Reads nothing itself: the host lists and reads files (host.ts is the IO edge).
+import { createHash } from 'node:crypto';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 import { extractFastSamples } from './fast-samples.js';
@@ -133,10 +134,35 @@ export function loadSource(relPath: string, path: string, text: string): { file:
   return { file, documents, diagnostics };
 }
 
-export function load(projectDir: string, host: CompilerHost): LoadResult {
+/**
+ * Parses kept by content between compiles of one project (`nnc watch`): a save
+ * usually touches one file, and parsing is most of a small compile's time.
+ */
+export interface ParseCache {
+  readonly entries: Map<string, { readonly hash: string; readonly parsed: ReturnType<typeof loadSource> }>;
+  /** files served from the cache by the last load */
+  reused: number;
+}
+
+export function createParseCache(): ParseCache {
+  return { entries: new Map(), reused: 0 };
+}
+
+function cachedParse(cache: ParseCache, relPath: string, path: string, text: string): ReturnType<typeof loadSource> {
+  const hash = createHash('sha1').update(path).update('\0').update(text).digest('hex');
+  let entry = cache.entries.get(relPath);
+  if (entry?.hash === hash) cache.reused++;
+  else cache.entries.set(relPath, (entry = { hash, parsed: loadSource(relPath, path, text) }));
+  // later stages get their own copy of each plain value; the YAML nodes are only read
+  return { ...entry.parsed, documents: entry.parsed.documents.map((d) => ({ ...d, value: structuredClone(d.value) })) };
+}
+
+export function load(projectDir: string, host: CompilerHost, cache?: ParseCache): LoadResult {
   const files: SourceFile[] = [];
   const documents: LoadedDocument[] = [];
   const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  if (cache) cache.reused = 0;
   for (const relPath of host.listYamlFiles(projectDir)) {
     const path = host.resolve(projectDir, relPath);
     const read = host.readFile(path);
@@ -144,11 +170,14 @@ export function load(projectDir: string, host: CompilerHost): LoadResult {
       diagnostics.push({ code: 1008, severity: 'error', message: `Cannot read '${relPath}': ${read.error}. Check that the file exists and is readable.`, file: path, line: 1, column: 1, length: 1 });
       continue;
     }
-    const result = loadSource(relPath, path, read.replace(/^\uFEFF/, ''));
+    const text = read.replace(/^\uFEFF/, '');
+    seen.add(relPath);
+    const result = cache ? cachedParse(cache, relPath, path, text) : loadSource(relPath, path, text);
     files.push(result.file);
     documents.push(...result.documents);
     diagnostics.push(...result.diagnostics);
   }
+  if (cache) for (const relPath of cache.entries.keys()) if (!seen.has(relPath)) cache.entries.delete(relPath);
   return { files, documents, diagnostics };
 }
 

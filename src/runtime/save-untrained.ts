@@ -6,7 +6,6 @@ import { checkpointHandler } from './store/checkpoint.js';
 
 export async function saveUntrainedModel(plan: Plan, dir: string, backend?: string): Promise<string> {
   const { tf, backend: used } = await loadTf(backend);
-  tf.util.seedrandom?.(String(plan.project.training.seed));
   const model = buildModel(tf, plan);
   await model.save(checkpointHandler(dir));
   model.dispose();
