@@ -167,11 +167,13 @@ export function createRunStore(projectDir: string, options: RunStoreOptions = {}
     },
 
     endRun(id, status, info) {
-      writable().flush();
+      const buffer = writable();
+      buffer.flush();
       db.transaction(() => {
         db.prepare('UPDATE runs SET status = ?, ended_at = ? WHERE id = ?').run(status, Date.now(), id);
         if (info) mergeJson('info', id, info);
       }).immediate();
+      buffer.forgetRun(id);
     },
 
     updateBest(id, best) {

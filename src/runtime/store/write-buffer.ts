@@ -18,6 +18,8 @@ export interface WriteBuffer {
   flush(): void;
   /** rows and count increments waiting to be written */
   readonly pending: number;
+  /** after a run ended: forget its last lines (flush first), so memory does not grow with every run */
+  forgetRun(runId: string): void;
   /** stops the timer; does not flush */
   dispose(): void;
 }
@@ -138,6 +140,12 @@ export function createWriteBuffer(db: Database.Database, onTimerError: (error: E
       schedule();
     },
     flush,
+    forgetRun(runId) {
+      for (const spam of [0, 1]) {
+        const line = lastLines.get(`${spam}${runId}`);
+        if (line && !line.pending) lastLines.delete(`${spam}${runId}`);
+      }
+    },
     get pending() {
       return pendingCount();
     },
