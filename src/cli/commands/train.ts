@@ -78,7 +78,7 @@ export default defineCommand({
     let ended: RunRecord | null = null;
     const ctx = { tf: loaded.tf, backend: loaded.backend, store, projectDir: dir, last: null };
     try {
-      await runSession(ctx, { plan, parentId: null, ...(epochs ? { epochs } : {}) }, {
+      await runSession(ctx, { plan, parentId: null, source: 'train', ...(epochs ? { epochs } : {}) }, {
         signal: controller.signal,
         stopStatus: () => 'stopped',
         post: (event: DriverEvent) => {
@@ -98,10 +98,7 @@ export default defineCommand({
       store.close();
       throw new Error('The training session ended without a run record.');
     }
-    const { prepareData } = await import('../../runtime/train/examples.js');
-    const { baseline } = await import('../../runtime/train/baselines.js');
-    const data = prepareData(plan);
-    const baselines = data.heads.flatMap((d) => baseline(d, data.scaling) ?? []);
+    const baselines = (run.info.baselines ?? []) as Baseline[];
     const checkpoint = relative(process.cwd(), store.runDir(run.id)) || '.';
     if (json) process.stdout.write(`${JSON.stringify({ run, baselines, checkpoint })}\n`);
     else say(summary(run, plan, baselines, checkpoint, store));

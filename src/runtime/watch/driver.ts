@@ -16,6 +16,8 @@ export interface RunRequest {
   readonly parentId: string | null;
   /** overrides the plan's epochs */
   readonly epochs?: number;
+  /** which command started the run (stored in the run's info); default 'watch' */
+  readonly source?: 'watch' | 'train';
 }
 
 /** main thread -> worker */

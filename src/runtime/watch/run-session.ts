@@ -47,7 +47,7 @@ export async function runSession(ctx: SessionContext, request: RunRequest, contr
     backend: ctx.backend,
     parentId: request.parentId,
     plan,
-    info: { epochs: request.epochs ?? plan.project.training.epochs, seed: plan.project.training.seed, source: 'watch' },
+    info: { epochs: request.epochs ?? plan.project.training.epochs, seed: plan.project.training.seed, source: request.source ?? 'watch' },
   });
   const runId = record.id;
   const log = (entry: Omit<LogEntry, 'time'>) => {
@@ -112,6 +112,7 @@ export async function runSession(ctx: SessionContext, request: RunRequest, contr
       samplesPerSecond: result.samplesPerSecond,
       durationMs: result.durationMs,
       stoppedEarly: result.stoppedEarly,
+      baselines: result.baselines,
       ...(warm ? { warmStart: warm } : {}),
     });
     keep(ctx, { runId, plan, model });
