@@ -185,6 +185,42 @@ describe('pool', () => {
   });
 });
 
+describe('dropout', () => {
+  it('drops about rate of the values, scales the rest, repeats a seed, and passes gradients through the mask', async () => {
+    const rand = random(61);
+    const n = 20000;
+    const x = Float32Array.from({ length: n }, () => 0.5 + rand());
+    const rate = 0.3;
+    const run = (seed: number) => () => {
+      const xt = tf.tensor2d(x, [100, 200]);
+      const [y, dx] = valueAndGrads((a) => ops.dropout(a, rate, seed), [xt], new Float32Array(n).fill(1));
+      return [y, dx];
+    };
+    const results: Float32Array[][] = [];
+    for (const backend of BACKENDS) {
+      const [y, dx] = await on(backend, run(7));
+      let dropped = 0;
+      for (let i = 0; i < n; i++) {
+        if (y[i] === 0) {
+          dropped++;
+          expect(dx[i]).toBe(0);
+        } else {
+          expect(y[i]).toBeCloseTo(x[i] / (1 - rate), 5);
+          expect(dx[i]).toBeCloseTo(1 / (1 - rate), 5);
+        }
+      }
+      expect(Math.abs(dropped / n - rate)).toBeLessThan(0.02);
+      results.push([y]);
+      expectClose(await on(backend, run(7)), [y, dx], 1e-9);
+      const other = await on(backend, run(8));
+      expect(other[0].some((v, i) => (v === 0) !== (y[i] === 0))).toBe(true);
+    }
+    expectClose(results[1], results[0], 1e-9); // the same mask on wasm and cpu
+    const same = await on('wasm', () => [ops.dropout(tf.tensor1d([1, 2, 3]), 0, 1)]);
+    expect(Array.from(same[0])).toEqual([1, 2, 3]);
+  });
+});
+
 describe('createAdam', () => {
   it('moves variables exactly as tf.train.adam over several steps, on wasm and cpu', async () => {
     const rand = random(31);

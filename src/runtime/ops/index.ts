@@ -13,6 +13,7 @@ import { makeCreateAdam } from './adam.js';
 import { makeGru } from './gru.js';
 import { makePool, type PoolMode } from './pool.js';
 import { accelerateLayer } from './layers.js';
+import { makeDropout } from './dropout.js';
 import { makeLstm, type RecurrentOptions, type RecurrentActivation } from './lstm.js';
 
 export type { Conv1dOptions, Conv1dPadding, RecurrentOptions, RecurrentActivation, PoolMode };
@@ -57,6 +58,12 @@ export interface NncOps {
    * and return shapes as lstm. Two fused kernels on wasm and cpu.
    */
   gru: ReturnType<typeof makeGru>;
+  /**
+   * Training-time dropout: x times a mask of 0 (probability rate) and
+   * 1 / (1 - rate), drawn from `seed` (same seed, same mask: pass a new seed
+   * each step). One fused kernel on wasm and cpu; tf.dropout elsewhere.
+   */
+  dropout: ReturnType<typeof makeDropout>;
   /** x [batch, time, width] -> [batch, width] by 'mean', 'max' or 'last' step; mean's gradient is one broadcast. */
   pool: ReturnType<typeof makePool>;
   /**
@@ -82,6 +89,7 @@ export function nncOps(tf: Tf): NncOps {
       lstm: makeLstm(tf),
       gru: makeGru(tf),
       pool: makePool(tf),
+      dropout: makeDropout(tf),
       accelerateLayer: (layer) => accelerateLayer(tf, bound, layer),
     };
     ops = bound;

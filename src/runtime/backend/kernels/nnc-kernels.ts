@@ -7,6 +7,7 @@ import { adamConfig } from './adam.js';
 import { lstmConfig, lstmGradConfig } from './lstm.js';
 import { gruConfig, gruGradConfig } from './gru.js';
 import { conv1dConfig, conv1dGradConfig } from './conv1d.js';
+import { dropoutMaskConfig } from './dropout-mask.js';
 
 export function nncKernelConfigs(backendName: KernelBackendName): Array<{ config: KernelConfig; why: string }> {
   return [
@@ -17,5 +18,6 @@ export function nncKernelConfigs(backendName: KernelBackendName): Array<{ config
     { config: gruGradConfig(backendName), why: 'GRU backward through time with whole-sequence weight gradients (nncOps.gru)' },
     { config: conv1dConfig(backendName), why: 'conv1d as im2col written from x plus one product (nncOps.conv1d)' },
     { config: conv1dGradConfig(backendName), why: 'conv1d gradients: transposed im2col, two products, col2im (nncOps.conv1d)' },
+    { config: dropoutMaskConfig(backendName), why: 'a dropout mask in one seeded pass (nncOps.dropout)' },
   ];
 }
