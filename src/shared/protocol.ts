@@ -194,6 +194,9 @@ export interface DatasetView {
   /** project-relative path of the external source, or null */
   readonly source: string | null;
   readonly count: number;
+  /** the Project's training.validationSplit, and how many samples it holds out of this dataset */
+  readonly validationSplit: number;
+  readonly validationCount: number;
   /** the first few samples, as the plan normalized them */
   readonly preview: readonly unknown[];
   /** classification: samples per class name; {} otherwise */

@@ -82,6 +82,7 @@ export function mockState(pointsPerSeries: number): MockState {
   const heads: HeadView[] = summary.heads.map((h) => ({ ...h, classes: ['negative', 'positive'], weight: 1, inputShape: [16], hash: 'hh' }));
   const datasets: DatasetView[] = [{
     ...summary.datasets[0], source: 'reviews.jsonl', file: 'datasets/reviews.yaml', line: 1, labelCounts: { negative: 20, positive: 20 },
+    validationSplit: 0.2, validationCount: Math.round(summary.datasets[0].count * 0.2),
     preview: [{ input: 'a great movie', label: 1 }, { input: 'the plot was awful', label: 0 }],
   }];
   const project: ProjectView = { name: PROJECT, title: PROJECT, planHash: summary.planHash, errors: 0, warnings: 0, running: runs[0], live: true };

@@ -124,6 +124,8 @@ describe.skipIf(!hasChromium)('viewer in Chromium against nnc watch', () => {
       await expect.poll(() => card.locator('.sample-count').textContent()).toBe(d.count.toLocaleString('en-US'));
       expect(await card.locator('.facts').textContent()).toContain(d.type);
       expect(await card.locator('table.samples tbody tr').count()).toBe(d.preview.length);
+      expect(d.validationCount).toBe(Math.round(d.count * d.validationSplit));
+      expect(await card.locator('.split').textContent()).toBe(`${Math.round(d.validationSplit * 100)}% (${d.validationCount} validation, ${d.count - d.validationCount} training)`);
     }
     await shot('datasets');
 

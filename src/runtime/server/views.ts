@@ -1,5 +1,6 @@
 // Plan, diagnostics and store records -> the protocol's views (src/shared/protocol.ts).
 // Pure: the server and the watcher both shape what they send through here.
+import { validationCount } from '../train/examples.js';
 import { relative, sep } from 'node:path';
 import type { Diagnostic } from '../../compiler/diagnostics.js';
 import type { Plan } from '../../compiler/plan.js';
@@ -95,6 +96,8 @@ export function datasetViews(plan: Plan): DatasetView[] {
       head: d.head,
       source: d.source,
       count: d.count,
+      validationSplit: plan.project.training.validationSplit,
+      validationCount: validationCount(d.count, plan.project.training.validationSplit),
       preview: d.samples.slice(0, PREVIEW),
       labelCounts,
       file: d.sourceRef.file,

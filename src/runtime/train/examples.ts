@@ -30,9 +30,15 @@ export interface PreparedData {
 }
 
 /** Indices of a dataset's validation samples: round(count × split), at least one when there are two or more samples. */
+/** How many of a dataset's samples the validation split holds. */
+export function validationCount(count: number, split: number): number {
+  if (split <= 0 || count < 2) return 0;
+  return Math.min(count - 1, Math.max(1, Math.round(count * split)));
+}
+
 export function validationIndices(count: number, split: number, seed: number, dataset: string): Set<number> {
-  if (split <= 0 || count < 2) return new Set();
-  const size = Math.min(count - 1, Math.max(1, Math.round(count * split)));
+  const size = validationCount(count, split);
+  if (size === 0) return new Set();
   const order = shuffledIndices(count, mulberry32(deriveSeed(seed, 'split', dataset)));
   return new Set(order.slice(0, size));
 }

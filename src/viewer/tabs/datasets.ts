@@ -3,46 +3,25 @@
 import type { DatasetView, HeadView } from '../../shared/protocol.js';
 import { formatCount, plural } from '../format.js';
 import { html } from '../html.js';
-import { datasets, heads, runs } from '../state.js';
+import { datasets, heads } from '../state.js';
 import { SourceNote } from './source-note.js';
 
 export function DatasetsTab() {
   const list = datasets.value;
-  const split = validationSplit();
   return html`<section class="tab datasets">
     <div class="tab-head"><h2>Datasets <span class="muted">${list.length}, ${plural(list.reduce((n, d) => n + d.count, 0), 'sample')}</span></h2></div>
     <${SourceNote} files=${list.map((d) => d.file)} what="Datasets" />
-    ${list.map((d) => html`<${DatasetCard} d=${d} head=${heads.value.find((h) => h.name === d.head)} split=${split} />`)}
+    ${list.map((d) => html`<${DatasetCard} d=${d} head=${heads.value.find((h) => h.name === d.head)} />`)}
     ${list.length ? null : html`<p class="muted">No datasets.</p>`}
   </section>`;
 }
 
-/**
- * training.validationSplit: from the dataset view if the server sends it, else
- * from the newest run's info (the run store keeps its training settings there).
- */
-function validationSplit(): number | null {
-  for (const r of runs.value) {
-    const info = r.info as { validationSplit?: unknown; training?: { validationSplit?: unknown } };
-    const v = info.validationSplit ?? info.training?.validationSplit;
-    if (typeof v === 'number') return v;
-  }
-  return null;
+/** The Project's training.validationSplit, as the trainer applies it to this dataset. */
+function splitText(d: DatasetView): string {
+  return `${Math.round(d.validationSplit * 100)}% (${formatCount(d.validationCount)} validation, ${formatCount(d.count - d.validationCount)} training)`;
 }
 
-/** DatasetView carries no split today: use `validationSplit` / `validationCount` if the server adds them. */
-function splitText(d: DatasetView, fallback: number | null): string {
-  const extra = d as { validationSplit?: unknown; validationCount?: unknown };
-  const split = typeof extra.validationSplit === 'number' ? extra.validationSplit : fallback;
-  if (split == null) return '-';
-  // per dataset, sized as the trainer sizes it (src/runtime/train/examples.ts)
-  const validation = typeof extra.validationCount === 'number'
-    ? extra.validationCount
-    : split <= 0 || d.count < 2 ? 0 : Math.min(d.count - 1, Math.max(1, Math.round(d.count * split)));
-  return `${Math.round(split * 100)}% (${formatCount(validation)} validation, ${formatCount(d.count - validation)} training)`;
-}
-
-function DatasetCard(props: { d: DatasetView; head: HeadView | undefined; split: number | null }) {
+function DatasetCard(props: { d: DatasetView; head: HeadView | undefined }) {
   const { d, head } = props;
   const rows = d.preview.map((s) => sampleRow(s, head));
   const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
@@ -53,7 +32,7 @@ function DatasetCard(props: { d: DatasetView; head: HeadView | undefined; split:
       <div><dt>type</dt><dd>${d.type}</dd></div>
       <div><dt>head</dt><dd>${d.head}${head ? html` <span class="muted">(${head.task})</span>` : null}</dd></div>
       <div><dt>samples</dt><dd class="sample-count">${formatCount(d.count)}</dd></div>
-      <div><dt>validation split</dt><dd class="split">${splitText(d, props.split)}</dd></div>
+      <div><dt>validation split</dt><dd class="split">${splitText(d)}</dd></div>
       ${balance.length ? html`<div><dt>per class</dt><dd>${balance.map(([k, v], i) => `${i ? ', ' : ''}${k} ${formatCount(v)}`)}</dd></div>` : null}
       ${d.source ? html`<div><dt>source</dt><dd><code>${d.source}</code></dd></div>` : null}
       <div><dt>defined at</dt><dd><code>${d.file}:${d.line}</code></dd></div>
