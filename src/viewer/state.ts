@@ -134,7 +134,9 @@ export function applyMessages(messages: readonly ServerMessage[]): Refetch {
           const s = m.stats;
           if (liveRunId.value !== s.runId) liveRunId.value = s.runId;
           addStatsPoints(seriesFor(s.runId), s);
-          stats.value = s;
+          // an epoch summary can arrive after a later batch: the header never steps back
+          const current = stats.value;
+          if (!current || current.runId !== s.runId || s.step >= current.step) stats.value = s;
           bumped = true;
           break;
         }
