@@ -62,7 +62,7 @@ export function checkDatasetSamples(input: DatasetCheckInput): CheckedDataset[] 
         const path: PathSegment[] = field ? ['samples', origin.inline, field] : ['samples', origin.inline];
         diagnostics.push(diagnosticAt(doc, path, code, `Sample ${origin.inline + 1} of dataset '${d.raw.name}' ${message}`));
       } else {
-        diagnostics.push(diagnosticAt(doc, ['source'], code >= 4000 ? code : 4005, `Record ${origin.record} (line ${origin.line}) of '${d.source}' ${message}`));
+        diagnostics.push(diagnosticAt(doc, ['source'], code >= 4000 ? code : 4005, `Record ${origin.record} (line ${origin.lineOf(origin.record - 1)}) of '${d.source}' ${message}`));
       }
     };
     const samples: Sample[] = [];

@@ -41,7 +41,7 @@ export interface DatasetInput {
   readonly raw: RawDataset;
   readonly samples: CheckedSample[];
   /** where each sample is: an inline path, or a record of the source */
-  readonly origins: Array<{ readonly inline: number } | { readonly record: number; readonly line: number }>;
+  readonly origins: Array<{ readonly inline: number } | { readonly record: number; readonly lineOf: (index: number) => number }>;
   readonly source: string | null;
   /** tokens of each sample's texts (text input only), computed once for the vocabulary and the <unk> share */
   readonly tokens: string[][];
@@ -161,12 +161,12 @@ function collectSamples(document: ValidDocument, raw: RawDataset, projectDir: st
         const result = checkSample(raw.type, record);
         if ('error' in result) {
           if (reported++ < 5) {
-            diagnostics.push(diagnosticAt(document, ['source'], 4005, `Record ${i + 1} (line ${data.lines[i]}) of '${raw.source}' ${result.error}. Fix the record or change the dataset's type.`));
+            diagnostics.push(diagnosticAt(document, ['source'], 4005, `Record ${i + 1} (line ${data.lineOf(i)}) of '${raw.source}' ${result.error}. Fix the record or change the dataset's type.`));
           }
           return;
         }
         samples.push(result);
-        origins.push({ record: i + 1, line: data.lines[i] });
+        origins.push({ record: i + 1, lineOf: data.lineOf });
       });
       if (reported > 5) {
         diagnostics.push(diagnosticAt(document, ['source'], 4005, `${reported - 5} more records of '${raw.source}' do not fit a '${raw.type}' sample. Fix them or change the dataset's type.`));

@@ -22,8 +22,8 @@ export interface SourceRecords {
   /** project-relative path */
   readonly relPath: string;
   readonly records: RawSample[];
-  /** 1-based line of each record in the source file */
-  readonly lines: number[];
+  /** 1-based line of the i-th record in the source file (computed on demand: only diagnostics need it) */
+  readonly lineOf: (index: number) => number;
 }
 
 function inside(root: string, path: string): boolean {
@@ -70,7 +70,7 @@ export function readSource(
   return { data: { relPath, ...parsed }, diagnostics: [] };
 }
 
-type Parsed = { records: RawSample[]; lines: number[] } | { error: string; advice: string; code: number };
+type Parsed = { records: RawSample[]; lineOf: (index: number) => number } | { error: string; advice: string; code: number };
 
 function parseJsonLines(text: string): Parsed {
   const records: RawSample[] = [];
@@ -98,7 +98,7 @@ function parseJsonLines(text: string): Parsed {
     records.push(value as RawSample);
     lines.push(line);
   }
-  return { records, lines };
+  return { records, lineOf: (i) => lines[i] ?? 0 };
 }
 
 function parseJsonArray(text: string): Parsed {
@@ -111,7 +111,7 @@ function parseJsonArray(text: string): Parsed {
   if (!Array.isArray(value)) return { error: 'The file is not a JSON array', advice: 'Write an array of objects, or use JSONL.', code: DATA_CODES.malformedRecord };
   const bad = value.findIndex((v) => v === null || typeof v !== 'object' || Array.isArray(v));
   if (bad >= 0) return { error: `Record ${bad + 1} is not a JSON object`, advice: 'Write an array of objects with the fields of the dataset type.', code: DATA_CODES.malformedRecord };
-  return { records: value as RawSample[], lines: value.map((_, i) => i + 1) };
+  return { records: value as RawSample[], lineOf: (i) => i + 1 };
 }
 
 /** CSV with a header row. Cells that look like JSON arrays or numbers become those. */
@@ -122,18 +122,10 @@ function parseCsvRecords(text: string): Parsed {
   csvParse ??= (createRequire(import.meta.url)('csv-parse/sync') as typeof import('csv-parse/sync')).parse;
   const parseCsv = csvParse;
   let rows: Record<string, string>[];
-  const lines: number[] = [];
+  // cells are trimmed in csvCell: csv-parse's own trim, like its per-record info, costs several times the parse
+  const options = { columns: true, skip_empty_lines: true, bom: true } as const;
   try {
-    rows = parseCsv(text, {
-      columns: true,
-      skip_empty_lines: true,
-      trim: true,
-      bom: true,
-      on_record: (record: Record<string, string>, context: { lines: number }) => {
-        lines.push(context.lines);
-        return record;
-      },
-    });
+    rows = parseCsv(text, options);
   } catch (error) {
     const e = error as Error & { lines?: number };
     const where = e.lines ? ` (line ${e.lines})` : '';
@@ -144,10 +136,16 @@ function parseCsvRecords(text: string): Parsed {
     for (const [key, cell] of Object.entries(row)) out[key] = csvCell(key, cell);
     return out;
   });
-  return { records, lines };
+  let lines: number[] | null = null;
+  const lineOf = (i: number) => {
+    lines ??= (parseCsv(text, { ...options, info: true }) as unknown as Array<{ info: { lines: number } }>).map((r) => r.info.lines);
+    return lines[i] ?? 0;
+  };
+  return { records, lineOf };
 }
 
-function csvCell(key: string, cell: string): unknown {
+function csvCell(key: string, raw: string): unknown {
+  const cell = raw.trim();
   if (cell.startsWith('[') && cell.endsWith(']')) {
     try {
       return JSON.parse(cell);
