@@ -13,6 +13,7 @@ const SHAPES = [
   (i: number) => `{"input": "tab\\there \\"quoted\\" ${i}", "label": 1}`,
   (i: number) => `{input: plain words here ${i}, label: 0}`,
   (i: number) => `{ input: "spaces around" ,  label: 1 }`,
+  (i: number) => JSON.stringify({ input: `json style ${i}`, label: i % 2 }),
 ];
 
 function project(count: number, bad: number | null, tail = '') {

@@ -64,12 +64,14 @@ function parseFlowMapping(body: string): Record<string, unknown> | null {
   while (true) {
     skip();
     if (pos >= n) break;
+    const quotedKey = body[pos] === '"' || body[pos] === "'";
     const key = readScalar(true);
     if (key === undefined || typeof key !== 'string') return null;
     skip();
     if (body[pos] !== ':') return null;
     pos++;
-    if (body[pos] !== ' ') return null;
+    // YAML needs a space after ':' unless the key is quoted (JSON style: {"a":1})
+    if (body[pos] !== ' ' && !quotedKey) return null;
     skip();
     let value: unknown;
     if (body[pos] === '[') {
