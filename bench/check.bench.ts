@@ -2,7 +2,7 @@
 // included), and compile() on generated projects: 1,000 layers with 100,000
 // inline samples, and 10k / 100k / 1M samples in an external JSONL file.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile } from '../src/compiler/index.js';
 
@@ -72,7 +72,7 @@ console.log('`nnc check <example>`: whole CLI process, median of 7 (node start-u
 const nodeAlone = median(Array.from({ length: 7 }, () => { const t = performance.now(); spawnSync('node', ['-e', '0']); return performance.now() - t; }));
 console.log(`| project | wall ms | minus bare node start-up |\n|---|---|---|`);
 console.log(`| (node -e 0) | ${nodeAlone.toFixed(0)} | 0 |`);
-for (const name of readdirSync('projects').sort()) {
+for (const name of readdirSync('projects').sort().filter((n) => statSync(join('projects', n)).isDirectory())) {
   const ms = cliTime(join('projects', name));
   console.log(`| ${name} | ${ms.toFixed(0)} | ${(ms - nodeAlone).toFixed(0)} |`);
 }
