@@ -1,7 +1,8 @@
 // One esbuild call per target: the CLI (node, ESM, dependencies external) and
 // the viewer (browser, minified). Runs on `npm install` (prepare) and `npm run build`.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 // Small pure-JS packages on `nnc check`'s path are bundled: one file loads
@@ -9,7 +10,8 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const bundled = new Set(['yaml', 'csv-parse', 'picocolors']);
 const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})].filter((name) => !bundled.has(name));
 
-await build({
+const cli = await build({
+  metafile: true,
   // the training worker is its own entry: worker-driver.ts loads dist/train-worker.js
   entryPoints: [
     { in: 'src/cli/cli.ts', out: 'cli' },
@@ -22,10 +24,19 @@ await build({
   platform: 'node',
   target: 'node20',
   external,
+  // minified: V8 compiles less on every start (nnc check pays for it); stack traces map back through the source maps
+  minify: true,
   sourcemap: true,
   banner: { js: "import { createRequire as __nncCreateRequire } from 'node:module'; const require = __nncCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// chunk names change with their content: drop the ones this build did not write
+const written = new Set(Object.keys(cli.metafile.outputs).map((f) => resolve(f)));
+for (const name of readdirSync('dist')) {
+  const path = resolve(join('dist', name));
+  if (/\.js(\.map)?$/.test(name) && !written.has(path)) rmSync(path);
+}
 
 if (existsSync('src/viewer/main.ts')) {
   // the test setup passes --lenient-viewer: a broken viewer fails its own tests, not every test

@@ -2,6 +2,9 @@
 // Entry point. Commands are imported lazily so `nnc check` never pays for
 // TensorFlow.js, SQLite, chokidar or ws.
 import { parseArgs } from 'node:util';
+
+// the bundle is minified: stack traces of bugs point at src/ through the source maps
+process.setSourceMapsEnabled(true);
 import { UserError, type Command } from './command.js';
 
 const commands: Record<string, () => Promise<{ default: Command }>> = {
