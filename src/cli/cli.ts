@@ -3,8 +3,6 @@
 // TensorFlow.js, SQLite, chokidar or ws.
 import { parseArgs } from 'node:util';
 
-// the bundle is minified: stack traces of bugs point at src/ through the source maps
-process.setSourceMapsEnabled(true);
 import { UserError, type Command } from './command.js';
 
 const commands: Record<string, () => Promise<{ default: Command }>> = {
@@ -102,6 +100,9 @@ main(process.argv.slice(2)).then(
   },
   (error) => {
     console.error(error);
+    if (!process.execArgv.includes('--enable-source-maps') && !process.env.NODE_OPTIONS?.includes('source-maps')) {
+      console.error('\nThis is a bug in nnc. For a stack trace in its sources, run again with NODE_OPTIONS=--enable-source-maps, and report it.');
+    }
     process.exitCode = 70;
   },
 );

@@ -35,8 +35,12 @@ Exit code: 0 built, 1 errors in the project, 2 bad command line.`,
     else console.log(modelSummary(plan));
     if (typeof values.out === 'string') {
       const out = resolve(values.out);
-      mkdirSync(out, { recursive: true });
-      writeFileSync(join(out, 'plan.json'), JSON.stringify(plan, null, 2) + '\n');
+      try {
+        mkdirSync(out, { recursive: true });
+        writeFileSync(join(out, 'plan.json'), JSON.stringify(plan, null, 2) + '\n');
+      } catch (error) {
+        throw new UserError(`cannot write into '${values.out}': ${(error as Error).message}. Give a folder you can write to.`);
+      }
       const { saveUntrainedModel } = await import('../../runtime/save-untrained.js');
       const backend = await saveUntrainedModel(plan, out, values.backend as string | undefined);
       if (format === 'text') console.log(`\nWrote ${join(values.out, 'plan.json')} and the untrained model (model.json, weights.bin; backend ${backend}).`);
