@@ -34,6 +34,6 @@ export function modelSummary(plan: Plan): string {
     `Trainable params: ${int(trainable)}`,
     `Non-trainable params: ${int(params - trainable)}`,
     `Estimated weight memory: ${formatBytes(weightBytes)} (float32; Adam keeps 2 more copies while training)`,
-    `Vocabulary: ${int(plan.vocabulary.tokens.length)} tokens; datasets: ${plan.datasets.map((d) => `${d.name} (${int(d.count)})`).join(', ') || 'none'}`,
+    `${plan.project.input.type === 'text' ? `Vocabulary: ${int(plan.vocabulary.tokens.length)} tokens; d` : 'D'}atasets: ${plan.datasets.map((d) => `${d.name} (${int(d.count)})`).join(', ') || 'none'}`,
   ].join('\n');
 }
