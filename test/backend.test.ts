@@ -170,6 +170,19 @@ describe('nnc kernels match the stock cpu kernels', () => {
       }
     });
 
+    it(`large products, every flag (seed ${seed})`, async () => {
+      const rand = random(150 + seed);
+      const [m, k, n] = [between(rand, 300, 420), between(rand, 150, 210), between(rand, 40, 70)];
+      for (const [ta, tb, batch] of [[false, false, 1], [true, false, 1], [false, true, 1], [false, false, 3], [true, false, 2]] as const) {
+        const lead = batch > 1 ? [batch] : [];
+        const aShape = [...lead, ...(ta ? [k, m] : [m, k])];
+        const bShape = [...lead, ...(tb ? [n, k] : [k, n])];
+        const a = floats(rand, aShape.reduce((x, y) => x * y));
+        const b = floats(rand, bShape.reduce((x, y) => x * y));
+        await compareWithStockCpu(() => [tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), ta, tb)], 1e-4);
+      }
+    });
+
     it(`fused matMul with bias and activation, every flag, rank 2 and 3 (seed ${seed})`, async () => {
       const rand = random(200 + seed);
       const m = between(rand, 1, 9);
