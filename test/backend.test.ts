@@ -243,6 +243,17 @@ describe('nnc kernels match the stock cpu kernels', () => {
       }
     });
 
+    it(`Sum over leading, trailing and middle axes, keepDims or not (seed ${seed})`, async () => {
+      const rand = random(600 + seed);
+      const shape = [between(rand, 1, 9), between(rand, 1, 5), 4 * between(rand, 1, 6)];
+      const x = floats(rand, shape[0] * shape[1] * shape[2]);
+      for (const axis of [0, [0, 1], 1, 2, [1, 2], [0, 2]]) {
+        for (const keepDims of [false, true]) {
+          await compareWithStockCpu(() => [tf.sum(tf.tensor(x, shape), axis, keepDims), tf.sum(tf.tensor(x, shape).reshape([-1, shape[2] / 2]), 0, keepDims)]);
+        }
+      }
+    });
+
     it(`Tile and broadcastTo, ranks 1 to 4 (seed ${seed})`, async () => {
       const rand = random(500 + seed);
       for (let rank = 1; rank <= 4; rank++) {

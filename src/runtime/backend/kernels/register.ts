@@ -9,6 +9,7 @@ import { batchMatMulConfig, fusedMatMulConfig } from './matmul.js';
 import { tileGradient } from './tile-gradient.js';
 import { gatherConfig } from './gather.js';
 import { tileConfig } from './tile.js';
+import { sumConfig } from './sum.js';
 import { nncKernelConfigs } from './nnc-kernels.js';
 
 export interface InstalledKernels {
@@ -34,6 +35,8 @@ function kernelsFor(backendName: string): Entry[] {
     if (batchMatMul) entries.push({ config: batchMatMulConfig(batchMatMul), why: 'SIMD product: stock flags are 10x slower, batched products 15x slower' });
     const gather = getKernel('GatherV2', 'wasm');
     if (gather) entries.push({ config: gatherConfig(gather), why: 'row copies instead of per-element copies (embedding lookups)' });
+    const sum = getKernel('Sum', 'wasm');
+    if (sum) entries.push({ config: sumConfig(sum), why: 'sums over leading axes (bias gradients) as row adds, no transpose' });
     const tile = getKernel('Tile', 'wasm');
     if (tile) entries.push({ config: tileConfig(tile), why: 'row copies (broadcastTo); the stock kernel is ~70x slower' });
     const fused = getKernel('_FusedMatMul', 'wasm');
