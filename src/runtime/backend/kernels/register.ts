@@ -10,6 +10,7 @@ import { tileGradient } from './tile-gradient.js';
 import { gatherConfig } from './gather.js';
 import { tileConfig } from './tile.js';
 import { sumConfig } from './sum.js';
+import { identityConfig } from './identity.js';
 import { nncKernelConfigs } from './nnc-kernels.js';
 
 export interface InstalledKernels {
@@ -35,6 +36,8 @@ function kernelsFor(backendName: string): Entry[] {
     if (batchMatMul) entries.push({ config: batchMatMulConfig(batchMatMul), why: 'SIMD product: stock flags are 10x slower, batched products 15x slower' });
     const gather = getKernel('GatherV2', 'wasm');
     if (gather) entries.push({ config: gatherConfig(gather), why: 'row copies instead of per-element copies (embedding lookups)' });
+    const identity = getKernel('Identity', 'wasm');
+    if (identity) entries.push({ config: identityConfig(identity), why: 'shares the data instead of copying it (tape saves, clones)' });
     const sum = getKernel('Sum', 'wasm');
     if (sum) entries.push({ config: sumConfig(sum), why: 'sums over leading axes (bias gradients) as row adds, no transpose' });
     const tile = getKernel('Tile', 'wasm');
