@@ -64,7 +64,7 @@ export interface NncOps {
    * each step). One fused kernel on wasm and cpu; tf.dropout elsewhere.
    */
   dropout: ReturnType<typeof makeDropout>;
-  /** x [batch, time, width] -> [batch, width] by 'mean', 'max' or 'last' step; mean's gradient is one broadcast. */
+  /** x [batch, time, width] -> [batch, width] by 'mean', 'max' or 'last' step; mean's gradient is one broadcasting multiply. */
   pool: ReturnType<typeof makePool>;
   /**
    * Makes a stock tf.layers LSTM, GRU, Conv1D or Embedding instance compute

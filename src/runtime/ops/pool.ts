@@ -1,6 +1,7 @@
 // Sequence -> vector pooling over the time axis of x [batch, time, width]:
-// mean, max or last step. Mean has a hand-written gradient (tf.mean's builds
-// a ones tensor of x's shape in JavaScript on every backward pass).
+// mean, max or last step. Mean has a hand-written gradient, one broadcasting
+// multiply (tf.mean's builds a ones tensor of x's shape in JavaScript on every
+// backward pass; broadcastTo is a Tile, slower on wasm than the multiply).
 import type { Tf, Tensor } from './tf.js';
 import { withGradient } from './custom-grad.js';
 
@@ -14,7 +15,7 @@ export function makePool(tf: Tf) {
     if (mode === 'last') return tf.tidy(() => tf.slice(x, [0, T - 1, 0], [B, 1, D]).reshape([B, D]));
     const f = withGradient(tf, ([xIn]) => ({
       value: tf.mean(xIn, 1),
-      gradFunc: (dy: Tensor) => [tf.div(tf.broadcastTo(dy.reshape([B, 1, D]), [B, T, D]), T)],
+      gradFunc: (dy: Tensor) => [tf.mul(dy.reshape([B, 1, D]), tf.fill([1, T, 1], 1 / T))],
     }));
     return f(x);
   };
