@@ -4,27 +4,15 @@ import type { CheckedLayer, DatasetInput } from './check.js';
 import { nameSuggestion } from './check.js';
 import { formatShape } from './layer-types.js';
 import type { LoadedDocument, PathSegment } from './load.js';
-import type { Loss, PlanProject, Shape, Task } from './plan.js';
+import type { Loss, PlanHead, PlanProject, Task } from './plan.js';
 import type { RawHead } from './raw.js';
 import { DATASET_TASK } from './samples.js';
 
-export interface CheckedHead {
-  readonly name: string;
-  readonly attach: string;
-  readonly task: Task;
-  readonly loss: Loss;
-  readonly labelSmoothing: number;
-  readonly classes: readonly string[];
-  readonly pool: 'mean' | 'max' | 'last' | null;
-  readonly weight: number;
-  readonly units: number;
-  readonly activation: 'softmax' | 'sigmoid' | 'linear';
-  readonly inputShape: Shape;
-  readonly outputShape: Shape;
-  readonly params: number;
+/** A head as the plan will hold it, before hashes, with where it is written. */
+export type CheckedHead = Omit<PlanHead, 'hash' | 'chainHash' | 'source'> & {
   readonly document: LoadedDocument;
   readonly path: readonly PathSegment[];
-}
+};
 
 const LOSSES: Record<Task, Loss[]> = {
   classification: ['crossentropy', 'bce'],
@@ -96,7 +84,7 @@ export function checkHeads(input: HeadInput): CheckedHead[] {
 
     let classes: string[] = [];
     let units: number;
-    let activation: CheckedHead['activation'];
+    let activation: PlanHead['activation'];
     if (task === 'classification') {
       classes = raw.classes ? raw.classes.map(String) : classesFromData(datasets);
       if (raw.classes && new Set(classes).size !== classes.length) {

@@ -7,7 +7,7 @@ import type { CompilerHost } from './host.js';
 import { readSource } from './data.js';
 import { canonicalLayerType, formatShape, LAYER_RULES } from './layer-types.js';
 import type { LoadedDocument, PathSegment } from './load.js';
-import type { LayerConfig, LayerType, PlanProject, Shape } from './plan.js';
+import type { PlanLayer, PlanProject, Shape } from './plan.js';
 import type { Kind, RawDataset, RawHead, RawHeads, RawLayers, RawProject, RawSample, ValidDocument } from './raw.js';
 import { resolveProject } from './resolve-project.js';
 import { checkSample, DATASET_TASK, sampleTexts, type CheckedSample } from './samples.js';
@@ -17,16 +17,11 @@ import { buildVocabulary, type VocabularyDraft } from './vocabulary.js';
 import { checkHeads, type CheckedHead } from './check-heads.js';
 import { checkDatasetSamples, type CheckedDataset } from './check-datasets.js';
 
-export interface CheckedLayer {
-  readonly name: string;
-  readonly type: LayerType;
-  readonly config: LayerConfig;
-  readonly inputShape: Shape;
-  readonly outputShape: Shape;
-  readonly params: number;
+/** A layer as the plan will hold it, before hashes, with where it is written. */
+export type CheckedLayer = Omit<PlanLayer, 'hash' | 'chainHash' | 'source'> & {
   readonly document: LoadedDocument;
   readonly path: readonly PathSegment[];
-}
+};
 
 export interface Checked {
   readonly project: PlanProject;
