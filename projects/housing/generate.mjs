@@ -7,27 +7,11 @@
 // features do not show): the reason this project uses the Huber loss.
 // A fixed-seed PRNG makes the file the same on every run:
 // `node projects/housing/generate.mjs`.
-import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { createDraws, datasetsDir, writeJsonl } from '../../scripts/data-generators.mjs';
 
-const out = join(dirname(fileURLToPath(import.meta.url)), 'datasets');
-
-function mulberry32(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = mulberry32(2718);
-const uniform = (lo, hi) => lo + (hi - lo) * random();
-function gaussian() {
-  const u = 1 - random();
-  const v = random();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
+const out = datasetsDir(import.meta.url);
+const { random, uniform, gaussian } = createDraws(2718);
 
 /** The market rule, in thousands of euros. */
 function fairPrice([area, rooms, age, distance, floor, garden]) {
@@ -51,5 +35,5 @@ const sales = Array.from({ length: 500 }, () => {
   const price = fairPrice(input) * (1 + 0.06 * gaussian()) * (outlier ? uniform(1.8, 2.4) : 1);
   return { input, target: Number(price.toFixed(1)) };
 });
-writeFileSync(join(out, 'sales.jsonl'), sales.map((r) => JSON.stringify(r)).join('\n') + '\n');
+writeJsonl(join(out, 'sales.jsonl'), sales);
 console.log(`sales.jsonl: ${sales.length} sales`);

@@ -8,31 +8,11 @@
 //                  a headline that copies the key words (city, thing, animal).
 // sequences.csv    text_generation: the start of a sequence (numbers, days,
 //                  months, letters) and its next three items.
-import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { createDraws, datasetsDir, writeCsv, writeJsonl } from '../../scripts/data-generators.mjs';
 
-const out = join(dirname(fileURLToPath(import.meta.url)), 'datasets');
-
-function mulberry32(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = mulberry32(1001);
-const pick = (list) => list[Math.floor(random() * list.length)];
-const int = (lo, hi) => lo + Math.floor(random() * (hi - lo + 1));
-function shuffle(list) {
-  for (let i = list.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [list[i], list[j]] = [list[j], list[i]];
-  }
-  return list;
-}
-const csvCell = (s) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+const out = datasetsDir(import.meta.url);
+const { pick, shuffle } = createDraws(1001);
 
 // --- facts: [country, capital, language, continent]
 const COUNTRIES = [
@@ -57,7 +37,7 @@ for (const [country, ...answers] of COUNTRIES) {
   });
 }
 shuffle(facts);
-writeFileSync(join(out, 'facts.jsonl'), facts.map((r) => JSON.stringify(r)).join('\n') + '\n');
+writeJsonl(join(out, 'facts.jsonl'), facts);
 
 // --- news: [article template, headline template]
 const CITIES = ['springfield', 'riverton', 'lakeside', 'oakvale', 'millbrook', 'hillcrest', 'fairport', 'stonebridge'];
@@ -88,7 +68,7 @@ while (news.length < 240) {
   seenNews.add(text);
   news.push({ text, summary: fill(headline) });
 }
-writeFileSync(join(out, 'news.jsonl'), news.map((r) => JSON.stringify(r)).join('\n') + '\n');
+writeJsonl(join(out, 'news.jsonl'), news);
 
 // --- sequences: the next three items after two to four given ones
 const SERIES = {
@@ -110,6 +90,6 @@ for (const { items, cyclic } of Object.values(SERIES)) {
   }
 }
 shuffle(sequences);
-writeFileSync(join(out, 'sequences.csv'), ['input,target', ...sequences.map((r) => `${csvCell(r.input)},${csvCell(r.target)}`)].join('\n') + '\n');
+writeCsv(join(out, 'sequences.csv'), ['input', 'target'], sequences);
 
 console.log(`facts.jsonl: ${facts.length}; news.jsonl: ${news.length}; sequences.csv: ${sequences.length}`);

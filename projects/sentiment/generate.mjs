@@ -7,23 +7,11 @@
 //   bag of words cannot read but the LSTM can.
 // topics:  the aspect a review talks about (acting, plot, music, visuals,
 //   ending), whatever its sentiment.
-import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { createDraws, datasetsDir, distinct, writeCsv, writeJsonl } from '../../scripts/data-generators.mjs';
 
-const out = join(dirname(fileURLToPath(import.meta.url)), 'datasets');
-
-function mulberry32(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = mulberry32(20240611);
-const pick = (list) => list[Math.floor(random() * list.length)];
-const chance = (p) => random() < p;
+const out = datasetsDir(import.meta.url);
+const { random, pick, chance } = createDraws(20240611);
 
 const SUBJECTS = {
   acting: ['the acting', 'the cast', 'the lead actor', 'the lead actress', 'the performances', 'the supporting cast', 'the villain'],
@@ -94,30 +82,16 @@ function topicSentence(topic) {
   return `${chance(0.3) ? pick(OPENERS) + ', ' : ''}${sentence}${pick(['', '.', '!'])}`;
 }
 
-/** Draws until `count` distinct texts, so no review is in both the training and validation split. */
-function distinct(count, make) {
-  const seen = new Set();
-  const rows = [];
-  for (let tries = 0; rows.length < count && tries < count * 50; tries++) {
-    const row = make();
-    if (seen.has(row.input)) continue;
-    seen.add(row.input);
-    rows.push(row);
-  }
-  return rows;
-}
-
 const reviews = distinct(800, () => {
   const label = chance(0.5) ? 'positive' : 'negative';
   return { input: review(pick(TOPICS), label), label };
 });
-writeFileSync(join(out, 'reviews.jsonl'), reviews.map((r) => JSON.stringify(r)).join('\n') + '\n');
+writeJsonl(join(out, 'reviews.jsonl'), reviews);
 
 const topics = distinct(600, () => {
   const label = pick(TOPICS);
   return { input: topicSentence(label), label };
 });
-const csvCell = (s) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-writeFileSync(join(out, 'topics.csv'), ['input,label', ...topics.map((t) => `${csvCell(t.input)},${csvCell(t.label)}`)].join('\n') + '\n');
+writeCsv(join(out, 'topics.csv'), ['input', 'label'], topics);
 
 console.log(`reviews.jsonl: ${reviews.length} reviews; topics.csv: ${topics.length} rows`);

@@ -9,23 +9,11 @@
 // urgency:  work messages with an urgency from 0 (whenever) to 1 (drop
 //   everything): each message has a base urgency, words like "asap" or
 //   "no rush" and exclamation marks move it, plus a little noise.
-import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { createDraws, datasetsDir, distinct, writeCsv, writeJsonl } from '../../scripts/data-generators.mjs';
 
-const out = join(dirname(fileURLToPath(import.meta.url)), 'datasets');
-
-function mulberry32(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = mulberry32(8008);
-const pick = (list) => list[Math.floor(random() * list.length)];
-const int = (lo, hi) => lo + Math.floor(random() * (hi - lo + 1));
+const out = datasetsDir(import.meta.url);
+const { random, pick, int, shuffle } = createDraws(8008);
 const digits = (n) => Array.from({ length: n }, () => int(0, 9)).join('');
 
 const NAMES = ['anna', 'ben', 'carla', 'dev', 'emma', 'finn', 'grace', 'sam', 'tom', 'zoe'];
@@ -67,29 +55,13 @@ const SPAM = [
   'we tried to reach you about your {product} order, call {phone}', 'hi, i saw your profile. text me at {short}',
 ];
 
-function distinct(count, make) {
-  const seen = new Set();
-  const rows = [];
-  for (let tries = 0; rows.length < count && tries < count * 50; tries++) {
-    const row = make();
-    if (seen.has(row.input)) continue;
-    seen.add(row.input);
-    rows.push(row);
-  }
-  return rows;
-}
-
 const GREETINGS = ['', '', '', 'hey, ', 'hi {name}, ', 'ok ', 'sorry, '];
 const SIGN_OFFS = ['', '', '', ' x', ' :)', ' thanks'];
 const ham = distinct(455, () => ({ input: fill(pick(GREETINGS) + pick(HAM) + pick(SIGN_OFFS)), label: 0 }));
 const spam = distinct(245, () => ({ input: fill(pick(SPAM)), label: 1 }));
-// shuffle the two piles together (Fisher-Yates)
-const messages = [...ham, ...spam];
-for (let i = messages.length - 1; i > 0; i--) {
-  const j = Math.floor(random() * (i + 1));
-  [messages[i], messages[j]] = [messages[j], messages[i]];
-}
-writeFileSync(join(out, 'messages.jsonl'), messages.map((r) => JSON.stringify(r)).join('\n') + '\n');
+// shuffle the two piles together
+const messages = shuffle([...ham, ...spam]);
+writeJsonl(join(out, 'messages.jsonl'), messages);
 
 // [message, base urgency]
 const WORK = [
@@ -122,7 +94,6 @@ const urgency = distinct(500, () => {
   value += 0.08 * bangs + (random() - 0.5) * 0.1;
   return { input: text, target: Number(clamp(value).toFixed(2)) };
 });
-const csvCell = (s) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-writeFileSync(join(out, 'urgency.csv'), ['input,target', ...urgency.map((u) => `${csvCell(u.input)},${u.target}`)].join('\n') + '\n');
+writeCsv(join(out, 'urgency.csv'), ['input', 'target'], urgency);
 
 console.log(`messages.jsonl: ${messages.length} messages; urgency.csv: ${urgency.length} rows`);

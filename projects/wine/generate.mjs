@@ -11,26 +11,11 @@
 // quality: an invented tasting score (0-10), linear in alcohol, flavanoids,
 // color, malic acid and alcalinity plus noise, so a model can explain about
 // three quarters of its variance.
-import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { createDraws, datasetsDir, writeJsonl } from '../../scripts/data-generators.mjs';
 
-const out = join(dirname(fileURLToPath(import.meta.url)), 'datasets');
-
-function mulberry32(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = mulberry32(13);
-function gaussian() {
-  const u = 1 - random();
-  const v = random();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
+const out = datasetsDir(import.meta.url);
+const { random, gaussian } = createDraws(13);
 
 export const FEATURES = [
   'alcohol', 'malic_acid', 'ash', 'alcalinity_of_ash', 'magnesium', 'total_phenols', 'flavanoids',
@@ -78,12 +63,12 @@ const cultivars = Array.from({ length: 600 }, () => {
   const label = drawCultivar();
   return { input: analysis(label), label };
 });
-writeFileSync(join(out, 'cultivars.jsonl'), cultivars.map((r) => JSON.stringify(r)).join('\n') + '\n');
+writeJsonl(join(out, 'cultivars.jsonl'), cultivars);
 
 const scores = Array.from({ length: 400 }, () => {
   const input = analysis(drawCultivar());
   return { input, target: quality(input) };
 });
-writeFileSync(join(out, 'quality.jsonl'), scores.map((r) => JSON.stringify(r)).join('\n') + '\n');
+writeJsonl(join(out, 'quality.jsonl'), scores);
 
 console.log(`cultivars.jsonl: ${cultivars.length} wines; quality.jsonl: ${scores.length} wines`);
