@@ -250,7 +250,9 @@ describe('lstm', () => {
   for (const seed of [1, 2, 3]) {
     it(`matches tf.layers.lstm and autodiff of the step loop, both gate activations (seed ${seed})`, async () => {
       const rand = random(40 + seed);
-      const [B, T, D, U] = [between(rand, 1, 4), between(rand, 1, 7), between(rand, 1, 6), between(rand, 1, 5)];
+      // seed 3: units a multiple of 4 (the WebAssembly SIMD gate passes on wasm)
+      const [B, T, D] = [between(rand, 1, 4), between(rand, 1, 7), between(rand, 1, 6)];
+      const U = seed === 3 ? 4 * between(rand, 1, 2) : between(rand, 1, 5);
       const x = floats(rand, B * T * D);
       const kernel = floats(rand, D * 4 * U, 0.6);
       const recurrent = floats(rand, U * 4 * U, 0.6);

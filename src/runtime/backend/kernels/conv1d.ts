@@ -135,15 +135,7 @@ export function conv1dGradConfig(backendName: KernelBackendName): KernelConfig {
       }
     }
     io.dispose(dcols);
-    let dbias: TensorInfo;
-    const sumSimd = simdWith(io, backend, F);
-    if (sumSimd) {
-      dbias = io.zeros([F], 'float32');
-      const [o, d] = [offsetOf(backend, dbias), offsetOf(backend, dy2)];
-      for (let r = 0; r < rows; r++) sumSimd.add(o, o, d + 4 * r * F, F);
-    } else {
-      dbias = columnSums(io, dy2, rows, F);
-    }
+    const dbias = columnSums(io, dy2, rows, F);
     io.dispose(dy2);
     return [dx, dkernel, dbias];
   };

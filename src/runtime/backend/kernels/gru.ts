@@ -4,8 +4,8 @@
 // recurrent product (hh = tanh(x_h + (r * h) . U_h)); h = z * h' + (1 - z) * hh.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { kernelIO, type KernelBackendName, type KernelIO } from './kernel-io.js';
-import { columnSums, matMul, transpose2d } from './matrix.js';
-import { previousStatesTransposed } from './lstm.js';
+import { columnSums, matMul, transpose2d, transposedProduct } from './matrix.js';
+import { previousStates } from './lstm.js';
 
 export const NNC_GRU = 'NncGru';
 export const NNC_GRU_GRAD = 'NncGruGrad';
@@ -185,20 +185,19 @@ function gruWeightGradients(
   const dkernel = io.run('BatchMatMul', { a: x2, b: dz }, { transposeA: true, transposeB: false });
   io.dispose(x2);
   // z and r see h'; the candidate sees r * h'.
-  const hPrevT = previousStatesTransposed(io, hs, B, T, U);
-  const rhT = io.alloc([U, B * T], 'float32');
+  const hPrev = previousStates(io, hs, B, T, U);
+  const rh = io.alloc([B * T, U], 'float32');
   {
-    const HP = io.values(hPrevT);
+    const HP = io.values(hPrev);
     const A = io.values(gates);
-    const RH = io.values(rhT);
-    const n = B * T;
-    for (let row = 0; row < n; row++) for (let j = 0; j < U; j++) RH[j * n + row] = HP[j * n + row] * A[row * G + U + j];
+    const RH = io.values(rh);
+    for (let row = 0; row < B * T; row++) for (let j = 0; j < U; j++) RH[row * U + j] = HP[row * U + j] * A[row * G + U + j];
   }
   const dzZr = columns(io, dz, 0, 2 * U);
   const dzH = columns(io, dz, 2 * U, U);
-  const dZr = matMul(io, hPrevT, dzZr);
-  const dH = matMul(io, rhT, dzH);
-  for (const t of [hPrevT, rhT, dzZr, dzH]) io.dispose(t);
+  const dZr = transposedProduct(io, hPrev, dzZr);
+  const dH = transposedProduct(io, rh, dzH);
+  for (const t of [hPrev, rh, dzZr, dzH]) io.dispose(t);
   const drecurrent = io.alloc([U, G], 'float32');
   {
     const O = io.values(drecurrent);

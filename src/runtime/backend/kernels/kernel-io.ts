@@ -31,6 +31,8 @@ export interface KernelIO {
    * views after it only if you allocated in between.
    */
   addInto(dst: TensorInfo, d: number, a: TensorInfo, x: number, b: TensorInfo, y: number, n: number): void;
+  /** Column sums of m [rows, width] as a new [width] tensor (SIMD row adds on wasm). */
+  sumRows(m: TensorInfo, rows: number, width: number): TensorInfo;
 }
 
 interface WasmLike {
@@ -53,6 +55,14 @@ function typedArrayFor(dtype: DataType, size: number): Values {
 
 function addLoop(D: Values, d: number, A: Values, x: number, B: Values, y: number, from: number, n: number): void {
   for (let i = from; i < n; i++) D[d + i] = A[x + i] + B[y + i];
+}
+
+function sumRowsLoop(io: KernelIO, m: TensorInfo, rows: number, width: number): TensorInfo {
+  const out = io.zeros([width], 'float32');
+  const M = io.values(m);
+  const O = io.values(out);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) O[j] += M[r * width + j];
+  return out;
 }
 
 export function kernelIO(backend: unknown, backendName: KernelBackendName): KernelIO {
@@ -86,6 +96,13 @@ export function kernelIO(backend: unknown, backendName: KernelBackendName): Kern
         if (n4) simd!.add(offsetOf(backend, dst) + 4 * d, offsetOf(backend, a) + 4 * x, offsetOf(backend, b) + 4 * y, n4);
         if (n4 < n) addLoop(io.values(dst), d, io.values(a), x, io.values(b), y, n4, n);
       },
+      sumRows: (m, rows, width) => {
+        if (!simd || width % 4) return sumRowsLoop(io, m, rows, width);
+        const out = io.zeros([width], 'float32');
+        const [o, src] = [offsetOf(backend, out), offsetOf(backend, m)];
+        for (let r = 0; r < rows; r++) simd.add(o, o, src + 4 * r * width, width);
+        return out;
+      },
       matMulInto: (a, b, out) => {
         if (!simd) return plainInto(a, b, out, io);
         const [m, k] = a.shape;
@@ -107,6 +124,7 @@ export function kernelIO(backend: unknown, backendName: KernelBackendName): Kern
     reshape: (info, shape) => run('Reshape', { x: info }, { shape }),
     matMulInto: (a, b, out) => plainInto(a, b, out, io),
     addInto: (dst, d, a, x, b, y, n) => addLoop(io.values(dst), d, io.values(a), x, io.values(b), y, 0, n),
+    sumRows: (m, rows, width) => sumRowsLoop(io, m, rows, width),
   };
   return io;
 }

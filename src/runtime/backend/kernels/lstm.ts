@@ -7,7 +7,9 @@
 // [4U], gates in the order i, f, c, o; zero initial state.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { kernelIO, type KernelBackendName, type KernelIO } from './kernel-io.js';
-import { columnSums, matMul, transpose2d } from './matrix.js';
+import { columnSums, matMul, transpose2d, transposedProduct } from './matrix.js';
+import { lstmBackwardSteps, lstmForwardSteps } from './lstm-simd.js';
+import { simdFor } from './simd/wasm-backend.js';
 
 export const NNC_LSTM = 'NncLstm';
 export const NNC_LSTM_GRAD = 'NncLstmGrad';
@@ -42,7 +44,12 @@ export function lstmConfig(backendName: KernelBackendName): KernelConfig {
     const gates = io.alloc([B, T, G], 'float32');
     const hPrev = io.zeros([B, U], 'float32');
     const hu = io.alloc([B, G], 'float32');
-    for (let t = 0; t < T; t++) {
+    const simd = backendName === 'wasm' && U % 4 === 0 ? simdFor(backend) : null;
+    if (simd) {
+      const buffers = { xw, recurrentKernel: inputs.recurrentKernel as TensorInfo, bias: inputs.bias as TensorInfo, hs, cs, gates, hPrev, hu };
+      lstmForwardSteps(io, backend, simd, buffers, B, T, U, attrs.recurrentActivation !== 'sigmoid');
+    }
+    for (let t = 0; t < (simd ? 0 : T); t++) {
       io.matMulInto(hPrev, inputs.recurrentKernel as TensorInfo, hu);
       const XW = io.values(xw);
       const HU = io.values(hu);
@@ -81,19 +88,12 @@ export function lstmConfig(backendName: KernelBackendName): KernelConfig {
   return { kernelName: NNC_LSTM, backendName, kernelFunc };
 }
 
-/** The previous step's h for every (b, t), transposed: [U, B*T], zeros at t = 0. */
-export function previousStatesTransposed(io: KernelIO, hs: TensorInfo, B: number, T: number, U: number): TensorInfo {
-  const out = io.zeros([U, B * T], 'float32');
+/** The previous step's h for every (b, t) as [B*T, U] rows, zeros at t = 0: hs shifted by one step. */
+export function previousStates(io: KernelIO, hs: TensorInfo, B: number, T: number, U: number): TensorInfo {
+  const out = io.zeros([B * T, U], 'float32');
   const H = io.values(hs);
   const O = io.values(out);
-  const n = B * T;
-  for (let b = 0; b < B; b++) {
-    for (let t = 1; t < T; t++) {
-      const row = b * T + t;
-      const src = (row - 1) * U;
-      for (let j = 0; j < U; j++) O[j * n + row] = H[src + j];
-    }
-  }
+  for (let b = 0; b < B; b++) O.set(H.subarray(b * T * U, (b * T + T - 1) * U), (b * T + 1) * U);
   return out;
 }
 
@@ -117,7 +117,12 @@ export function lstmGradConfig(backendName: KernelBackendName): KernelConfig {
     const dhNext = new Float32Array(B * U);
     const dcNext = new Float32Array(B * U);
     const dhPrev = io.alloc([B, U], 'float32');
-    for (let t = T - 1; t >= 0; t--) {
+    const simd = backendName === 'wasm' && U % 4 === 0 ? simdFor(backend) : null;
+    if (simd) {
+      const buffers = { dz, dzStep, cs: inputs.cs as TensorInfo, gates: inputs.gates as TensorInfo, dhs: inputs.dhs as TensorInfo, recurrentT };
+      lstmBackwardSteps(io, backend, simd, buffers, B, T, U, attrs.recurrentActivation !== 'sigmoid');
+    }
+    for (let t = simd ? -1 : T - 1; t >= 0; t--) {
       const DZ = io.values(dz);
       const DZS = io.values(dzStep);
       const C = io.values(inputs.cs as TensorInfo);
@@ -178,9 +183,9 @@ export function weightGradients(
   const x2 = io.reshape(x, [B * T, D]);
   const dkernel = io.run('BatchMatMul', { a: x2, b: dz }, { transposeA: true, transposeB: false });
   io.dispose(x2);
-  const hPrevT = previousStatesTransposed(io, hs, B, T, U);
-  const drecurrent = matMul(io, hPrevT, recurrentDz);
-  io.dispose(hPrevT);
+  const hPrev = previousStates(io, hs, B, T, U);
+  const drecurrent = transposedProduct(io, hPrev, recurrentDz);
+  io.dispose(hPrev);
   const dbias = columnSums(io, dz, B * T, G);
   return [dx, dkernel, drecurrent, dbias];
 }

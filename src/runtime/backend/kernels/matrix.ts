@@ -14,9 +14,10 @@ export function transpose2d(io: KernelIO, x: TensorInfo): TensorInfo {
 
 /** Column sums of a [rows, width] matrix into a new [width] tensor. */
 export function columnSums(io: KernelIO, m: TensorInfo, rows: number, width: number): TensorInfo {
-  const out = io.zeros([width], 'float32');
-  const M = io.values(m);
-  const O = io.values(out);
-  for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) O[j] += M[r * width + j];
-  return out;
+  return io.sumRows(m, rows, width);
+}
+
+/** a^T . b for a [rows, m] and b [rows, n] (no transpose is materialized on wasm). */
+export function transposedProduct(io: KernelIO, a: TensorInfo, b: TensorInfo): TensorInfo {
+  return io.run('BatchMatMul', { a, b }, { transposeA: true, transposeB: false });
 }

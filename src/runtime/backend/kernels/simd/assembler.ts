@@ -103,6 +103,21 @@ export const f32x4Add = simd(0xe4);
 export const f32x4Sub = simd(0xe5);
 export const f32x4Mul = simd(0xe6);
 export const f32x4Div = simd(0xe7);
+export const f32x4Min = simd(0xe8);
+export const f32x4Max = simd(0xe9);
+export const f32x4Nearest = simd(0x6a);
+export const f32x4Lt = simd(0x43);
+export const f32x4Gt = simd(0x44);
+export const v128And = simd(0x4e);
+export const i32x4TruncSatF32x4 = simd(0xf8);
+export const i32x4Add = simd(0xae);
+export const i32x4Shl = simd(0xab);
+export const i32x4Splat = simd(0x11);
+/** f32x4 with every lane = value */
+export function f32x4Const(value: number): number[] {
+  const bytes = new Uint8Array(new Float32Array([value]).buffer);
+  return [0x43, ...bytes, ...f32x4Splat];
+}
 /** relaxed SIMD: a * b + c, fused where the CPU has FMA (V8 flag --experimental-wasm-relaxed-simd on Node 20) */
 export const f32x4RelaxedMadd = simd(0x105);
 

@@ -13,6 +13,10 @@ import {
   assemble, F32, I32, V128, type ValType, f32Add, f32Const0, f32Load, f32Mul, f32Store, f32x4Add, f32x4Div, f32x4Mul,
   f32x4RelaxedMadd, f32x4Splat, f32x4Sqrt, f32x4Sub, forLoop, v128Load32Splat, get, i32, i32Add, i32And, i32LtU, i32Mul, i32Shl, i32Sub, set, tee, v128Load, v128Store, v128Zero,
 } from './assembler.js';
+import { lstmBackwardFunction, lstmForwardFunction } from './lstm-cells.js';
+
+type LstmCellFunction = (p0: number, p1: number, p2: number, p3: number, p4: number, p5: number, p6: number, p7: number,
+  batch: number, units: number, strideG: number, strideU: number, strideCPrev: number) => void;
 
 export interface SimdKernels {
   /** 'relaxed-simd' (fused multiply-add) or 'simd' */
@@ -30,6 +34,11 @@ export interface SimdKernels {
    */
   cols(x: number, p: number, B: number, T: number, C: number, K: number, outSteps: number,
     strides: number, dilation: number, before: number, toCols: number): void;
+  /** One LSTM step's gates for every batch row (simd/lstm-cells.ts); `Hard` variants use hardSigmoid gates. */
+  lstmForward: LstmCellFunction;
+  lstmForwardHard: LstmCellFunction;
+  lstmBackward: LstmCellFunction;
+  lstmBackwardHard: LstmCellFunction;
   /** dst = a + b over n4 floats (a multiple of 4); dst may be a or b. Byte offsets. */
   add(dst: number, a: number, b: number, n4: number): void;
   /** Adam over the first n4 (a multiple of 4) floats; c1 = 1 / (1 - beta1^t), c2 likewise. */
@@ -258,7 +267,10 @@ export function simdKernels(memory: WasmMemory): SimdKernels | null {
     const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
     for (const fused of relaxedSimd() ? [true, false] : [false]) {
       try {
-        const module = new wasm.Module(assemble([bmmFunction(fused), adamFunction(), addFunction(), colsFunction()]));
+        const module = new wasm.Module(assemble([
+          bmmFunction(fused), adamFunction(), addFunction(), colsFunction(),
+          lstmForwardFunction(false), lstmForwardFunction(true), lstmBackwardFunction(false), lstmBackwardFunction(true),
+        ]));
         const instance = new wasm.Instance(module, { env: { memory } });
         kernels = { ...(instance.exports as object), mode: fused ? 'relaxed-simd' : 'simd' } as SimdKernels;
         break;
