@@ -281,6 +281,20 @@ describe('lstm', () => {
     });
   }
 
+  it('matches the step loop with saturated gates (pre-activations up to ~100)', async () => {
+    const rand = random(48);
+    const [B, T, D, U] = [3, 4, 5, 8];
+    const x = floats(rand, B * T * D, 30);
+    const weights = [floats(rand, D * 4 * U), floats(rand, U * 4 * U), floats(rand, 4 * U)];
+    for (const recurrentActivation of ['sigmoid', 'hardSigmoid'] as const) {
+      const options = { recurrentActivation, returnSequences: true };
+      const dy = floats(rand, B * T * U);
+      const inputs = () => [tf.tensor3d(x, [B, T, D]), tf.tensor2d(weights[0], [D, 4 * U]), tf.tensor2d(weights[1], [U, 4 * U]), tf.tensor1d(weights[2])];
+      const expected = await on('cpu', () => valueAndGrads((a, k, r, b) => lstmComposite(tf, a, k, r, b, options), inputs(), dy));
+      expectClose(await on('wasm', () => valueAndGrads((a, k, r, b) => ops.lstm(a, k, r, b, options), inputs(), dy)), expected, 1e-4);
+    }
+  });
+
   it('leaves no tensors behind after a training step', async () => {
     await tf.setBackend('wasm');
     const w = [tf.variable(tf.randomNormal([3, 8])), tf.variable(tf.randomNormal([2, 8])), tf.variable(tf.zeros([8]))];
