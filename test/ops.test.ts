@@ -9,6 +9,8 @@ import { nncOps, conv1dGeometry, type NncOps } from '../src/runtime/ops/index.js
 import { lstmComposite } from '../src/runtime/ops/lstm.js';
 import { gruComposite } from '../src/runtime/ops/gru.js';
 import { conv1dComposite } from '../src/runtime/ops/conv1d.js';
+// a seeded uniform generator: random(seed)() is in [0, 1)
+import { mulberry32 as random } from '../src/runtime/train/random.js';
 
 type Tensor = tfjs.Tensor;
 let tf: Tf;
@@ -21,16 +23,6 @@ beforeAll(async () => {
   ops = nncOps(tf);
 });
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const between = (rand: () => number, lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
 const floats = (rand: () => number, n: number, scale = 1) => Float32Array.from({ length: n }, () => (rand() * 2 - 1) * scale);
 
@@ -281,7 +273,7 @@ describe('lstm', () => {
     });
   }
 
-  it('matches the step loop with saturated gates (pre-activations up to ~100)', async () => {
+  it('LSTM and GRU match the step loop with saturated gates (pre-activations up to ~100)', async () => {
     const rand = random(48);
     const [B, T, D, U] = [3, 4, 5, 8];
     const x = floats(rand, B * T * D, 30);
@@ -292,6 +284,11 @@ describe('lstm', () => {
       const inputs = () => [tf.tensor3d(x, [B, T, D]), tf.tensor2d(weights[0], [D, 4 * U]), tf.tensor2d(weights[1], [U, 4 * U]), tf.tensor1d(weights[2])];
       const expected = await on('cpu', () => valueAndGrads((a, k, r, b) => lstmComposite(tf, a, k, r, b, options), inputs(), dy));
       expectClose(await on('wasm', () => valueAndGrads((a, k, r, b) => ops.lstm(a, k, r, b, options), inputs(), dy)), expected, 1e-4);
+      // the GRU on the same inputs, with its 3-gate slices of the weights
+      const gruInputs = () => [tf.tensor3d(x, [B, T, D]), tf.tensor2d(weights[0].slice(0, D * 3 * U), [D, 3 * U]),
+        tf.tensor2d(weights[1].slice(0, U * 3 * U), [U, 3 * U]), tf.tensor1d(weights[2].slice(0, 3 * U))];
+      const gruExpected = await on('cpu', () => valueAndGrads((a, k, r, b) => gruComposite(tf, a, k, r, b, options), gruInputs(), dy));
+      expectClose(await on('wasm', () => valueAndGrads((a, k, r, b) => ops.gru(a, k, r, b, options), gruInputs(), dy)), gruExpected, 1e-4);
     }
   });
 
@@ -315,7 +312,9 @@ describe('gru', () => {
   for (const seed of [1, 2, 3]) {
     it(`matches tf.layers.gru and autodiff of the step loop, both gate activations (seed ${seed})`, async () => {
       const rand = random(60 + seed);
-      const [B, T, D, U] = [between(rand, 1, 4), between(rand, 1, 7), between(rand, 1, 6), between(rand, 1, 5)];
+      // seed 3: units a multiple of 4 (the WebAssembly SIMD gate passes on wasm)
+      const [B, T, D] = [between(rand, 1, 4), between(rand, 1, 7), between(rand, 1, 6)];
+      const U = seed === 3 ? 4 * between(rand, 1, 2) : between(rand, 1, 5);
       const x = floats(rand, B * T * D);
       const kernel = floats(rand, D * 3 * U, 0.6);
       const recurrent = floats(rand, U * 3 * U, 0.6);

@@ -6,6 +6,8 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { kernelIO, type KernelBackendName, type KernelIO } from './kernel-io.js';
 import { columnSums, matMul, transpose2d, transposedProduct } from './matrix.js';
 import { previousStates } from './lstm.js';
+import { gruBackwardSteps, gruForwardSteps } from './gru-simd.js';
+import { simdFor } from './simd/wasm-backend.js';
 
 export const NNC_GRU = 'NncGru';
 export const NNC_GRU_GRAD = 'NncGruGrad';
@@ -46,7 +48,12 @@ export function gruConfig(backendName: KernelBackendName): KernelConfig {
     const rh = io.alloc([B, U], 'float32');
     const inner = io.alloc([B, 2 * U], 'float32');
     const recurrentH = io.alloc([B, U], 'float32');
-    for (let t = 0; t < T; t++) {
+    const simd = backendName === 'wasm' && U % 4 === 0 ? simdFor(backend) : null;
+    if (simd) {
+      const buffers = { xw, bias: inputs.bias as TensorInfo, zr, hk, hs, gates, hPrev, rh, inner, recurrentH };
+      gruForwardSteps(io, backend, simd, buffers, B, T, U, attrs.recurrentActivation !== 'sigmoid');
+    }
+    for (let t = 0; t < (simd ? 0 : T); t++) {
       io.matMulInto(hPrev, zr, inner);
       let XW = io.values(xw);
       let bias = io.values(inputs.bias as TensorInfo);
@@ -116,7 +123,12 @@ export function gruGradConfig(backendName: KernelBackendName): KernelConfig {
     const dhNext = new Float32Array(B * U);
     const dRh = io.alloc([B, U], 'float32');
     const dhInner = io.alloc([B, U], 'float32');
-    for (let t = T - 1; t >= 0; t--) {
+    const simd = backendName === 'wasm' && U % 4 === 0 ? simdFor(backend) : null;
+    if (simd) {
+      const buffers = { dz, hs: inputs.hs as TensorInfo, gates: inputs.gates as TensorInfo, dhs: inputs.dhs as TensorInfo, zrT, hkT, dzhStep, dzrStep, dRh, dhInner };
+      gruBackwardSteps(io, backend, simd, buffers, B, T, U, attrs.recurrentActivation !== 'sigmoid');
+    }
+    for (let t = simd ? -1 : T - 1; t >= 0; t--) {
       // The candidate's pre-activation gradient first: the reset gate needs its product.
       let H = io.values(inputs.hs as TensorInfo);
       let A = io.values(inputs.gates as TensorInfo);

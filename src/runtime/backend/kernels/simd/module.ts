@@ -14,7 +14,9 @@ import {
   f32x4RelaxedMadd, f32x4Splat, f32x4Sqrt, f32x4Sub, forLoop, v128Load32Splat, get, i32, i32Add, i32And, i32LtU, i32Mul, i32Shl, i32Sub, set, tee, v128Load, v128Store, v128Zero,
 } from './assembler.js';
 import { lstmBackwardFunction, lstmForwardFunction } from './lstm-cells.js';
+import { gruBack1Function, gruBack2Function, gruGatesFunction, gruStateFunction } from './gru-cells.js';
 
+type WasmFunctionOf = (...args: number[]) => void;
 type LstmCellFunction = (p0: number, p1: number, p2: number, p3: number, p4: number, p5: number, p6: number, p7: number,
   batch: number, units: number, strideG: number, strideU: number, strideCPrev: number) => void;
 
@@ -39,6 +41,9 @@ export interface SimdKernels {
   lstmForwardHard: LstmCellFunction;
   lstmBackward: LstmCellFunction;
   lstmBackwardHard: LstmCellFunction;
+  /** GRU step halves (simd/gru-cells.ts); arguments as documented there. */
+  gruGates: WasmFunctionOf; gruGatesHard: WasmFunctionOf; gruState: WasmFunctionOf;
+  gruBack1: WasmFunctionOf; gruBack1Hard: WasmFunctionOf; gruBack2: WasmFunctionOf; gruBack2Hard: WasmFunctionOf;
   /** dst = a + b over n4 floats (a multiple of 4); dst may be a or b. Byte offsets. */
   add(dst: number, a: number, b: number, n4: number): void;
   /** Adam over the first n4 (a multiple of 4) floats; c1 = 1 / (1 - beta1^t), c2 likewise. */
@@ -270,6 +275,8 @@ export function simdKernels(memory: WasmMemory): SimdKernels | null {
         const module = new wasm.Module(assemble([
           bmmFunction(fused), adamFunction(), addFunction(), colsFunction(),
           lstmForwardFunction(false), lstmForwardFunction(true), lstmBackwardFunction(false), lstmBackwardFunction(true),
+          gruGatesFunction(false), gruGatesFunction(true), gruStateFunction(),
+          gruBack1Function(false), gruBack1Function(true), gruBack2Function(false), gruBack2Function(true),
         ]));
         const instance = new wasm.Instance(module, { env: { memory } });
         kernels = { ...(instance.exports as object), mode: fused ? 'relaxed-simd' : 'simd' } as SimdKernels;
