@@ -1,4 +1,4 @@
-"""The four training-speed benchmark models in PyTorch (same shapes, Adam 1e-3).
+"""The training-speed benchmark models in PyTorch (same shapes, Adam 1e-3).
 
 Serves bench/training-speed.bench.ts: reads lines "<threads>\t<model name>"
 on stdin and answers each with one JSON line {"wall": samples/s, "cpu":
@@ -27,6 +27,18 @@ class Lstm(nn.Module):
 
     def forward(self, x):
         out, _ = self.lstm(self.embedding(x))
+        return self.head(out[:, -1])
+
+
+class Gru(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(VOCAB, WIDTH)
+        self.gru = nn.GRU(WIDTH, WIDTH, batch_first=True)
+        self.head = nn.Linear(WIDTH, CLASSES)
+
+    def forward(self, x):
+        out, _ = self.gru(self.embedding(x))
         return self.head(out[:, -1])
 
 
@@ -62,6 +74,7 @@ def mlp():
 MODELS = [
     ("mlp 64-256-256-10", 64, mlp, lambda b: torch.randn(b, 64), 10),
     ("embedding + lstm 64", 32, Lstm, lambda b: torch.randint(0, VOCAB, (b, SEQ)), CLASSES),
+    ("embedding + gru 64", 32, Gru, lambda b: torch.randint(0, VOCAB, (b, SEQ)), CLASSES),
     ("embedding + conv1d 64x3 + pool", 32, Conv, lambda b: torch.randint(0, VOCAB, (b, SEQ)), CLASSES),
     ("embedding + attention 4 heads + pool", 32, Attention, lambda b: torch.randint(0, VOCAB, (b, SEQ)), CLASSES),
 ]

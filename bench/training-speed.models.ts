@@ -1,4 +1,4 @@
-// The four benchmark models, each in two builds with the same weights shapes:
+// The benchmark models (the four, plus a GRU), each in two builds with the same weight shapes:
 //   layers: tf.layers / plain tf ops, as a tfjs user would write them
 //   ops:    nnc's ops (src/runtime/ops) on plain variables
 // bench/torch_models.py builds the same four in PyTorch.
@@ -111,6 +111,27 @@ export const MODELS: BenchModel[] = [
         glorot(tf, [WIDTH, CLASSES]), zeros(tf, [CLASSES])];
       return fromVariables(v, (x) => {
         const h = ops.lstm(ops.embeddingLookup(v[0], x), v[1], v[2], v[3]);
+        return tf.add(tf.matMul(h, v[4]), v[5]);
+      });
+    },
+  },
+  {
+    name: 'embedding + gru 64',
+    batch: 32,
+    inputs: (tf) => ({ x: uniformIds(tf, 32), y: oneHot(tf, 32, CLASSES) }),
+    build(tf, build) {
+      if (build === 'layers') {
+        return fromLayers(tf, [
+          tf.layers.embedding({ inputDim: VOCAB, outputDim: WIDTH, inputLength: SEQ }),
+          tf.layers.gru({ units: WIDTH }),
+          tf.layers.dense({ units: CLASSES }),
+        ], [SEQ], 'int32');
+      }
+      const ops = nncOps(tf);
+      const v = [glorot(tf, [VOCAB, WIDTH]), glorot(tf, [WIDTH, 3 * WIDTH]), glorot(tf, [WIDTH, 3 * WIDTH]), zeros(tf, [3 * WIDTH]),
+        glorot(tf, [WIDTH, CLASSES]), zeros(tf, [CLASSES])];
+      return fromVariables(v, (x) => {
+        const h = ops.gru(ops.embeddingLookup(v[0], x), v[1], v[2], v[3]);
         return tf.add(tf.matMul(h, v[4]), v[5]);
       });
     },
