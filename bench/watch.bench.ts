@@ -4,7 +4,6 @@
 //   the new run (p50 / p95 over many edits); training samples/s with 10
 //   connected clients versus none; the main thread's event-loop delay while
 //   training (the watcher and server stay responsive).
-import { build } from 'esbuild';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -15,6 +14,7 @@ import { createViewerServer, type ViewerServer } from '../src/runtime/server/ser
 import { createWorkerDriver } from '../src/runtime/watch/worker-driver.js';
 import { createWatcher, type Watcher } from '../src/runtime/watch/watcher.js';
 import type { ServerMessage } from '../src/shared/protocol.js';
+import { bundleTrainWorker } from '../test/helpers/train-worker.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length - 1) * p))]!;
@@ -22,17 +22,7 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 async function workerUrl(): Promise<URL> {
   if (existsSync('dist/train-worker.js')) return pathToFileURL(resolve('dist/train-worker.js'));
   const outfile = resolve('bench/.tmp/train-worker.js');
-  await build({
-    entryPoints: ['src/runtime/watch/train-worker.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    banner: { js: "import { createRequire as __nncCreateRequire } from 'node:module'; const require = __nncCreateRequire(import.meta.url);" },
-    logLevel: 'warning',
-  });
+  await bundleTrainWorker(resolve('.'), outfile);
   return pathToFileURL(outfile);
 }
 

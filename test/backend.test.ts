@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTf, type Tf } from '../src/runtime/backend/index.js';
 import { installKernels } from '../src/runtime/backend/kernels/register.js';
+// a seeded uniform generator: random(seed)() is in [0, 1)
+import { mulberry32 as random } from '../src/runtime/train/random.js';
 
 let tf: Tf;
 
@@ -13,18 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await tf.setBackend('wasm');
 });
-
-/** A seeded uniform generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function between(rand: () => number, lo: number, hi: number): number {
   return lo + Math.floor(rand() * (hi - lo + 1));

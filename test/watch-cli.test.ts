@@ -1,11 +1,11 @@
 // The built CLI: `nnc watch` and `nnc view` as processes, stopped with Ctrl-C.
 // The worker entry is bundled here (NNC_TRAIN_WORKER) until the build makes dist/train-worker.js.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { build } from 'esbuild';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunStore } from '../src/runtime/store/store.js';
+import { bundleTrainWorker } from './helpers/train-worker.js';
 import { connect, learnableProject, removeTempProjects, tempProject, until } from './watch-helpers.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -18,17 +18,7 @@ beforeAll(async () => {
   if (existsSync(worker)) return;
   mkdirSync(OUT, { recursive: true });
   worker = join(OUT, 'train-worker.js');
-  await build({
-    entryPoints: [join(ROOT, 'src/runtime/watch/train-worker.ts')],
-    outfile: worker,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    banner: { js: "import { createRequire as __nncCreateRequire } from 'node:module'; const require = __nncCreateRequire(import.meta.url);" },
-    logLevel: 'warning',
-  });
+  await bundleTrainWorker(ROOT, worker);
 });
 
 afterAll(() => {

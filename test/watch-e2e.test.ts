@@ -1,7 +1,6 @@
 // nnc watch end to end: real files, chokidar, training in a real worker thread
 // (the worker entry bundled with esbuild, as the build does), the real server
 // and a real WebSocket client.
-import { build } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,6 +9,7 @@ import { createViewerServer, type ViewerServer } from '../src/runtime/server/ser
 import { createWorkerDriver } from '../src/runtime/watch/worker-driver.js';
 import { createWatcher, type Watcher } from '../src/runtime/watch/watcher.js';
 import type { TrainingStatsView } from '../src/shared/protocol.js';
+import { bundleTrainWorker } from './helpers/train-worker.js';
 import { connect, removeTempProjects, sleep, tempProject, TINY, until, write, type TestClient } from './watch-helpers.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -19,17 +19,7 @@ let workerUrl: URL;
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
   const outfile = join(OUT, 'train-worker.js');
-  await build({
-    entryPoints: [join(ROOT, 'src/runtime/watch/train-worker.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    banner: { js: "import { createRequire as __nncCreateRequire } from 'node:module'; const require = __nncCreateRequire(import.meta.url);" },
-    logLevel: 'warning',
-  });
+  await bundleTrainWorker(ROOT, outfile);
   workerUrl = pathToFileURL(outfile);
 });
 

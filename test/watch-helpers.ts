@@ -5,50 +5,22 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import WebSocket from 'ws';
 import type { BatchFrame, ServerMessage } from '../src/shared/protocol.js';
+import { textProject } from './helpers/text-project.js';
 
 export const TINY = join(import.meta.dirname, 'fixtures', 'tiny');
 
 /** A small text-classification project, written inline (used where the tiny fixture is not needed). */
-export const DEMO: Record<string, string> = {
-  'nnc.yaml': `apiVersion: nnc/v1
-kind: Project
-name: demo
-input:
-  type: text
-  maxLength: 8
-training:
-  epochs: 2
-  batchSize: 4
-`,
-  'layers.yaml': `apiVersion: nnc/v1
-kind: Layers
-layers:
-  - {name: embed, type: embedding, units: 8}
-  - {name: pool, type: pool, mode: mean}
-  - {name: hidden, type: dense, units: 8, activation: relu}
-`,
-  'heads.yaml': `apiVersion: nnc/v1
-kind: Heads
-heads:
-  - name: sentiment
-    attach: hidden
-    task: classification
-    loss: crossentropy
-`,
-  'datasets/reviews.yaml': `apiVersion: nnc/v1
-kind: Dataset
-name: reviews
-type: binary_classification
-head: sentiment
-samples:
-  - {input: "a great movie", label: 1}
-  - {input: "the plot was awful", label: 0}
-  - {input: "great acting and a great plot", label: 1}
-  - {input: "awful and boring", label: 0}
-  - {input: "i loved it", label: 1}
-  - {input: "i hated it", label: 0}
-`,
-};
+export const DEMO: Record<string, string> = textProject({
+  settings: 'training:\n  epochs: 2\n  batchSize: 4\n',
+  samples: [
+    '{input: "a great movie", label: 1}',
+    '{input: "the plot was awful", label: 0}',
+    '{input: "great acting and a great plot", label: 1}',
+    '{input: "awful and boring", label: 0}',
+    '{input: "i loved it", label: 1}',
+    '{input: "i hated it", label: 0}',
+  ],
+});
 
 /**
  * A project that learns in a couple of seconds: reviews built from a few good
@@ -61,20 +33,13 @@ export function learnableProject(options: { epochs?: number; samples?: number } 
   let seed = 7;
   const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
   const pick = (list: string[]) => list[Math.floor(rand() * list.length)]!;
-  const lines: string[] = [];
+  const samples: string[] = [];
   for (let i = 0; i < (options.samples ?? 240); i++) {
     const positive = i % 2 === 0;
     const words = [pick(fill), pick(fill), pick(positive ? good : bad), pick(fill), pick(positive ? good : bad), pick(positive ? bad : good), pick(fill)];
-    lines.push(`  - {input: "${words.join(' ')}", label: ${positive ? 1 : 0}}`);
+    samples.push(`{input: "${words.join(' ')}", label: ${positive ? 1 : 0}}`);
   }
-  return {
-    'nnc.yaml': `apiVersion: nnc/v1
-kind: Project
-name: learn
-input:
-  type: text
-  maxLength: 8
-training:
+  const settings = `training:
   seed: 3
   epochs: ${options.epochs ?? 6}
   batchSize: 16
@@ -82,31 +47,8 @@ training:
   validationSplit: 0.25
 monitor:
   weightsEvery: 10
-`,
-    'layers.yaml': `apiVersion: nnc/v1
-kind: Layers
-layers:
-  - {name: embed, type: embedding, units: 16}
-  - {name: pool, type: pool, mode: mean}
-  - {name: hidden, type: dense, units: 16, activation: relu}
-`,
-    'heads.yaml': `apiVersion: nnc/v1
-kind: Heads
-heads:
-  - name: sentiment
-    attach: hidden
-    task: classification
-    loss: crossentropy
-`,
-    'datasets/reviews.yaml': `apiVersion: nnc/v1
-kind: Dataset
-name: reviews
-type: binary_classification
-head: sentiment
-samples:
-${lines.join('\n')}
-`,
-  };
+`;
+  return textProject({ name: 'learn', settings, units: 16, samples });
 }
 
 const made: string[] = [];

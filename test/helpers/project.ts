@@ -3,42 +3,13 @@
 import { compile, type CompileResult } from '../../src/compiler/index.js';
 import { formatDiagnostic } from '../../src/compiler/format.js';
 import { memoryHost } from '../../src/compiler/host.js';
+import { textProject } from './text-project.js';
 
 export const ROOT = '/virtual/demo';
 
-export const BASE: Record<string, string> = {
-  'nnc.yaml': `apiVersion: nnc/v1
-kind: Project
-name: demo
-input:
-  type: text
-  maxLength: 8
-`,
-  'layers.yaml': `apiVersion: nnc/v1
-kind: Layers
-layers:
-  - {name: embed, type: embedding, units: 8}
-  - {name: pool, type: pool, mode: mean}
-  - {name: hidden, type: dense, units: 8, activation: relu}
-`,
-  'heads.yaml': `apiVersion: nnc/v1
-kind: Heads
-heads:
-  - name: sentiment
-    attach: hidden
-    task: classification
-    loss: crossentropy
-`,
-  'datasets/reviews.yaml': `apiVersion: nnc/v1
-kind: Dataset
-name: reviews
-type: binary_classification
-head: sentiment
-samples:
-  - {input: "a great movie", label: 1}
-  - {input: "the plot was awful", label: 0}
-`,
-};
+export const BASE: Record<string, string> = textProject({
+  samples: ['{input: "a great movie", label: 1}', '{input: "the plot was awful", label: 0}'],
+});
 
 export function compileFiles(files: Record<string, string | null>, base: Record<string, string> = BASE): CompileResult {
   const merged: Record<string, string> = { ...base };
