@@ -52,42 +52,43 @@ export function gruConfig(backendName: KernelBackendName): KernelConfig {
     if (simd) {
       const buffers = { xw, bias: inputs.bias as TensorInfo, zr, hk, hs, gates, hPrev, rh, inner, recurrentH };
       gruForwardSteps(io, backend, simd, buffers, B, T, U, attrs.recurrentActivation !== 'sigmoid');
-    }
-    for (let t = 0; t < (simd ? 0 : T); t++) {
-      io.matMulInto(hPrev, zr, inner);
-      let XW = io.values(xw);
-      let bias = io.values(inputs.bias as TensorInfo);
-      const IN = io.values(inner);
-      let A = io.values(gates);
-      let HP = io.values(hPrev);
-      const RH = io.values(rh);
-      for (let b = 0; b < B; b++) {
-        const z0 = (b * T + t) * G;
-        for (let j = 0; j < U; j++) {
-          const z = act(XW[z0 + j] + bias[j] + IN[b * 2 * U + j]);
-          const r = act(XW[z0 + U + j] + bias[U + j] + IN[b * 2 * U + U + j]);
-          A[z0 + j] = z;
-          A[z0 + U + j] = r;
-          RH[b * U + j] = r * HP[b * U + j];
+    } else {
+      for (let t = 0; t < T; t++) {
+        io.matMulInto(hPrev, zr, inner);
+        let XW = io.values(xw);
+        let bias = io.values(inputs.bias as TensorInfo);
+        const IN = io.values(inner);
+        let A = io.values(gates);
+        let HP = io.values(hPrev);
+        const RH = io.values(rh);
+        for (let b = 0; b < B; b++) {
+          const z0 = (b * T + t) * G;
+          for (let j = 0; j < U; j++) {
+            const z = act(XW[z0 + j] + bias[j] + IN[b * 2 * U + j]);
+            const r = act(XW[z0 + U + j] + bias[U + j] + IN[b * 2 * U + U + j]);
+            A[z0 + j] = z;
+            A[z0 + U + j] = r;
+            RH[b * U + j] = r * HP[b * U + j];
+          }
         }
-      }
-      io.matMulInto(rh, hk, recurrentH);
-      XW = io.values(xw);
-      bias = io.values(inputs.bias as TensorInfo);
-      A = io.values(gates);
-      HP = io.values(hPrev);
-      const RHK = io.values(recurrentH);
-      const H = io.values(hs);
-      for (let b = 0; b < B; b++) {
-        const row = b * T + t;
-        const z0 = row * G;
-        for (let j = 0; j < U; j++) {
-          const hh = Math.tanh(XW[z0 + 2 * U + j] + bias[2 * U + j] + RHK[b * U + j]);
-          const z = A[z0 + j];
-          const h = z * HP[b * U + j] + (1 - z) * hh;
-          A[z0 + 2 * U + j] = hh;
-          H[row * U + j] = h;
-          HP[b * U + j] = h;
+        io.matMulInto(rh, hk, recurrentH);
+        XW = io.values(xw);
+        bias = io.values(inputs.bias as TensorInfo);
+        A = io.values(gates);
+        HP = io.values(hPrev);
+        const RHK = io.values(recurrentH);
+        const H = io.values(hs);
+        for (let b = 0; b < B; b++) {
+          const row = b * T + t;
+          const z0 = row * G;
+          for (let j = 0; j < U; j++) {
+            const hh = Math.tanh(XW[z0 + 2 * U + j] + bias[2 * U + j] + RHK[b * U + j]);
+            const z = A[z0 + j];
+            const h = z * HP[b * U + j] + (1 - z) * hh;
+            A[z0 + 2 * U + j] = hh;
+            H[row * U + j] = h;
+            HP[b * U + j] = h;
+          }
         }
       }
     }
@@ -127,53 +128,54 @@ export function gruGradConfig(backendName: KernelBackendName): KernelConfig {
     if (simd) {
       const buffers = { dz, hs: inputs.hs as TensorInfo, gates: inputs.gates as TensorInfo, dhs: inputs.dhs as TensorInfo, zrT, hkT, dzhStep, dzrStep, dRh, dhInner };
       gruBackwardSteps(io, backend, simd, buffers, B, T, U, attrs.recurrentActivation !== 'sigmoid');
-    }
-    for (let t = simd ? -1 : T - 1; t >= 0; t--) {
-      // The candidate's pre-activation gradient first: the reset gate needs its product.
-      let H = io.values(inputs.hs as TensorInfo);
-      let A = io.values(inputs.gates as TensorInfo);
-      const DH = io.values(inputs.dhs as TensorInfo);
-      let DZ = io.values(dz);
-      const DZH = io.values(dzhStep);
-      for (let b = 0; b < B; b++) {
-        const row = b * T + t;
-        const z0 = row * G;
-        for (let j = 0; j < U; j++) {
-          const k = b * U + j;
-          const dh = DH[row * U + j] + dhNext[k];
-          const z = A[z0 + j];
-          const hh = A[z0 + 2 * U + j];
-          const hPrev = t > 0 ? H[(row - 1) * U + j] : 0;
-          const dzh = dh * (1 - z) * (1 - hh * hh);
-          DZ[z0 + 2 * U + j] = DZH[k] = dzh;
-          DZ[z0 + j] = dh * (hPrev - hh) * dAct(z); // dz pre-activation
-          dhNext[k] = dh * z; // the direct path; the products are added below
+    } else {
+      for (let t = T - 1; t >= 0; t--) {
+        // The candidate's pre-activation gradient first: the reset gate needs its product.
+        let H = io.values(inputs.hs as TensorInfo);
+        let A = io.values(inputs.gates as TensorInfo);
+        const DH = io.values(inputs.dhs as TensorInfo);
+        let DZ = io.values(dz);
+        const DZH = io.values(dzhStep);
+        for (let b = 0; b < B; b++) {
+          const row = b * T + t;
+          const z0 = row * G;
+          for (let j = 0; j < U; j++) {
+            const k = b * U + j;
+            const dh = DH[row * U + j] + dhNext[k];
+            const z = A[z0 + j];
+            const hh = A[z0 + 2 * U + j];
+            const hPrev = t > 0 ? H[(row - 1) * U + j] : 0;
+            const dzh = dh * (1 - z) * (1 - hh * hh);
+            DZ[z0 + 2 * U + j] = DZH[k] = dzh;
+            DZ[z0 + j] = dh * (hPrev - hh) * dAct(z); // dz pre-activation
+            dhNext[k] = dh * z; // the direct path; the products are added below
+          }
         }
-      }
-      io.matMulInto(dzhStep, hkT, dRh); // gradient of r * h'
-      H = io.values(inputs.hs as TensorInfo);
-      A = io.values(inputs.gates as TensorInfo);
-      DZ = io.values(dz);
-      const DRH = io.values(dRh);
-      const DZR = io.values(dzrStep);
-      for (let b = 0; b < B; b++) {
-        const row = b * T + t;
-        const z0 = row * G;
-        for (let j = 0; j < U; j++) {
-          const k = b * U + j;
-          const r = A[z0 + U + j];
-          const hPrev = t > 0 ? H[(row - 1) * U + j] : 0;
-          const dr = DRH[k] * hPrev * dAct(r);
-          DZ[z0 + U + j] = dr;
-          DZR[b * 2 * U + j] = DZ[z0 + j];
-          DZR[b * 2 * U + U + j] = dr;
-          dhNext[k] += DRH[k] * r;
+        io.matMulInto(dzhStep, hkT, dRh); // gradient of r * h'
+        H = io.values(inputs.hs as TensorInfo);
+        A = io.values(inputs.gates as TensorInfo);
+        DZ = io.values(dz);
+        const DRH = io.values(dRh);
+        const DZR = io.values(dzrStep);
+        for (let b = 0; b < B; b++) {
+          const row = b * T + t;
+          const z0 = row * G;
+          for (let j = 0; j < U; j++) {
+            const k = b * U + j;
+            const r = A[z0 + U + j];
+            const hPrev = t > 0 ? H[(row - 1) * U + j] : 0;
+            const dr = DRH[k] * hPrev * dAct(r);
+            DZ[z0 + U + j] = dr;
+            DZR[b * 2 * U + j] = DZ[z0 + j];
+            DZR[b * 2 * U + U + j] = dr;
+            dhNext[k] += DRH[k] * r;
+          }
         }
-      }
-      if (t > 0) {
-        io.matMulInto(dzrStep, zrT, dhInner);
-        const DI = io.values(dhInner);
-        for (let k = 0; k < B * U; k++) dhNext[k] += DI[k];
+        if (t > 0) {
+          io.matMulInto(dzrStep, zrT, dhInner);
+          const DI = io.values(dhInner);
+          for (let k = 0; k < B * U; k++) dhNext[k] += DI[k];
+        }
       }
     }
     for (const t of [zrT, hkT, dzhStep, dzrStep, dRh, dhInner]) io.dispose(t);

@@ -1,8 +1,10 @@
 // A whole LSTM sequence in two kernels: NncLstm (forward) and NncLstmGrad
 // (backward through time). tf.layers.lstm runs ~50 small ops per time step
 // forward and more backward (1,550 Identity calls a step at 32 steps); here a
-// time step is one matrix product plus one JavaScript pass over the gates,
-// and the weight gradients are three large products over all steps at once.
+// time step is one matrix product plus one pass over the gates (WebAssembly
+// SIMD on wasm when the units are a multiple of 4, lstm-simd.ts; JavaScript
+// otherwise), and the weight gradients are three large products over all
+// steps at once.
 // Layout as tf.layers.lstm: kernel [D, 4U], recurrentKernel [U, 4U], bias
 // [4U], gates in the order i, f, c, o; zero initial state.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
@@ -48,35 +50,36 @@ export function lstmConfig(backendName: KernelBackendName): KernelConfig {
     if (simd) {
       const buffers = { xw, recurrentKernel: inputs.recurrentKernel as TensorInfo, bias: inputs.bias as TensorInfo, hs, cs, gates, hPrev, hu };
       lstmForwardSteps(io, backend, simd, buffers, B, T, U, attrs.recurrentActivation !== 'sigmoid');
-    }
-    for (let t = 0; t < (simd ? 0 : T); t++) {
-      io.matMulInto(hPrev, inputs.recurrentKernel as TensorInfo, hu);
-      const XW = io.values(xw);
-      const HU = io.values(hu);
-      const bias = io.values(inputs.bias as TensorInfo);
-      const H = io.values(hs);
-      const C = io.values(cs);
-      const A = io.values(gates);
-      const HP = io.values(hPrev);
-      for (let b = 0; b < B; b++) {
-        const row = b * T + t;
-        const z = row * G;
-        const r = b * G;
-        for (let j = 0; j < U; j++) {
-          const i = act(XW[z + j] + HU[r + j] + bias[j]);
-          const f = act(XW[z + U + j] + HU[r + U + j] + bias[U + j]);
-          const g = Math.tanh(XW[z + 2 * U + j] + HU[r + 2 * U + j] + bias[2 * U + j]);
-          const o = act(XW[z + 3 * U + j] + HU[r + 3 * U + j] + bias[3 * U + j]);
-          const cPrev = t > 0 ? C[(row - 1) * U + j] : 0;
-          const c = f * cPrev + i * g;
-          const h = o * Math.tanh(c);
-          A[z + j] = i;
-          A[z + U + j] = f;
-          A[z + 2 * U + j] = g;
-          A[z + 3 * U + j] = o;
-          C[row * U + j] = c;
-          H[row * U + j] = h;
-          HP[b * U + j] = h;
+    } else {
+      for (let t = 0; t < T; t++) {
+        io.matMulInto(hPrev, inputs.recurrentKernel as TensorInfo, hu);
+        const XW = io.values(xw);
+        const HU = io.values(hu);
+        const bias = io.values(inputs.bias as TensorInfo);
+        const H = io.values(hs);
+        const C = io.values(cs);
+        const A = io.values(gates);
+        const HP = io.values(hPrev);
+        for (let b = 0; b < B; b++) {
+          const row = b * T + t;
+          const z = row * G;
+          const r = b * G;
+          for (let j = 0; j < U; j++) {
+            const i = act(XW[z + j] + HU[r + j] + bias[j]);
+            const f = act(XW[z + U + j] + HU[r + U + j] + bias[U + j]);
+            const g = Math.tanh(XW[z + 2 * U + j] + HU[r + 2 * U + j] + bias[2 * U + j]);
+            const o = act(XW[z + 3 * U + j] + HU[r + 3 * U + j] + bias[3 * U + j]);
+            const cPrev = t > 0 ? C[(row - 1) * U + j] : 0;
+            const c = f * cPrev + i * g;
+            const h = o * Math.tanh(c);
+            A[z + j] = i;
+            A[z + U + j] = f;
+            A[z + 2 * U + j] = g;
+            A[z + 3 * U + j] = o;
+            C[row * U + j] = c;
+            H[row * U + j] = h;
+            HP[b * U + j] = h;
+          }
         }
       }
     }
@@ -121,42 +124,43 @@ export function lstmGradConfig(backendName: KernelBackendName): KernelConfig {
     if (simd) {
       const buffers = { dz, dzStep, cs: inputs.cs as TensorInfo, gates: inputs.gates as TensorInfo, dhs: inputs.dhs as TensorInfo, recurrentT };
       lstmBackwardSteps(io, backend, simd, buffers, B, T, U, attrs.recurrentActivation !== 'sigmoid');
-    }
-    for (let t = simd ? -1 : T - 1; t >= 0; t--) {
-      const DZ = io.values(dz);
-      const DZS = io.values(dzStep);
-      const C = io.values(inputs.cs as TensorInfo);
-      const A = io.values(inputs.gates as TensorInfo);
-      const DH = io.values(inputs.dhs as TensorInfo);
-      for (let b = 0; b < B; b++) {
-        const row = b * T + t;
-        const z = row * G;
-        const s = b * G;
-        for (let j = 0; j < U; j++) {
-          const k = b * U + j;
-          const dh = DH[row * U + j] + dhNext[k];
-          const c = C[row * U + j];
-          const tc = Math.tanh(c);
-          const i = A[z + j];
-          const f = A[z + U + j];
-          const g = A[z + 2 * U + j];
-          const o = A[z + 3 * U + j];
-          const cPrev = t > 0 ? C[(row - 1) * U + j] : 0;
-          const dc = dcNext[k] + dh * o * (1 - tc * tc);
-          dcNext[k] = dc * f;
-          const dzi = dc * g * dAct(i);
-          const dzf = dc * cPrev * dAct(f);
-          const dzg = dc * i * (1 - g * g);
-          const dzo = dh * tc * dAct(o);
-          DZ[z + j] = DZS[s + j] = dzi;
-          DZ[z + U + j] = DZS[s + U + j] = dzf;
-          DZ[z + 2 * U + j] = DZS[s + 2 * U + j] = dzg;
-          DZ[z + 3 * U + j] = DZS[s + 3 * U + j] = dzo;
+    } else {
+      for (let t = T - 1; t >= 0; t--) {
+        const DZ = io.values(dz);
+        const DZS = io.values(dzStep);
+        const C = io.values(inputs.cs as TensorInfo);
+        const A = io.values(inputs.gates as TensorInfo);
+        const DH = io.values(inputs.dhs as TensorInfo);
+        for (let b = 0; b < B; b++) {
+          const row = b * T + t;
+          const z = row * G;
+          const s = b * G;
+          for (let j = 0; j < U; j++) {
+            const k = b * U + j;
+            const dh = DH[row * U + j] + dhNext[k];
+            const c = C[row * U + j];
+            const tc = Math.tanh(c);
+            const i = A[z + j];
+            const f = A[z + U + j];
+            const g = A[z + 2 * U + j];
+            const o = A[z + 3 * U + j];
+            const cPrev = t > 0 ? C[(row - 1) * U + j] : 0;
+            const dc = dcNext[k] + dh * o * (1 - tc * tc);
+            dcNext[k] = dc * f;
+            const dzi = dc * g * dAct(i);
+            const dzf = dc * cPrev * dAct(f);
+            const dzg = dc * i * (1 - g * g);
+            const dzo = dh * tc * dAct(o);
+            DZ[z + j] = DZS[s + j] = dzi;
+            DZ[z + U + j] = DZS[s + U + j] = dzf;
+            DZ[z + 2 * U + j] = DZS[s + 2 * U + j] = dzg;
+            DZ[z + 3 * U + j] = DZS[s + 3 * U + j] = dzo;
+          }
         }
-      }
-      if (t > 0) {
-        io.matMulInto(dzStep, recurrentT, dhPrev);
-        dhNext.set(io.values(dhPrev) as Float32Array);
+        if (t > 0) {
+          io.matMulInto(dzStep, recurrentT, dhPrev);
+          dhNext.set(io.values(dhPrev) as Float32Array);
+        }
       }
     }
     io.dispose(dhPrev);
