@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import { UserError, defineCommand } from '../command.js';
 import { hasStore, noStoreMessage, storePath } from '../../runtime/store/paths.js';
-import { projectArgument } from './runs.js';
+import { openStore, projectArgument } from '../store-command.js';
 
 const help = `Usage: nnc backup [project] --out <file>
 
@@ -41,14 +41,8 @@ export default defineCommand({
       console.error(noStoreMessage(project));
       return 1;
     }
-    const { createRunStore } = await import('../../runtime/store/store.js');
-    let store;
-    try {
-      // read-only: a backup changes nothing in the project
-      store = createRunStore(project, { readonly: true });
-    } catch (error) {
-      throw new UserError((error as Error).message, 1);
-    }
+    // read-only: a backup changes nothing in the project
+    const store = await openStore(project, { readonly: true });
     try {
       const started = performance.now();
       await store.backup(out);

@@ -1,8 +1,10 @@
 // nnc logs [project]: stored log lines, oldest first, the newest --limit of them.
 import { UserError, defineCommand } from '../command.js';
+import { formatTime } from '../format-time.js';
+import { openStore, parseFormat, parseLimit, projectArgument } from '../store-command.js';
+import { colours } from '../table.js';
 import { hasStore, noStoreMessage } from '../../runtime/store/paths.js';
 import type { LogFilter, LogLevel, StoredLog } from '../../runtime/store/types.js';
-import { colours, formatTime, parseFormat, parseLimit, projectArgument } from './runs.js';
 
 const help = `Usage: nnc logs [project] [options]
 
@@ -67,13 +69,7 @@ export default defineCommand({
       console.log(format === 'json' ? '[]' : noStoreMessage(project));
       return 0;
     }
-    const { createRunStore } = await import('../../runtime/store/store.js');
-    let store;
-    try {
-      store = createRunStore(project);
-    } catch (error) {
-      throw new UserError((error as Error).message, 1);
-    }
+    const store = await openStore(project);
     try {
       if (filter.runId !== undefined && !store.getRun(filter.runId)) {
         const known = store.listRuns({ limit: 1 })[0];

@@ -1,7 +1,9 @@
 // nnc runs [project]: the stored runs, newest first.
-import { existsSync } from 'node:fs';
-import pc from 'picocolors';
-import { UserError, defineCommand, type ParsedArgs } from '../command.js';
+import type pc from 'picocolors';
+import { defineCommand } from '../command.js';
+import { formatDuration, formatTime } from '../format-time.js';
+import { openStore, parseFormat, parseLimit, projectArgument } from '../store-command.js';
+import { colours, renderTable } from '../table.js';
 import { hasStore, noStoreMessage } from '../../runtime/store/paths.js';
 import type { RunRecord, RunStatus } from '../../runtime/store/types.js';
 
@@ -18,42 +20,6 @@ Options:
   --format <f>     text (default) or json
   --limit <n>      show at most n runs (default 50)
   -h, --help       show this help`;
-
-export function parseLimit(value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`'--limit' takes a whole number of 1 or more, not '${String(value)}'.`);
-  return n;
-}
-
-export function parseFormat(value: unknown): 'text' | 'json' {
-  if (value === undefined || value === 'text') return 'text';
-  if (value === 'json') return 'json';
-  throw new UserError(`'--format' is 'text' or 'json', not '${String(value)}'.`);
-}
-
-export function projectArgument(args: ParsedArgs): string {
-  if (args.positionals.length > 1) {
-    throw new UserError(`Expected one project folder, got ${args.positionals.length}: ${args.positionals.map((p) => `'${p}'`).join(', ')}.`);
-  }
-  const project = args.positionals[0] ?? '.';
-  if (!existsSync(project)) throw new UserError(`The folder '${project}' does not exist.`);
-  return project;
-}
-
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
-export function formatTime(ms: number, withSeconds = false): string {
-  const d = new Date(ms);
-  const two = (n: number) => String(n).padStart(2, '0');
-  const date = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
-  return withSeconds ? `${date}:${two(d.getSeconds())}` : date;
-}
 
 function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -81,19 +47,6 @@ function row(run: RunRecord, now: number): string[] {
   ];
 }
 
-/** Columns padded on the raw text, coloured afterwards, so escapes never break the alignment. */
-export function renderTable(header: readonly string[], rows: readonly string[][], colour: (column: number, cell: string) => string): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[], paint: (i: number, padded: string) => string) =>
-    cells.map((c, i) => paint(i, i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  const c = colours();
-  return [line(header, (_, h) => c.bold(h)), ...rows.map((r) => line(r, colour))].join('\n');
-}
-
-export function colours(): ReturnType<typeof pc.createColors> {
-  return pc.createColors(process.stdout.isTTY === true && pc.isColorSupported);
-}
-
 const statusColour: Record<RunStatus, keyof ReturnType<typeof pc.createColors>> = {
   running: 'cyan',
   completed: 'green',
@@ -119,13 +72,7 @@ export default defineCommand({
       console.log(format === 'json' ? '[]' : noStoreMessage(project));
       return 0;
     }
-    const { createRunStore } = await import('../../runtime/store/store.js');
-    let store;
-    try {
-      store = createRunStore(project);
-    } catch (error) {
-      throw new UserError((error as Error).message, 1);
-    }
+    const store = await openStore(project);
     try {
       const runs = store.listRuns({ limit });
       if (format === 'json') {
