@@ -2,7 +2,6 @@
 // benchmark compares stock and nnc kernels in one process).
 import { getGradient, getKernel, registerGradient, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
 import type { GradConfig, KernelConfig } from '@tensorflow/tfjs';
-import type { KernelBackendName } from './kernel-io.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { batchMatMulConfig, fusedMatMulConfig } from './matmul.js';

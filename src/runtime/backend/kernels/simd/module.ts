@@ -1,18 +1,18 @@
 // nnc's WebAssembly SIMD kernels, run directly on the wasm backend's memory
 // (the module imports the backend's WebAssembly.Memory, so pointers are the
 // backend's own tensor offsets and no data is copied):
-//   bmm   batched row-major products C[p] = A[p] . B[p] (A optionally read
-//         transposed), 4x8 register blocks, fused multiply-add where relaxed
-//         SIMD is available: 12-19 GMAC/s against the wasm backend's 5-8 for
-//         single products and 0.5 for batched ones (attention)
+//   bmm   batched products (product.ts): 12-20 GMAC/s against the wasm
+//         backend's 5-8 for single products and 0.5 for batched ones
 //   adam  one Adam update, four floats at a time
-//   add   elementwise sum (bias rows, column sums)
+//   add   elementwise sum (bias rows, column sums, scatter-add)
 //   cols  im2col and col2im for conv1d
+//   lstm*, gru*  one recurrent time step's gate arithmetic (lstm-cells.ts, gru-cells.ts)
 import { setFlagsFromString as v8SetFlags } from 'node:v8';
 import {
-  assemble, F32, I32, V128, type ValType, f32Add, f32Const0, f32Load, f32Mul, f32Store, f32x4Add, f32x4Div, f32x4Mul,
-  f32x4RelaxedMadd, f32x4Splat, f32x4Sqrt, f32x4Sub, forLoop, v128Load32Splat, get, i32, i32Add, i32And, i32LtU, i32Mul, i32Shl, i32Sub, set, tee, v128Load, v128Store, v128Zero,
+  assemble, F32, I32, V128, type ValType, f32x4Add, f32x4Div, f32x4Mul, f32x4Splat, f32x4Sqrt, f32x4Sub, forLoop,
+  get, i32, i32Add, i32LtU, i32Mul, i32Shl, i32Sub, set, tee, v128Load, v128Store,
 } from './assembler.js';
+import { bmmFunction } from './product.js';
 import { lstmBackwardFunction, lstmForwardFunction } from './lstm-cells.js';
 import { gruBack1Function, gruBack2Function, gruGatesFunction, gruStateFunction } from './gru-cells.js';
 
@@ -51,102 +51,6 @@ export interface SimdKernels {
     x: number, m: number, v: number, g: number, ox: number, om: number, ov: number, n4: number,
     lrC1: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, epsilon: number, c2: number,
   ): void;
-}
-
-function bmmFunction(fused: boolean) {
-  const [A, B, C, BATCH, M, K, N, ARS, AKS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const [P, I, J, AP, KEND, BCOL, CROW, AROW, ABASE, BBASE, CBASE, N8, N4, M4, RS, KS, A1, A2, A3] =
-    [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27];
-  const [S, B0, B1] = [28, 29, 30];
-  const ACC = [31, 32, 33, 34, 35, 36, 37, 38]; // 4 rows x 2 vectors
-  const ACCS = 39;
-  const times4 = [...i32(2), ...i32Shl];
-  const add = (x: number, y: number, to: number) => [...get(x), ...get(y), ...i32Add, ...set(to)];
-  const startColumn = [...get(BBASE), ...get(J), ...times4, ...i32Add, ...set(BCOL), ...get(AROW), ...set(AP)];
-  const nextRow = [...get(BCOL), ...get(RS), ...i32Add, ...set(BCOL)];
-  const fma = fused
-    ? (acc: number, b: number) => [...get(S), ...get(b), ...get(acc), ...f32x4RelaxedMadd, ...set(acc)]
-    : (acc: number, b: number) => [...get(acc), ...get(S), ...get(b), ...f32x4Mul, ...f32x4Add, ...set(acc)];
-  const cAt = (row: number[]) => [...get(CROW), ...row, ...get(J), ...times4, ...i32Add, ...i32Add];
-  // One row (AROW, CROW) from column J to N: 8, then 4, then 1 at a time.
-  const oneRow = [
-    ...forLoop(J, N8, 8, [
-      ...v128Zero, ...set(ACC[0]), ...v128Zero, ...set(ACC[1]), ...startColumn,
-      ...forLoop(AP, KEND, { local: AKS }, [
-        ...get(AP), ...v128Load32Splat(), ...set(S),
-        ...get(BCOL), ...v128Load(0), ...set(B0), ...get(BCOL), ...v128Load(16), ...set(B1),
-        ...fma(ACC[0], B0), ...fma(ACC[1], B1), ...nextRow,
-      ]),
-      ...cAt(i32(0)), ...get(ACC[0]), ...v128Store(0),
-      ...cAt(i32(0)), ...get(ACC[1]), ...v128Store(16),
-    ]),
-    ...forLoop(J, N4, 4, [
-      ...v128Zero, ...set(ACC[0]), ...startColumn,
-      ...forLoop(AP, KEND, { local: AKS }, [...get(AP), ...v128Load32Splat(), ...set(S), ...get(BCOL), ...v128Load(0), ...set(B0), ...fma(ACC[0], B0), ...nextRow]),
-      ...cAt(i32(0)), ...get(ACC[0]), ...v128Store(0),
-    ]),
-    ...forLoop(J, N, 1, [
-      ...f32Const0, ...set(ACCS), ...startColumn,
-      ...forLoop(AP, KEND, { local: AKS }, [
-        ...get(ACCS), ...get(AP), ...f32Load(), ...get(BCOL), ...f32Load(), ...f32Mul, ...f32Add, ...set(ACCS), ...nextRow,
-      ]),
-      ...cAt(i32(0)), ...get(ACCS), ...f32Store(0),
-    ]),
-  ];
-  const rowPointers = [
-    ...get(ABASE), ...get(I), ...get(ARS), ...i32Mul, ...i32Add, ...set(AROW),
-    ...get(CBASE), ...get(I), ...get(RS), ...i32Mul, ...i32Add, ...set(CROW),
-    ...add(AROW, KS, KEND),
-  ];
-  // Four rows at once over the first N8 columns: every B load feeds four rows.
-  const fourRows = [
-    ...i32(0), ...set(J),
-    ...forLoop(J, N8, 8, [
-      ...ACC.flatMap((acc) => [...v128Zero, ...set(acc)]), ...startColumn,
-      ...forLoop(AP, KEND, { local: AKS }, [
-        ...get(BCOL), ...v128Load(0), ...set(B0), ...get(BCOL), ...v128Load(16), ...set(B1),
-        ...add(AP, ARS, A1), ...add(A1, ARS, A2), ...add(A2, ARS, A3),
-        ...[AP, A1, A2, A3].flatMap((ptr, r) => [
-          ...get(ptr), ...v128Load32Splat(), ...set(S), ...fma(ACC[2 * r], B0), ...fma(ACC[2 * r + 1], B1),
-        ]),
-        ...nextRow,
-      ]),
-      ...[0, 1, 2, 3].flatMap((r) => {
-        const rowOffset = [...get(RS), ...i32(r), ...i32Mul];
-        return [...cAt(rowOffset), ...get(ACC[2 * r]), ...v128Store(0), ...cAt(rowOffset), ...get(ACC[2 * r + 1]), ...v128Store(16)];
-      }),
-    ]),
-  ];
-  const body = [
-    ...get(N), ...i32(-8), ...i32And, ...set(N8),
-    ...get(N), ...i32(-4), ...i32And, ...set(N4),
-    ...get(M), ...i32(-4), ...i32And, ...set(M4),
-    ...get(N), ...times4, ...set(RS),
-    ...get(K), ...get(AKS), ...i32Mul, ...set(KS),
-    ...i32(0), ...set(P),
-    ...forLoop(P, BATCH, 1, [
-      ...get(A), ...get(P), ...get(M), ...i32Mul, ...get(K), ...i32Mul, ...times4, ...i32Add, ...set(ABASE),
-      ...get(B), ...get(P), ...get(K), ...i32Mul, ...get(RS), ...i32Mul, ...i32Add, ...set(BBASE),
-      ...get(C), ...get(P), ...get(M), ...i32Mul, ...get(RS), ...i32Mul, ...i32Add, ...set(CBASE),
-      ...i32(0), ...set(I),
-      ...forLoop(I, M4, 4, [
-        ...rowPointers, ...fourRows,
-        // columns N8..N of these four rows, one row at a time
-        ...[0, 1, 2, 3].flatMap((r) => [
-          ...get(ABASE), ...get(I), ...i32(r), ...i32Add, ...get(ARS), ...i32Mul, ...i32Add, ...set(AROW),
-          ...get(CBASE), ...get(I), ...i32(r), ...i32Add, ...get(RS), ...i32Mul, ...i32Add, ...set(CROW),
-          ...add(AROW, KS, KEND), ...get(N8), ...set(J), ...oneRow,
-        ]),
-      ]),
-      ...forLoop(I, M, 1, [...rowPointers, ...i32(0), ...set(J), ...oneRow]),
-    ]),
-  ];
-  return {
-    name: 'bmm',
-    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32] as const,
-    locals: [...new Array(19).fill(I32), ...new Array(11).fill(V128), F32] as ValType[],
-    body,
-  };
 }
 
 function adamFunction() {
