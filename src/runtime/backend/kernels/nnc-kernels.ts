@@ -17,7 +17,7 @@ export function nncKernelConfigs(backendName: KernelBackendName): Array<{ config
     { config: gruConfig(backendName), why: 'a whole GRU sequence forward: two products and two gate passes per step (nncOps.gru)' },
     { config: gruGradConfig(backendName), why: 'GRU backward through time with whole-sequence weight gradients (nncOps.gru)' },
     { config: conv1dConfig(backendName), why: 'conv1d as im2col written from x plus one product (nncOps.conv1d)' },
-    { config: conv1dGradConfig(backendName), why: 'conv1d gradients: transposed im2col, two products, col2im (nncOps.conv1d)' },
+    { config: conv1dGradConfig(backendName), why: 'conv1d gradients: two products (one reading im2col transposed) and col2im (nncOps.conv1d)' },
     { config: dropoutMaskConfig(backendName), why: 'a dropout mask in one seeded pass (nncOps.dropout)' },
   ];
 }
