@@ -1,6 +1,8 @@
 // The viewer wire protocol (vite's HotPayload): one union keyed on `type`,
 // imported by the server and, type-only, by the viewer. JSON over WebSocket
-// at /ws; the HTTP API (GET only) returns the types at the bottom.
+// at /ws; the HTTP API (GET only) returns the types at the bottom. Views that
+// carry a store record field for field are that record's type.
+import type { RunRecord, StoredLog, TensorStats } from '../runtime/store/records.js';
 
 export interface DiagnosticView {
   readonly code: number;
@@ -24,20 +26,8 @@ export interface PlanSummary {
   readonly vocabularySize: number;
 }
 
-export interface RunView {
-  readonly id: string;
-  readonly project: string;
-  readonly planHash: string;
-  readonly gitCommit: string | null;
-  readonly gitDirty: boolean;
-  readonly backend: string;
-  readonly status: 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted' | 'superseded';
-  readonly parentId: string | null;
-  readonly startedAt: number;
-  readonly endedAt: number | null;
-  readonly best: Readonly<Record<string, number>>;
-  readonly info: Readonly<Record<string, unknown>>;
-}
+/** A stored run, without its model hash. */
+export type RunView = Omit<RunRecord, 'modelHash'>;
 
 export interface TrainingStatsView {
   readonly runId: string;
@@ -62,17 +52,8 @@ export interface TrainingStatsView {
   readonly kind?: 'batch' | 'epoch';
 }
 
-export interface TensorStatsView {
-  readonly name: string;
-  readonly layer: string;
-  readonly shape: readonly number[];
-  readonly mean: number;
-  readonly std: number;
-  readonly min: number;
-  readonly max: number;
-  readonly histogram: readonly number[];
-  readonly gradNorm: number | null;
-}
+/** One weight tensor's statistics in a snapshot, as stored. */
+export type TensorStatsView = TensorStats;
 
 /** How a run started from its parent's weights (absent on a cold start). */
 export interface WarmStartView {
@@ -85,17 +66,8 @@ export interface WarmStartView {
   readonly remapped: readonly string[];
 }
 
-export interface LogView {
-  /** the store's row id; negative on a line sent live before it is stored */
-  readonly id: number;
-  readonly runId: string | null;
-  readonly time: number;
-  readonly level: 'debug' | 'info' | 'warning' | 'error';
-  readonly category: string;
-  readonly message: string;
-  readonly spam: boolean;
-  readonly count: number;
-}
+/** A stored log line; `id` is the store's row id, negative on a line sent live before it is stored. */
+export type LogView = StoredLog;
 
 export type ServerMessage =
   | { type: 'connected'; projects: string[]; version: string }
