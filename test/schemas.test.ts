@@ -1,12 +1,13 @@
 // The JSON Schemas themselves: valid draft-07, documented, strict, matching
 // FORMAT.md's defaults, and the generated validators up to date with them.
-import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { generate, OUTPUT, SCHEMA_FILES } from '../src/compiler/validators/generate.mjs';
+import { yamlFilesBelow } from './helpers/project-yaml-files.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 type Schema = Record<string, unknown>;
@@ -158,18 +159,7 @@ describe('src/compiler/validators/schemas.js', () => {
 });
 
 describe('projects/', () => {
-  const projectsDir = join(root, 'projects');
-  const yamlFiles: string[] = [];
-  const collect = (dir: string) => {
-    if (!existsSync(dir)) return;
-    for (const entry of readdirSync(dir)) {
-      if (entry.startsWith('.') || entry === 'node_modules') continue;
-      const path = join(dir, entry);
-      if (statSync(path).isDirectory()) collect(path);
-      else if (/\.ya?ml$/.test(entry)) yamlFiles.push(path);
-    }
-  };
-  collect(projectsDir);
+  const yamlFiles = yamlFilesBelow(join(root, 'projects'));
 
   it.skipIf(yamlFiles.length === 0)("every file's modeline resolves to the schema of its documents' kind", () => {
     for (const path of yamlFiles) {

@@ -1,12 +1,12 @@
 // The validate stage on inline YAML: each fault is asserted on its exact
 // line, column, code and sentence (as `nnc check` would print them).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadSource } from '../src/compiler/load.js';
 import { checkSample, validate, type RawDataset, type RawHeads, type RawLayers, type RawProject, type RawTokens } from '../src/compiler/validate.js';
+import { PROJECTS_DIR, yamlFilesBelow } from './helpers/project-yaml-files.js';
 
 const header = (kind: string) => `apiVersion: nnc/v1\nkind: ${kind}\n`;
 const layers = (...items: string[]) => `${header('Layers')}layers:\n${items.map((item) => `  - ${item}\n`).join('')}`;
@@ -497,22 +497,11 @@ describe('checkSample (external records)', () => {
 });
 
 describe('projects/', () => {
-  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'projects');
-  const files: string[] = [];
-  const collect = (dir: string) => {
-    if (!existsSync(dir)) return;
-    for (const entry of readdirSync(dir)) {
-      if (entry.startsWith('.') || entry === 'node_modules') continue;
-      const path = join(dir, entry);
-      if (statSync(path).isDirectory()) collect(path);
-      else if (/\.ya?ml$/.test(entry)) files.push(path);
-    }
-  };
-  collect(root);
+  const files = yamlFilesBelow(PROJECTS_DIR);
 
   it.skipIf(files.length === 0)('every YAML file validates with zero diagnostics', () => {
     for (const path of files) {
-      const rel = relative(root, path);
+      const rel = relative(PROJECTS_DIR, path);
       const loaded = loadSource(rel, path, readFileSync(path, 'utf8'));
       const found = [...loaded.diagnostics, ...validate(loaded.documents).diagnostics].map((d) => `${rel}:${d.line}:${d.column} NNC${d.code} ${d.message}`);
       expect(found).toEqual([]);
