@@ -129,7 +129,9 @@ let backend = '?';
     const got = await waitFor(() => client.received.slice(mark).find((r) => r.message.type === 'training_stats' && r.message.stats.runId !== before));
     restarts.push(got.at - t);
     const after = client.received.slice(mark);
-    oldEnded.push(after.find((r) => r.message.type === 'run_ended')!.at - t);
+    // the old run may have ended on its own just before the save: then there is nothing to supersede
+    const ended = after.find((r) => r.message.type === 'run_ended');
+    if (ended) oldEnded.push(ended.at - t);
     newStarted.push(after.find((r) => r.message.type === 'run_started')!.at - t);
   }
   client.close();
