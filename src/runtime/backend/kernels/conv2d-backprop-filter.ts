@@ -1,5 +1,5 @@
 // Conv2DBackpropFilter (the kernel gradient of conv1d and conv2d) as one
-// im2col pass plus one matrix product. wasm has no kernel for it, and the
+// im2col pass plus one matrix product (patches^T . dy). wasm has no kernel for it, and the
 // stock cpu kernel loops once per filter tap in plain JavaScript.
 import { backend_util } from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
@@ -23,14 +23,14 @@ export function conv2dBackpropFilterConfig(backendName: KernelBackendName): Kern
     const left = info.padInfo.left;
     const rows = batchSize * outHeight * outWidth;
     const taps = filterHeight * filterWidth * inChannels;
-    // patchesT[tap, row]: the transposed im2col matrix, so the product needs no flag.
-    const patchesT = io.zeros([taps, rows], 'float32');
-    const p = io.values(patchesT);
+    // patches[row, tap]: the im2col matrix, one contiguous run of channels per tap
+    const patches = io.zeros([rows, taps], 'float32');
+    const p = io.values(patches);
     const xs = io.values(x);
     for (let b = 0; b < batchSize; b++) {
       for (let oh = 0; oh < outHeight; oh++) {
         for (let ow = 0; ow < outWidth; ow++) {
-          const row = (b * outHeight + oh) * outWidth + ow;
+          const row = ((b * outHeight + oh) * outWidth + ow) * taps;
           for (let fh = 0; fh < filterHeight; fh++) {
             const ih = oh * strideHeight + fh * dilationHeight - top;
             if (ih < 0 || ih >= inHeight) continue;
@@ -38,16 +38,16 @@ export function conv2dBackpropFilterConfig(backendName: KernelBackendName): Kern
               const iw = ow * strideWidth + fw * dilationWidth - left;
               if (iw < 0 || iw >= inWidth) continue;
               const src = ((b * inHeight + ih) * inWidth + iw) * inChannels;
-              const tap = (fh * filterWidth + fw) * inChannels;
-              for (let c = 0; c < inChannels; c++) p[(tap + c) * rows + row] = xs[src + c];
+              p.set(xs.subarray(src, src + inChannels), row + (fh * filterWidth + fw) * inChannels);
             }
           }
         }
       }
     }
     const dy2d = io.reshape(dy, [rows, outChannels]);
-    const product = io.run('BatchMatMul', { a: patchesT, b: dy2d }, { transposeA: false, transposeB: false });
-    io.dispose(patchesT);
+    // dW = patches^T . dy
+    const product = io.run('BatchMatMul', { a: patches, b: dy2d }, { transposeA: true, transposeB: false });
+    io.dispose(patches);
     io.dispose(dy2d);
     const out = io.reshape(product, [filterHeight, filterWidth, inChannels, outChannels]);
     io.dispose(product);
