@@ -236,6 +236,33 @@ describe('createAdam', () => {
     }
     expect(ops.createAdam(0.01).getClassName()).toBe('Adam');
   });
+
+  it('trains tf.layers dense layers exactly as tf.train.adam (weights read by cached wasm products)', async () => {
+    const train = (makeOptimizer: () => tfjs.Optimizer) => () => {
+      const model = tf.sequential({ layers: [
+        tf.layers.dense({ units: 8, inputShape: [5], activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+        tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      ] });
+      const x = tf.randomNormal([16, 5], 0, 1, 'float32', 3);
+      const y = tf.randomNormal([16, 3], 0, 1, 'float32', 4);
+      const optimizer = makeOptimizer();
+      const vars = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
+      for (let i = 0; i < 20; i++) {
+        const { value, grads } = tf.variableGrads(() => tf.losses.meanSquaredError(y, model.apply(x, { training: true }) as Tensor) as tfjs.Scalar, vars);
+        value.dispose();
+        tf.tidy(() => optimizer.applyGradients(grads));
+        tf.dispose(grads);
+      }
+      const out = [tf.losses.meanSquaredError(y, model.apply(x) as Tensor) as Tensor, ...vars.map((v) => v.clone())];
+      optimizer.dispose();
+      model.dispose();
+      return out;
+    };
+    for (const backend of BACKENDS) {
+      const expected = await on(backend, train(() => tf.train.adam(0.01)));
+      expectClose(await on(backend, train(() => ops.createAdam(0.01))), expected, 1e-4);
+    }
+  });
 });
 
 describe('lstm', () => {

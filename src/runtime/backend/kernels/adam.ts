@@ -12,10 +12,11 @@ export const NNC_ADAM = 'NncAdam';
 /**
  * inputs: value, m, v, gradient (float32, one shape); attrs: learningRate,
  * beta1, beta2, epsilon, and the bias corrections 1 - beta1^t and 1 - beta2^t.
- * outputs: [new value, new m, new v]. When nothing else shares the three
- * buffers (the usual case from the second step on) they are updated in place
- * and returned shared, as Identity returns its input: the caller's assign then
- * keeps the same memory, and the pass touches 4 arrays instead of 7.
+ * outputs: [new value, new m, new v]. When nothing else shares m and v (the
+ * usual case) they are updated in place and returned shared, as Identity
+ * returns its input, so the caller's assign keeps the same memory. The value
+ * always gets a new buffer: the wasm backend's XNNPACK products cache packed
+ * weights by tensor id, so a weight changed in place would be read stale.
  */
 export function adamConfig(backendName: KernelBackendName): KernelConfig {
   const kernelFunc: KernelFunc = ({ inputs, backend, attrs = {} }) => {
@@ -23,14 +24,15 @@ export function adamConfig(backendName: KernelBackendName): KernelConfig {
     const value = inputs.value as TensorInfo;
     const n = util.sizeFromShape(value.shape);
     const shared = backend as unknown as { refCount(dataId: object): number; incRef(dataId: object): void };
-    const owned = [value, inputs.m as TensorInfo, inputs.v as TensorInfo];
-    const inPlace = owned.every((t) => shared.refCount(t.dataId) === 1);
-    const [outValue, outM, outV] = inPlace
-      ? owned.map((t) => {
+    const slots = [inputs.m as TensorInfo, inputs.v as TensorInfo];
+    const inPlace = slots.every((t) => shared.refCount(t.dataId) === 1);
+    const outValue = io.alloc(value.shape, 'float32');
+    const [outM, outV] = inPlace
+      ? slots.map((t) => {
         shared.incRef(t.dataId);
         return { dataId: t.dataId, shape: t.shape, dtype: t.dtype };
       })
-      : owned.map(() => io.alloc(value.shape, 'float32'));
+      : slots.map(() => io.alloc(value.shape, 'float32'));
     const x = io.values(value);
     const m = io.values(inputs.m as TensorInfo);
     const v = io.values(inputs.v as TensorInfo);
