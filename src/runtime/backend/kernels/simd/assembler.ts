@@ -83,6 +83,7 @@ export const i32Add = [0x6a];
 export const i32Sub = [0x6b];
 export const i32Mul = [0x6c];
 export const i32And = [0x71];
+export const i32RemU = [0x70];
 export const i32Shl = [0x74];
 export const i32LtU = [0x49];
 export const i32GeU = [0x4f];
