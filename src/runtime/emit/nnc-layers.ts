@@ -165,13 +165,7 @@ function defineLayers(tf: Tf) {
     }
 
     override call(inputs: Tensor | Tensor[]): Tensor {
-      return tf.tidy(() => {
-        const x = single(inputs);
-        if (this.mode === 'mean') return tf.mean(x, 1);
-        if (this.mode === 'max') return tf.max(x, 1);
-        const [b, t, d] = x.shape as [number, number, number];
-        return tf.slice(x, [0, t - 1, 0], [b, 1, d]).reshape([b, d]);
-      });
+      return ops.pool(single(inputs), this.mode);
     }
 
     override getConfig() {
