@@ -8,8 +8,6 @@
 //   node scripts/bench.mjs training-speed
 //   BENCH_PROFILE=1 ...                 also time per kernel (nnc kernels+ops)
 //   BENCH_BACKENDS=wasm BENCH_MODELS=lstm BENCH_ROUNDS=1 BENCH_TORCH=0 ...
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
@@ -18,6 +16,7 @@ import { installKernels } from '../src/runtime/backend/kernels/register.js';
 import { nncOps } from '../src/runtime/ops/index.js';
 import { MODELS, type BenchModel } from './training-speed.models.js';
 import { profileKernels } from './training-speed.profile.js';
+import { startTorch } from './torch.js';
 
 type Variant = 'stock' | 'kernels' | 'ops';
 const VARIANTS: Array<{ variant: Variant; title: string }> = [
@@ -87,43 +86,6 @@ function measure(model: BenchModel, variant: Variant, profile: boolean): Measure
   }
 }
 
-interface Torch {
-  readonly note: string;
-  readonly threads: number;
-  readonly cores: number;
-  measure(model: string, threads: number): Promise<Measure>;
-  close(): void;
-}
-
-async function startTorch(): Promise<Torch | string> {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    let child: ChildProcessWithoutNullStreams;
-    try {
-      child = spawn(python, ['bench/torch_models.py', '--serve']);
-    } catch {
-      continue;
-    }
-    child.on('error', () => {});
-    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-    const first = await lines.next();
-    if (first.done) continue; // this python cannot import torch
-    const info = JSON.parse(first.value as string) as { threads: number; cores: number; version: string };
-    return {
-      note: `PyTorch ${info.version} (${python}), default ${info.threads} thread(s)`,
-      threads: info.threads,
-      cores: info.cores,
-      async measure(model, threads) {
-        child.stdin.write(`${threads}\t${model}\n`);
-        const reply = await lines.next();
-        if (reply.done) return { wall: null, cpu: null, note: 'torch exited' };
-        const { wall, cpu } = JSON.parse(reply.value as string) as { wall: number; cpu: number };
-        return { wall, cpu, note: '' };
-      },
-      close: () => child.stdin.end(),
-    };
-  }
-  return 'PyTorch not available (python3 cannot import torch)';
-}
 
 function better(a: Measure | undefined, b: Measure): Measure {
   if (!a || a.wall == null) return b;
