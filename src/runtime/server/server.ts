@@ -9,7 +9,7 @@ import { handleApi } from './api.js';
 import { createClientChannel, type ChannelOptions, type ClientChannel } from './client-channel.js';
 import { readOnlyMessage } from './read-only.js';
 import type { ProjectSource } from './source.js';
-import { fallbackPage, hasBundle, resolveStatic, sendFile, shellPage } from './static.js';
+import { fallbackPage, hasBundle, resolveStatic, sendFile } from './static.js';
 
 export interface ViewerServerOptions {
   readonly projects: readonly ProjectSource[];
@@ -103,7 +103,7 @@ export async function createViewerServer(options: ViewerServerOptions): Promise<
       return;
     }
     if ((url.pathname === '/' || url.pathname === '/index.html') && !hasBundle(options.bundleDir)) {
-      const page = shellPage(options.bundleDir) ?? fallbackPage(options.bundleDir, projects.map((p) => p.name));
+      const page = fallbackPage(options.bundleDir, projects.map((p) => p.name));
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(page), 'cache-control': 'no-cache' });
       res.end(head ? undefined : page);
       return;

@@ -65,29 +65,6 @@ export function sendFile(res: ServerResponse, file: string, head: boolean): void
   stream.pipe(res);
 }
 
-/**
- * The page for a bundle that has main.js but no index.html (a build that did
- * not copy it): the same shell as src/viewer/index.html. Null without main.js.
- */
-export function shellPage(root: string): string | null {
-  if (!resolveStatic(root, '/main.js')) return null;
-  const css = resolveStatic(root, '/main.css') ? '\n<link rel="stylesheet" href="main.css">' : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>nnc viewer</title>
-<link rel="icon" href="data:,">${css}
-<script type="module" src="main.js"></script>
-</head>
-<body>
-<div id="app"></div>
-</body>
-</html>
-`;
-}
-
 /** Served when dist/viewer/ holds no index.html: says how to build the viewer and where the API is. */
 export function fallbackPage(bundleDir: string, projects: readonly string[]): string {
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
