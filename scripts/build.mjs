@@ -25,7 +25,7 @@ const cli = await build({
   target: 'node20',
   external,
   // minified: V8 compiles less on every start (nnc check pays for it); stack traces map back through the source maps
-  minify: true,
+  minify: !process.env.NNC_NO_MINIFY,
   sourcemap: true,
   banner: { js: "import { createRequire as __nncCreateRequire } from 'node:module'; const require = __nncCreateRequire(import.meta.url);" },
   logLevel: 'warning',
