@@ -265,3 +265,37 @@ describe('buildModel', () => {
     }
   });
 });
+
+describe('padding mask', () => {
+  it('attention and pooling ignore <pad> steps: the <pad> embedding does not change any output', () => {
+    const plan = makePlan({
+      input: { type: 'text', maxLength: 8 },
+      tokens: ['good', 'bad', 'movie'],
+      layers: [
+        { name: 'embed', type: 'embedding', units: 8 },
+        { name: 'attend', type: 'attention', heads: 2, causal: false },
+        { name: 'seq', type: 'dense', units: 8, activation: 'tanh' },
+        { name: 'pooled', type: 'pool', mode: 'max' },
+      ],
+      heads: [
+        { name: 'label', attach: 'pooled', task: 'classification', classes: ['a', 'b'] },
+        { name: 'mean', attach: 'seq', task: 'classification', classes: ['x', 'y'], pool: 'mean' },
+      ],
+    });
+    const model = buildModel(tf, plan);
+    // left-padded: three real tokens after five <pad>
+    const ids = tf.tensor2d([[0, 0, 0, 0, 0, 2, 3, 4]], [1, 8], 'int32');
+    const predict = () => (model.predict(ids) as tfjs.Tensor[]).map((t) => Array.from(t.dataSync()));
+    const before = predict();
+    const table = model.getLayer('embed').getWeights()[0];
+    const changed = tf.tidy(() => tf.concat([tf.randomNormal([1, 8], 0, 5, 'float32', 1), table.slice([1, 0], [table.shape[0] - 1, 8])]));
+    model.getLayer('embed').setWeights([changed]);
+    const after = predict();
+    for (let h = 0; h < before.length; h++) for (let i = 0; i < before[h].length; i++) expect(after[h][i]).toBeCloseTo(before[h][i], 5);
+    // and a real token's embedding does change them
+    const real = tf.tidy(() => changed.add(tf.oneHot([2], table.shape[0]).reshape([table.shape[0], 1]).mul(3)));
+    model.getLayer('embed').setWeights([real]);
+    expect(predict()[0]).not.toEqual(before[0]);
+    model.dispose();
+  });
+});

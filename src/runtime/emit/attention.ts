@@ -1,6 +1,6 @@
 // nnc's multi-head self-attention, residual:
 //   out = x + Wo · attention(Wq x, Wk x, Wv x)
-// with an optional causal mask. 4·(d·d + d) parameters, shape unchanged.
+// with an optional causal mask, and a padding mask when given [x, mask]. 4·(d·d + d) parameters, shape unchanged.
 // Projections run as 2-D matMuls on [batch·time, d] with a separate bias add
 // (the fused matMul+bias path is wrong on wasm for rank 3 inputs).
 import type { LayerShape, Tf, Tensor } from './tf.js';
@@ -50,12 +50,13 @@ export function defineAttention(tf: Tf) {
     }
 
     override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {
-      return inputShape;
+      return Array.isArray(inputShape[0]) ? (inputShape[0] as LayerShape) : inputShape;
     }
 
     override call(inputs: Tensor | Tensor[]): Tensor {
       return tf.tidy(() => {
-        const x = (Array.isArray(inputs) ? inputs[0] : inputs) as Tensor;
+        // [x] or [x, mask]: with the padding mask, no step attends to a <pad> step
+        const [x, mask] = (Array.isArray(inputs) ? inputs : [inputs]) as Tensor[];
         const [b, t, d] = x.shape as [number, number, number];
         const h = this.heads;
         const dh = d / h;
@@ -71,6 +72,7 @@ export function defineAttention(tf: Tf) {
           const allowed = tf.linalg.bandPart(tf.ones([t, t]), -1, 0);
           scores = tf.add(scores, tf.mul(tf.sub(1, allowed), -1e9));
         }
+        if (mask) scores = tf.add(scores, tf.mul(tf.sub(1, mask.reshape([b, 1, 1, t])), -1e9));
         const weights = tf.softmax(scores);
         const context = tf.matMul(weights as never, v as never).transpose([0, 2, 1, 3]).reshape([b * t, d]);
         return tf.add(x, project(context, 3).reshape([b, t, d]));

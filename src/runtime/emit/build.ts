@@ -16,11 +16,18 @@ export function buildModel(tf: Tf, plan: Plan): LayersModel {
     dtype: plan.project.input.type === 'text' ? 'int32' : 'float32',
   });
 
+  // Text is padded with <pad> (id 0): attention and pooling leave those steps out while the
+  // sequence still lines up with the input's steps (a 'valid' or strided conv1d ends that).
+  const steps = plan.project.input.maxLength;
+  const padMask = plan.project.input.type === 'text' ? (new nnc.NncPadMask({ name: taken.has('pad_mask') ? 'nnc_pad_mask' : 'pad_mask' }).apply(input) as SymbolicTensor) : null;
+  const maskFor = (t: SymbolicTensor) => (padMask && t.shape.length === 3 && t.shape[1] === steps ? padMask : null);
+
   const outputs = new Map<string, SymbolicTensor>();
   let x = input;
   for (const planLayer of plan.layers) {
     const layer = layerEmitters[planLayer.type]({ tf, nnc, seed: deriveSeed(seed, planLayer.name) }, planLayer);
-    x = layer.apply(x) as SymbolicTensor;
+    const mask = planLayer.type === 'attention' || planLayer.type === 'pool' ? maskFor(x) : null;
+    x = layer.apply(mask ? [x, mask] : x) as SymbolicTensor;
     expectBuilt(layer, x, planLayer.name, planLayer.outputShape, planLayer.params);
     outputs.set(planLayer.name, x);
   }
@@ -28,7 +35,7 @@ export function buildModel(tf: Tf, plan: Plan): LayersModel {
   const headOutputs = plan.heads.map((head) => {
     const attached = outputs.get(head.attach);
     if (!attached) throw new Error(`Head '${head.name}' attaches to '${head.attach}', which the plan does not have.`);
-    return emitHead(tf, nnc, head, attached, deriveSeed(seed, 'head', head.name));
+    return emitHead(tf, nnc, head, attached, maskFor(attached), deriveSeed(seed, 'head', head.name));
   });
   return tf.model({ name: plan.project.name, inputs: input, outputs: headOutputs });
 }
@@ -38,10 +45,11 @@ function emitHead(
   nnc: ReturnType<typeof registerNncLayers>,
   head: PlanHead,
   attached: SymbolicTensor,
+  mask: SymbolicTensor | null,
   seed: number,
 ): SymbolicTensor {
   let x = attached;
-  if (head.pool) x = new nnc.NncPool({ name: `${head.name}_pool`, mode: head.pool }).apply(x) as SymbolicTensor;
+  if (head.pool) x = new nnc.NncPool({ name: `${head.name}_pool`, mode: head.pool }).apply(mask ? [x, mask] : x) as SymbolicTensor;
   const dense = tf.layers.dense({
     name: head.name,
     units: head.units,

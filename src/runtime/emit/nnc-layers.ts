@@ -164,12 +164,32 @@ function defineLayers(tf: Tf) {
       return [shape[0], shape[shape.length - 1]];
     }
 
+    /** [x] or [x, mask]: with the padding mask, mean and max leave out <pad> steps. */
     override call(inputs: Tensor | Tensor[]): Tensor {
-      return ops.pool(single(inputs), this.mode);
+      const [x, mask] = Array.isArray(inputs) ? inputs : [inputs];
+      if (!mask || this.mode === 'last') return ops.pool(x, this.mode); // text is padded on the left: the last step is real
+      return tf.tidy(() => {
+        const m = mask.expandDims(2);
+        if (this.mode === 'max') return tf.max(tf.add(x, tf.mul(tf.sub(m, 1), 1e9)), 1);
+        return tf.div(tf.sum(tf.mul(x, m), 1), tf.maximum(tf.sum(m, 1), 1));
+      });
     }
 
     override getConfig() {
       return { ...super.getConfig(), mode: this.mode };
+    }
+  }
+
+  /** Token ids -> 1 for a real token, 0 for <pad> (id 0): what attention and pooling leave out. */
+  class NncPadMask extends tf.layers.Layer {
+    static className = 'NncPadMask';
+
+    override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
+      return shapeOf(inputShape);
+    }
+
+    override call(inputs: Tensor | Tensor[]): Tensor {
+      return tf.tidy(() => tf.cast(tf.notEqual(single(inputs), 0), 'float32'));
     }
   }
 
@@ -200,7 +220,7 @@ function defineLayers(tf: Tf) {
     }
   }
 
-  return { NncAttention: defineAttention(tf), NncRecurrent: defineRecurrent(tf), NncEmbedding, NncConv1D, NncLayerNorm, NncPool, NncDropout };
+  return { NncAttention: defineAttention(tf), NncRecurrent: defineRecurrent(tf), NncEmbedding, NncConv1D, NncLayerNorm, NncPool, NncDropout, NncPadMask };
 }
 
 export type NncLayerClasses = ReturnType<typeof defineLayers>;
