@@ -46,9 +46,11 @@ export default defineCommand({
       } catch (error) {
         throw new UserError((error as Error).message, 1);
       }
+      // listen for Ctrl-C before saying where the viewer is: whoever reads the URL may stop us at once
+      const interrupted = untilInterrupted();
       console.log(`nnc view: viewer at ${server.url}; Ctrl-C stops.`);
       try {
-        await untilInterrupted();
+        await interrupted;
       } finally {
         await server.close();
       }

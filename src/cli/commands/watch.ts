@@ -97,6 +97,8 @@ export default defineCommand({
       console.error(`nnc watch: serving on '${host}': anyone who can reach this machine on port ${port} can read these projects, their datasets and runs.`);
     }
 
+    // Ctrl-C from here on stops cleanly, even while the server or the watcher is starting
+    const interrupted = untilInterrupted();
     // the server first, so a port in use fails before anything trains; it reads the projects list per request
     const projects: ProjectSource[] = [];
     let server: Awaited<ReturnType<typeof createViewerServer>> | null = null;
@@ -119,7 +121,7 @@ export default defineCommand({
       });
       projects.push(...watcher.projects);
       console.log(`nnc watch: watching ${watcher.projects.map((p) => p.name).join(', ')}; Ctrl-C stops.`);
-      await untilInterrupted();
+      await interrupted;
       console.log('\nnnc watch: stopping.');
     } finally {
       await server?.close();
