@@ -299,3 +299,29 @@ describe('padding mask', () => {
     model.dispose();
   });
 });
+
+describe('padding mask in training', () => {
+  it('leaks no tensors: the count after step 1 equals the count after step 300', async () => {
+    const { train } = await import('../src/runtime/train/index.js');
+    const words = ['good', 'bad', 'movie'];
+    const samples = Array.from({ length: 40 }, (_, i) => ({ input: `${words[i % 3]} ${i % 2 ? 'movie' : ''}`.trim(), label: i % 2 }));
+    const plan = makePlan({
+      input: { type: 'text', maxLength: 6 },
+      tokens: words,
+      layers: [
+        { name: 'embed', type: 'embedding', units: 8 },
+        { name: 'attend', type: 'attention', heads: 2, causal: false },
+        { name: 'pooled', type: 'pool', mode: 'mean' },
+      ],
+      heads: [{ name: 'label', attach: 'pooled', task: 'classification', classes: ['a', 'b'] }],
+      datasets: [{ name: 'data', head: 'label', samples }],
+      training: { epochs: 40, batchSize: 4, validationSplit: 0.1 },
+    });
+    const model = buildModel(tf, plan);
+    const counts = new Map<number, number>();
+    const result = await train({ tf, plan, model, statsEvery: 1, events: { onStats: (s) => void counts.set(s.step, s.memory.numTensors) } });
+    expect(result.steps).toBeGreaterThanOrEqual(300);
+    expect(counts.get(300)).toBe(counts.get(1));
+    model.dispose();
+  });
+});

@@ -175,6 +175,31 @@ describe('pool', () => {
       }
     }
   });
+
+  it('with a padding mask, matches a mean and max over the unmasked steps only, values and gradients', async () => {
+    const rand = random(51);
+    const [B, T, D] = [3, 5, 4];
+    const x = floats(rand, B * T * D);
+    const dy = floats(rand, B * D);
+    // left padding as nnc encodes text: 2, 0 (all padding) and 4 pad steps
+    const m = [0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1];
+    const weights = (mask: Tensor) => tf.div(mask, tf.maximum(tf.sum(mask, 1, true), 1)).reshape([B, T, 1]);
+    const references = {
+      mean: (a: Tensor) => tf.sum(tf.mul(a, weights(tf.tensor2d(m, [B, T]))), 1),
+      max: (a: Tensor) => tf.max(tf.add(a, tf.mul(tf.sub(tf.tensor2d(m, [B, T]).reshape([B, T, 1]), 1), 1e9)), 1),
+    };
+    for (const mode of ['mean', 'max'] as const) {
+      const expected = await on('cpu', () => valueAndGrads(references[mode], [tf.tensor3d(x, [B, T, D])], dy));
+      // the mean over the real steps of the first row, by hand
+      if (mode === 'mean') {
+        const first = Array.from({ length: D }, (_, d) => [2, 3, 4].reduce((s, t) => s + x[t * D + d], 0) / 3);
+        first.forEach((v, d) => expect(expected[0][d]).toBeCloseTo(v, 5));
+      }
+      for (const backend of BACKENDS) {
+        expectClose(await on(backend, () => valueAndGrads((a) => ops.pool(a, mode, tf.tensor2d(m, [B, T])), [tf.tensor3d(x, [B, T, D])], dy)), expected);
+      }
+    }
+  });
 });
 
 describe('dropout', () => {

@@ -166,13 +166,9 @@ function defineLayers(tf: Tf) {
 
     /** [x] or [x, mask]: with the padding mask, mean and max leave out <pad> steps. */
     override call(inputs: Tensor | Tensor[]): Tensor {
+      // text is padded on the left, so 'last' is a real step either way
       const [x, mask] = Array.isArray(inputs) ? inputs : [inputs];
-      if (!mask || this.mode === 'last') return ops.pool(x, this.mode); // text is padded on the left: the last step is real
-      return tf.tidy(() => {
-        const m = mask.expandDims(2);
-        if (this.mode === 'max') return tf.max(tf.add(x, tf.mul(tf.sub(m, 1), 1e9)), 1);
-        return tf.div(tf.sum(tf.mul(x, m), 1), tf.maximum(tf.sum(m, 1), 1));
-      });
+      return ops.pool(x, this.mode, mask);
     }
 
     override getConfig() {
