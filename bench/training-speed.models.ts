@@ -73,6 +73,31 @@ function selfAttention(tf: Tf, x: Tensor, w: tfjs.Variable[], heads: number): Te
   return tf.add(x, project(context, 3).reshape([b, t, d]));
 }
 
+/** embedding 5000x64 + one LSTM or GRU of 64 units (last step) + dense: tf.layers, or nnc's ops on variables. */
+function recurrentModel(cell: 'lstm' | 'gru', gates: number): BenchModel {
+  return {
+    name: `embedding + ${cell} 64`,
+    batch: 32,
+    inputs: (tf) => ({ x: uniformIds(tf, 32), y: oneHot(tf, 32, CLASSES) }),
+    build(tf, build) {
+      if (build === 'layers') {
+        return fromLayers(tf, [
+          tf.layers.embedding({ inputDim: VOCAB, outputDim: WIDTH, inputLength: SEQ }),
+          tf.layers[cell]({ units: WIDTH }),
+          tf.layers.dense({ units: CLASSES }),
+        ], [SEQ], 'int32');
+      }
+      const ops = nncOps(tf);
+      const v = [glorot(tf, [VOCAB, WIDTH]), glorot(tf, [WIDTH, gates * WIDTH]), glorot(tf, [WIDTH, gates * WIDTH]), zeros(tf, [gates * WIDTH]),
+        glorot(tf, [WIDTH, CLASSES]), zeros(tf, [CLASSES])];
+      return fromVariables(v, (x) => {
+        const h = ops[cell](ops.embeddingLookup(v[0], x), v[1], v[2], v[3]);
+        return tf.add(tf.matMul(h, v[4]), v[5]);
+      });
+    },
+  };
+}
+
 export const MODELS: BenchModel[] = [
   {
     name: 'mlp 64-256-256-10',
@@ -94,48 +119,8 @@ export const MODELS: BenchModel[] = [
       });
     },
   },
-  {
-    name: 'embedding + lstm 64',
-    batch: 32,
-    inputs: (tf) => ({ x: uniformIds(tf, 32), y: oneHot(tf, 32, CLASSES) }),
-    build(tf, build) {
-      if (build === 'layers') {
-        return fromLayers(tf, [
-          tf.layers.embedding({ inputDim: VOCAB, outputDim: WIDTH, inputLength: SEQ }),
-          tf.layers.lstm({ units: WIDTH }),
-          tf.layers.dense({ units: CLASSES }),
-        ], [SEQ], 'int32');
-      }
-      const ops = nncOps(tf);
-      const v = [glorot(tf, [VOCAB, WIDTH]), glorot(tf, [WIDTH, 4 * WIDTH]), glorot(tf, [WIDTH, 4 * WIDTH]), zeros(tf, [4 * WIDTH]),
-        glorot(tf, [WIDTH, CLASSES]), zeros(tf, [CLASSES])];
-      return fromVariables(v, (x) => {
-        const h = ops.lstm(ops.embeddingLookup(v[0], x), v[1], v[2], v[3]);
-        return tf.add(tf.matMul(h, v[4]), v[5]);
-      });
-    },
-  },
-  {
-    name: 'embedding + gru 64',
-    batch: 32,
-    inputs: (tf) => ({ x: uniformIds(tf, 32), y: oneHot(tf, 32, CLASSES) }),
-    build(tf, build) {
-      if (build === 'layers') {
-        return fromLayers(tf, [
-          tf.layers.embedding({ inputDim: VOCAB, outputDim: WIDTH, inputLength: SEQ }),
-          tf.layers.gru({ units: WIDTH }),
-          tf.layers.dense({ units: CLASSES }),
-        ], [SEQ], 'int32');
-      }
-      const ops = nncOps(tf);
-      const v = [glorot(tf, [VOCAB, WIDTH]), glorot(tf, [WIDTH, 3 * WIDTH]), glorot(tf, [WIDTH, 3 * WIDTH]), zeros(tf, [3 * WIDTH]),
-        glorot(tf, [WIDTH, CLASSES]), zeros(tf, [CLASSES])];
-      return fromVariables(v, (x) => {
-        const h = ops.gru(ops.embeddingLookup(v[0], x), v[1], v[2], v[3]);
-        return tf.add(tf.matMul(h, v[4]), v[5]);
-      });
-    },
-  },
+  recurrentModel('lstm', 4),
+  recurrentModel('gru', 3),
   {
     name: 'embedding + conv1d 64x3 + pool',
     batch: 32,
