@@ -10,7 +10,7 @@ import type { LoadedDocument, PathSegment } from './load.js';
 import type { PlanLayer, PlanProject, Shape } from './plan.js';
 import type { Kind, RawDataset, RawHead, RawHeads, RawLayers, RawProject, RawSample, ValidDocument } from './raw.js';
 import { resolveProject } from './resolve-project.js';
-import { checkSample, DATASET_TASK, sampleTexts, type CheckedSample } from './samples.js';
+import { checkSample, sampleTexts, type CheckedSample } from './samples.js';
 import { suggest } from './suggest.js';
 import { tokenize } from './tokenize.js';
 import { buildVocabulary, type VocabularyDraft } from './vocabulary.js';

@@ -80,7 +80,7 @@ function copyByToken(
     const keep = tokenMap.map((oldId) => oldId >= 0 && oldId < oldCount);
     const next = tf.tidy(() => {
       const fromOld = tf.gather(source, tokenMap.map((oldId, i) => (keep[i] ? oldId : 0)), tokenAxis);
-      const maskShape = target.shape.map((d, i) => (i === tokenAxis ? tokenMap.length : 1)) as number[];
+      const maskShape = target.shape.map((_, i) => (i === tokenAxis ? tokenMap.length : 1)) as number[];
       const mask = tf.tensor(keep.map(Number), maskShape);
       return tf.add(tf.mul(fromOld, mask), tf.mul(target.read(), tf.sub(1, mask)));
     });
