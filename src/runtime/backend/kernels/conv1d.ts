@@ -45,21 +45,30 @@ function im2col(io: KernelIO, backend: unknown, x: TensorInfo, g: Geometry): Ten
     simd.cols(offsetOf(backend, x), offsetOf(backend, cols), B, T, C, K, outSteps, strides, dilation, before, 1);
     return cols;
   }
-  const X = io.values(x);
-  const P = io.values(cols);
+  colsJs(io.values(x) as Float32Array, io.values(cols) as Float32Array, g, true);
+  return cols;
+}
+
+/**
+ * The JavaScript twin of the SIMD module's `cols`: toCols copies x [B, T, C]
+ * into the im2col rows; otherwise it adds the rows back into x (col2im).
+ */
+function colsJs(X: Float32Array, P: Float32Array, g: Geometry, toCols: boolean): void {
+  const { B, T, C, K, outSteps, strides, dilation, before } = g;
+  const width = K * C;
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < outSteps; t++) {
       const row = (b * outSteps + t) * width;
       for (let k = 0; k < K; k++) {
         const src = t * strides + k * dilation - before;
         if (src < 0 || src >= T) continue;
-        const from = (b * T + src) * C;
-        if (C >= 16) P.set(X.subarray(from, from + C), row + k * C);
-        else for (let c = 0; c < C; c++) P[row + k * C + c] = X[from + c];
+        const at = (b * T + src) * C;
+        const col = row + k * C;
+        if (toCols) P.set(X.subarray(at, at + C), col);
+        else for (let c = 0; c < C; c++) X[at + c] += P[col + c];
       }
     }
   }
-  return cols;
 }
 
 /** inputs: x [B, T, C], kernel [K, C, F], bias [F]; attrs: strides, dilation, before, outSteps. */
@@ -120,19 +129,7 @@ export function conv1dGradConfig(backendName: KernelBackendName): KernelConfig {
     if (simd) {
       simd.cols(offsetOf(backend, dx), offsetOf(backend, dcols), B, T, C, K, outSteps, strides, dilation, before, 0);
     } else {
-      const D = io.values(dcols);
-      const DX = io.values(dx);
-      for (let b = 0; b < B; b++) {
-        for (let t = 0; t < outSteps; t++) {
-          const row = (b * outSteps + t) * width;
-          for (let k = 0; k < K; k++) {
-            const src = t * strides + k * dilation - before;
-            if (src < 0 || src >= T) continue;
-            const to = (b * T + src) * C;
-            for (let c = 0; c < C; c++) DX[to + c] += D[row + k * C + c];
-          }
-        }
-      }
+      colsJs(io.values(dx) as Float32Array, io.values(dcols) as Float32Array, { B, T, C, K, F, outSteps, strides, dilation, before }, false);
     }
     io.dispose(dcols);
     const dbias = columnSums(io, dy2, rows, F);
