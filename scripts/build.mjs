@@ -38,6 +38,23 @@ for (const name of readdirSync('dist')) {
   if (/\.js(\.map)?$/.test(name) && !written.has(path)) rmSync(path);
 }
 
+// what `nnc export` copies into an export: predict.js and nnc-layers.js, readable,
+// with only @tensorflow/tfjs (and node:fs in Node) outside; predict.js imports its sibling
+await build({
+  entryPoints: ['src/runtime/export/portable/predict.ts', 'src/runtime/export/portable/nnc-layers.ts'],
+  outdir: 'dist/portable',
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2020',
+  external: ['@tensorflow/tfjs', 'node:*'],
+  plugins: [{
+    name: 'sibling-nnc-layers',
+    setup: (b) => b.onResolve({ filter: /^\.\/nnc-layers\.js$/ }, ({ importer }) => (importer.endsWith('predict.ts') ? { path: './nnc-layers.js', external: true } : undefined)),
+  }],
+  logLevel: 'warning',
+});
+
 if (existsSync('src/viewer/main.ts')) {
   // the test setup passes --lenient-viewer: a broken viewer fails its own tests, not every test
   const lenient = process.argv.includes('--lenient-viewer');
