@@ -2,15 +2,17 @@
 // compiled project and a real run store (what `nnc view` serves).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createViewerServer, originAllowed, type ViewerServer } from '../src/runtime/server/server.js';
+import { createViewerServer, isLoopback, originAllowed, type ViewerServer } from '../src/runtime/server/server.js';
+import { createNamePolicy } from '../src/runtime/server/request-guard.js';
 import { createStoredProject, type StoredProject } from '../src/runtime/server/stored-project.js';
 import { createClientChannel } from '../src/runtime/server/client-channel.js';
 import { createRunStore } from '../src/runtime/store/store.js';
 import type { BatchFrame, ServerMessage, TrainingStatsView } from '../src/shared/protocol.js';
-import { connect, removeTempProjects, sleep, tempProject, until } from './watch-helpers.js';
+import { connect, DEMO, removeTempProjects, sleep, tempProject, until } from './watch-helpers.js';
 
 let dir: string;
 let bundle: string;
@@ -30,6 +32,28 @@ async function get(path: string, init: { method?: string; headers?: Record<strin
     req.end();
   });
 }
+/** Raw bytes to the server, the status line's code and the body back (a request line no HTTP client would send). */
+function raw(text: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect(server.port, '127.0.0.1');
+    let got = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (d) => {
+      got += d;
+      if (/^HTTP\/1\.1 101 .*\r\n\r\n/s.test(got)) socket.destroy(); // upgraded: the status is all we wanted
+    });
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(got)?.[1] ?? 0);
+      resolve({ status, body: got.slice(got.indexOf('\r\n\r\n') + 4) });
+    });
+    socket.setTimeout(3000, () => socket.destroy());
+    socket.write(text);
+  });
+}
+const upgrade = (target: string, headers = `Host: 127.0.0.1:${server.port}\r\n`) =>
+  raw(`GET ${target} HTTP/1.1\r\n${headers}Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+
 const json = async (path: string) => {
   const r = await get(path);
   return { status: r.status, body: JSON.parse(r.body) };
@@ -137,6 +161,133 @@ describe('JSON API', () => {
     expect(head.status).toBe(200);
     expect(head.body).toBe('');
     expect(Number(head.headers['content-length'])).toBeGreaterThan(10);
+  });
+});
+
+describe('bad requests get 4xx answers and the server keeps serving', () => {
+  it('answers an upgrade whose target is not a URL with 400 instead of ending the process', async () => {
+    for (const target of ['http://x:99999/ws', 'http://[::1/ws', 'http://%zz/ws', 'http://:80/ws', 'http://a b/ws', 'ftp://127.0.0.1/ws', '*', '127.0.0.1:80', 'ws']) {
+      expect((await upgrade(target)).status, target).toBe(400);
+    }
+    // absolute-form stands for Host: a loopback authority upgrades, another name is refused
+    expect((await upgrade(`http://127.0.0.1:${server.port}/ws`)).status).toBe(101);
+    expect((await upgrade(`http://127.attacker.example:${server.port}/ws`)).status).toBe(403);
+    expect((await upgrade('/elsewhere')).status).toBe(404);
+    expect((await json('/api/projects')).status).toBe(200);
+  });
+
+  it('answers malformed targets of plain requests with a JSON 400', async () => {
+    // (authority-form, 'localhost:80', is refused by Node's parser before the server sees it)
+    for (const target of ['http://x:99999/api/projects', 'http://[::1/api/projects', 'http://%zz/', '*', 'gopher://127.0.0.1/', 'http://user:pw@127.0.0.1/api/projects']) {
+      const r = await raw(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      expect(r.status, target).toBe(400);
+      expect(JSON.parse(r.body).error, target).toMatch(/request target/);
+    }
+    const absolute = await raw(`GET http://localhost:${server.port}/api/projects HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+    expect(absolute.status).toBe(200);
+    expect(JSON.parse(absolute.body)[0].name).toBe('demo');
+  });
+
+  it('answers bad query parameters and malformed percent-encoding with a JSON 400, never 500', async () => {
+    for (const path of ['/api/runs?limit=99999999999999999999', '/api/runs?limit=-1', '/api/runs?limit=0', '/api/runs?limit=ten', '/api/runs?limit=1.5', '/api/runs?limit=1e3', '/api/logs?limit=99999999999999999999', '/api/logs?after=-3', '/api/logs?after=x', '/api/logs?spam=maybe', '/api/runs/%E0%A4%A/metrics', '/api/runs/%E0%A4%A', '/api/models/%zz/weights']) {
+      const r = await get(path);
+      expect(r.status, path).toBe(400);
+      expect(r.headers['content-type'], path).toMatch(/application\/json/);
+      expect(JSON.parse(r.body).error, path).toMatch(/\.$/);
+    }
+    expect((await json('/api/runs?limit=1')).body).toHaveLength(1);
+    expect((await json('/api/logs?limit=1&after=0')).body).toHaveLength(1);
+  });
+
+  it('answers a write method on a path that does not exist with 404, and on one that does with 405', async () => {
+    for (const path of ['/api/nonexistent', '/api/runs/x/y/z', '/api', '/nope.js']) {
+      const r = await get(path, { method: 'POST' });
+      expect(r.status, path).toBe(404);
+      expect(JSON.parse(r.body).error, path).toMatch(/Not found/);
+    }
+    for (const path of ['/api/layers', '/api/runs', `/api/runs/${runId}`, '/api/models/demo/weights', '/api/datasets/reviews', '/', '/main.js', '/ws']) {
+      expect((await get(path, { method: 'POST' })).status, path).toBe(405);
+    }
+  });
+});
+
+describe('the DNS-rebinding guard', () => {
+  it('answers Host names that are loopback literals, and refuses names that only look like them', async () => {
+    for (const host of [`127.attacker.example:${server.port}`, `127.0.0.1.nip.io:${server.port}`, '127.evil', 'localhost.attacker.example', '127.0.0.1.', '0x7f.0.0.1', '2130706433', '127.1', `[::2]:${server.port}`]) {
+      const r = await get('/api/datasets', { headers: { host } });
+      expect(r.status, host).toBe(403);
+      expect(r.body, host).not.toContain('reviews');
+    }
+    for (const host of [`127.0.0.1:${server.port}`, `127.9.8.7:${server.port}`, `LOCALHOST:${server.port}`, 'localhost', `[::1]:${server.port}`, `[0:0:0:0:0:0:0:1]:${server.port}`]) {
+      expect((await get('/api/datasets', { headers: { host } })).status, host).toBe(200);
+    }
+    for (const host of ['a b', '127.0.0.1:99999', '127.0.0.1:x', '[::1', 'user@127.0.0.1']) {
+      expect((await get('/api/datasets', { headers: { host } })).status, host).toBe(400);
+    }
+  });
+
+  it('refuses requests and upgrades without a Host header with 400', async () => {
+    const plain = await raw('GET /api/datasets HTTP/1.0\r\n\r\n');
+    expect(plain.status).toBe(400);
+    expect(JSON.parse(plain.body).error).toMatch(/no Host header/);
+    expect((await upgrade('/ws', '')).status).toBe(400);
+  });
+
+  it('refuses WebSocket upgrades from Origins that only look like loopback', async () => {
+    for (const origin of [`http://127.0.0.1.nip.io:${server.port}`, `http://127.attacker.example:${server.port}`, `http://localhost.attacker.example:${server.port}`]) {
+      await expect(connect(server.url, { origin }), origin).rejects.toThrow(/403/);
+    }
+    await expect(connect(server.url, { host: `127.0.0.1.nip.io:${server.port}`, origin: `http://127.0.0.1.nip.io:${server.port}` })).rejects.toThrow(/403/);
+    const ok = await connect(server.url, { origin: `http://127.0.0.1:${server.port}` });
+    ok.close();
+    expect(isLoopback('127.attacker.example')).toBe(false);
+    expect(isLoopback('127.0.0.1')).toBe(true);
+    expect(isLoopback('::1')).toBe(true);
+  });
+
+  it('a server bound elsewhere also answers to its own address; one bound to every address to IP literals', () => {
+    const lan = createNamePolicy('192.168.1.5');
+    expect([lan('192.168.1.5'), lan('localhost'), lan('evil.example'), lan('127.attacker.example'), lan('10.0.0.1')]).toEqual([true, true, false, false, false]);
+    const any = createNamePolicy('0.0.0.0', ['nnc.lab.example']);
+    expect([any('10.0.0.1'), any('[fe80::1]'), any('nnc.lab.example'), any('127.0.0.1.nip.io'), any('evil.example')]).toEqual([true, true, true, false, false]);
+    expect(originAllowed('http://192.168.1.5:8000', '192.168.1.5:8000', 8000, lan)).toBe(true);
+    expect(originAllowed('http://evil.example:8000', 'evil.example:8000', 8000, lan)).toBe(false);
+  });
+
+  it('closes a WebSocket that sends a frame over the limit and keeps serving', async () => {
+    const { default: WebSocket } = await import('ws');
+    const ws = new WebSocket(server.url.replace(/^http/, 'ws') + 'ws');
+    await new Promise((r) => ws.once('open', r));
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    ws.send('x'.repeat(1 << 20));
+    expect(await closed).toBe(1009);
+    await until('the client to be dropped', () => server.clients() === 0);
+    expect((await json('/api/projects')).status).toBe(200);
+  });
+});
+
+describe('dataset previews', () => {
+  it('show classification labels as class names, as the YAML writes them, not as indices', async () => {
+    const files = { ...DEMO };
+    files['heads.yaml'] = files['heads.yaml']!.replace('loss: crossentropy', 'loss: crossentropy\n    classes: [negative, positive]');
+    files['datasets/reviews.yaml'] = files['datasets/reviews.yaml']!.replace(/label: 1/g, 'label: positive').replace(/label: 0/g, 'label: negative');
+    const named = createStoredProject(tempProject(files), 'named');
+    const other = await createViewerServer({ projects: [named], bundleDir: bundle, port: 0 });
+    try {
+      const body = await new Promise<string>((resolve) => request(new URL('/api/datasets', other.url), (res) => { let b = ''; res.on('data', (c) => (b += c)); res.on('end', () => resolve(b)); }).end());
+      const [dataset] = JSON.parse(body);
+      expect(dataset.preview.map((s: { input: string; label: unknown }) => [s.input, s.label])).toEqual([
+        ['a great movie', 'positive'],
+        ['the plot was awful', 'negative'],
+        ['great acting and a great plot', 'positive'],
+        ['awful and boring', 'negative'],
+        ['i loved it', 'positive'],
+      ]);
+      expect(dataset.labelCounts).toEqual({ negative: 3, positive: 3 });
+    } finally {
+      await other.close();
+      named.close();
+    }
   });
 });
 

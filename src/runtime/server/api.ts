@@ -4,6 +4,7 @@
 import type { Plan } from '../../compiler/plan.js';
 import type { ProjectView, RunMetricsView, WeightsView } from '../../shared/protocol.js';
 import type { LogFilter, LogLevel, RunStore } from '../store/types.js';
+import { shown } from './request-guard.js';
 import type { ProjectSource } from './source.js';
 import { datasetViews, diagnosticView, headViews, layerViews, logView, runView, tensorViews, tokensView } from './views.js';
 
@@ -16,6 +17,20 @@ const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error'];
 
 const fail = (status: number, error: string): ApiAnswer => ({ status, body: { error } });
 const ok = (body: unknown): ApiAnswer => ({ status: 200, body });
+
+const SECTIONS = ['projects', 'tokens', 'layers', 'heads', 'datasets', 'diagnostics', 'runs', 'logs'];
+/** where a write method names a thing that exists (a layer, a head, a dataset, a token) and the answer is which file to edit */
+const EDITABLE = ['tokens', 'layers', 'heads', 'datasets'];
+
+/** True for the API paths a GET answers (or, below the YAML sections, names something a YAML file holds). */
+export function apiPathExists(pathname: string): boolean {
+  const parts = pathname.replace(/\/+$/, '').split('/').slice(2);
+  const [section, item, rest, ...more] = parts;
+  if (section === undefined || more.length > 0 || parts.some((p) => p === '')) return false;
+  if (item === undefined) return SECTIONS.includes(section);
+  if (rest === undefined) return section === 'runs' || EDITABLE.includes(section);
+  return (section === 'runs' && rest === 'metrics') || (section === 'models' && rest === 'weights');
+}
 
 export function handleApi(url: URL, sources: readonly ProjectSource[]): ApiAnswer {
   const path = url.pathname.replace(/\/+$/, '');
@@ -36,22 +51,36 @@ export function handleApi(url: URL, sources: readonly ProjectSource[]): ApiAnswe
       return withPlan(source, datasetViews);
     case '/api/diagnostics':
       return ok(source.diagnostics().map((d) => diagnosticView(source.dir, d)));
-    case '/api/runs':
-      return ok(withStore(source, (store) => store.listRuns({ limit: intParam(url, 'limit') ?? 200 }).map(runView), []));
+    case '/api/runs': {
+      const limit = wholeParam(url, 'limit', 1);
+      if (typeof limit === 'string') return fail(400, limit);
+      return ok(withStore(source, (store) => store.listRuns({ limit: limit ?? 200 }).map(runView), []));
+    }
     case '/api/logs':
       return logs(url, source);
   }
 
   const metrics = path.match(/^\/api\/runs\/([^/]+)\/metrics$/);
-  if (metrics) return runMetrics(source, decodeURIComponent(metrics[1]!));
   const weights = path.match(/^\/api\/models\/([^/]+)\/weights$/);
-  if (weights) return modelWeights(source, decodeURIComponent(weights[1]!));
   const run = path.match(/^\/api\/runs\/([^/]+)$/);
-  if (run) {
-    const record = withStore(source, (store) => store.getRun(decodeURIComponent(run[1]!)), null);
-    return record ? ok(runView(record)) : fail(404, `There is no run '${run[1]}' in project '${source.name}'. GET /api/runs lists the runs.`);
+  const segment = (metrics ?? weights ?? run)?.[1];
+  if (segment === undefined) {
+    return fail(404, `There is no API endpoint '${shown(url.pathname)}'. The endpoints are /api/projects, /api/tokens, /api/layers, /api/heads, /api/datasets, /api/diagnostics, /api/runs, /api/runs/{id}/metrics, /api/models/{name}/weights and /api/logs.`);
   }
-  return fail(404, `There is no API endpoint '${url.pathname}'. The endpoints are /api/projects, /api/tokens, /api/layers, /api/heads, /api/datasets, /api/diagnostics, /api/runs, /api/runs/{id}/metrics, /api/models/{name}/weights and /api/logs.`);
+  const name = decodeSegment(segment);
+  if (name === null) return fail(400, `'${shown(segment)}' in the path is not valid percent-encoding (each % is followed by two hex digits of UTF-8).`);
+  if (metrics) return runMetrics(source, name);
+  if (weights) return modelWeights(source, name);
+  const record = withStore(source, (store) => store.getRun(name), null);
+  return record ? ok(runView(record)) : fail(404, `There is no run '${shown(name)}' in project '${source.name}'. GET /api/runs lists the runs.`);
+}
+
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
 }
 
 function projectView(source: ProjectSource): ProjectView {
@@ -75,7 +104,7 @@ function pickProject(url: URL, sources: readonly ProjectSource[]): ProjectSource
     return sources[0] ?? fail(404, 'No project is served.');
   }
   const found = sources.find((s) => s.name === wanted);
-  return found ?? fail(404, `No project '${wanted}' is served. The projects are ${sources.map((s) => `'${s.name}'`).join(', ')}.`);
+  return found ?? fail(404, `No project '${shown(wanted)}' is served. The projects are ${sources.map((s) => `'${s.name}'`).join(', ')}.`);
 }
 
 function withPlan(source: ProjectSource, view: (plan: Plan) => unknown): ApiAnswer {
@@ -91,16 +120,21 @@ function withStore<T>(source: ProjectSource, read: (store: RunStore) => T, fallb
   return store ? read(store) : fallback;
 }
 
-function intParam(url: URL, name: string): number | undefined {
+/**
+ * A whole-number query parameter: undefined when absent or empty, the number
+ * when it is a whole number from `min` up to 2^53 - 1, else the sentence of a 400.
+ */
+function wholeParam(url: URL, name: string, min: number): number | undefined | string {
   const text = url.searchParams.get(name);
   if (text === null || text === '') return undefined;
-  const n = Number(text);
-  return Number.isInteger(n) && n > 0 ? n : undefined;
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (Number.isSafeInteger(n) && n >= min) return n;
+  return `'${name}' is a whole number of ${min} or more (at most ${Number.MAX_SAFE_INTEGER}), not '${shown(text)}'.`;
 }
 
 function runMetrics(source: ProjectSource, id: string): ApiAnswer {
   const store = source.store();
-  if (!store?.getRun(id)) return fail(404, `There is no run '${id}' in project '${source.name}'. GET /api/runs lists the runs.`);
+  if (!store?.getRun(id)) return fail(404, `There is no run '${shown(id)}' in project '${source.name}'. GET /api/runs lists the runs.`);
   const byName: Record<string, Array<{ step: number; epoch: number; value: number }>> = {};
   for (const point of store.metrics(id)) {
     (byName[point.name] ??= []).push({ step: point.step, epoch: point.epoch, value: point.value });
@@ -113,7 +147,7 @@ function modelWeights(source: ProjectSource, name: string): ApiAnswer {
   const plan = source.plan();
   const known = [source.name, plan?.project.name].filter(Boolean);
   if (!known.includes(name)) {
-    return fail(404, `There is no model '${name}' in project '${source.name}'. Use /api/models/${plan?.project.name ?? source.name}/weights.`);
+    return fail(404, `There is no model '${shown(name)}' in project '${source.name}'. Use /api/models/${plan?.project.name ?? source.name}/weights.`);
   }
   const store = source.store();
   const empty: WeightsView = { model: name, runId: null, step: null, epoch: null, tensors: [] };
@@ -134,16 +168,21 @@ function logs(url: URL, source: ProjectSource): ApiAnswer {
   const q = url.searchParams;
   const level = q.get('level');
   if (level && !LEVELS.includes(level as LogLevel)) {
-    return fail(400, `'level' is one of ${LEVELS.map((l) => `'${l}'`).join(', ')}, not '${level}'.`);
+    return fail(400, `'level' is one of ${LEVELS.map((l) => `'${l}'`).join(', ')}, not '${shown(level)}'.`);
   }
-  const spam = q.get('spam');
+  const spam = q.get('spam') ?? '';
+  if (!['', '0', '1', 'false', 'true'].includes(spam)) return fail(400, `'spam' is 'true' or 'false' (or 1 or 0), not '${shown(spam)}'.`);
+  const limit = wholeParam(url, 'limit', 1);
+  if (typeof limit === 'string') return fail(400, limit);
+  const after = wholeParam(url, 'after', 0);
+  if (typeof after === 'string') return fail(400, after);
   const filter: LogFilter = {
     ...(level ? { level: level as LogLevel } : {}),
     ...(q.get('q') ? { q: q.get('q')! } : {}),
     ...(q.get('run') ? { runId: q.get('run')! } : {}),
     spam: spam === '1' || spam === 'true',
-    limit: Math.min(intParam(url, 'limit') ?? 1000, 10_000),
-    ...(intParam(url, 'after') ? { afterId: intParam(url, 'after')! } : {}),
+    limit: Math.min(limit ?? 1000, 10_000),
+    ...(after ? { afterId: after } : {}),
   };
   return ok(withStore(source, (store) => store.logs(filter).map(logView), []));
 }

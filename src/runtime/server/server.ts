@@ -5,10 +5,11 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServerMessage } from '../../shared/protocol.js';
-import { handleApi } from './api.js';
+import { apiPathExists, handleApi } from './api.js';
 import { createClientChannel, type ChannelOptions, type ClientChannel } from './client-channel.js';
 import { readOnlyMessage } from './read-only.js';
 import type { ProjectSource } from './source.js';
+import { checkHost, checkOrigin, createNamePolicy, isLoopbackName, parseTarget, shown } from './request-guard.js';
 import { fallbackPage, hasBundle, resolveStatic, sendFile } from './static.js';
 
 export interface ViewerServerOptions {
@@ -21,6 +22,8 @@ export interface ViewerServerOptions {
   readonly port?: number;
   readonly version?: string;
   readonly channel?: ChannelOptions;
+  /** host names answered besides the loopback ones and the bound address (vite's server.allowedHosts) */
+  readonly allowedHosts?: readonly string[];
 }
 
 export interface ViewerServer {
@@ -34,36 +37,23 @@ export interface ViewerServer {
   close(): Promise<void>;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '[::1]']);
-
+/** A bind address on this machine's loopback (localhost, 127.x.y.z, ::1). */
 export function isLoopback(host: string): boolean {
-  return LOOPBACK.has(host) || host.startsWith('127.');
+  return isLoopbackName(host);
 }
 
-/**
- * A browser page on another site must not read the live stream: an upgrade
- * with an Origin is accepted only when the Origin's host:port is the Host the
- * request was sent to, or a loopback name for the same port on a loopback server.
- */
-export function originAllowed(origin: string | undefined, hostHeader: string | undefined, port: number): boolean {
-  if (origin === undefined) return true; // not a browser (curl, a test client, another tool)
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    return false;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
-  if (hostHeader && url.host === hostHeader) return true;
-  const originPort = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  return isLoopback(url.hostname) && originPort === port && (hostHeader === undefined || isLoopback(hostHeader.replace(/:\d+$/, '')));
+/** See checkOrigin in request-guard.ts. */
+export function originAllowed(origin: string | undefined, hostHeader: string | undefined, port: number, allowedName?: (name: string) => boolean): boolean {
+  return checkOrigin(origin, hostHeader, port, allowedName);
 }
 
 export async function createViewerServer(options: ViewerServerOptions): Promise<ViewerServer> {
   const host = options.host ?? '127.0.0.1';
   const projects = options.projects;
   const channels = new Map<WebSocket, ClientChannel>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // the viewer only listens; a frame from a client is ignored, and one over 4 KiB closes it (1009)
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
+  const allowedName = createNamePolicy(host, options.allowedHosts);
   let port = options.port ?? 8000;
 
   const http = createServer((req, res) => {
@@ -76,13 +66,23 @@ export async function createViewerServer(options: ViewerServerOptions): Promise<
   });
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
-    const url = new URL(req.url ?? '/', 'http://viewer.local');
-    if (!hostAllowed(req.headers.host)) {
-      json(res, 403, { error: `This server answers requests for ${host} only (the Host header was '${req.headers.host ?? ''}').` }, req.method === 'HEAD');
+    const head = req.method === 'HEAD';
+    const target = parseTarget(req.url);
+    if (!target.ok) {
+      json(res, 400, { error: target.error }, head);
       return;
     }
-    const head = req.method === 'HEAD';
+    const url = target.url;
+    const hostCheck = checkHost(target.authority ?? req.headers.host, allowedName);
+    if (!hostCheck.ok) {
+      json(res, hostCheck.status, { error: hostCheck.error }, head);
+      return;
+    }
     if (req.method !== 'GET' && !head) {
+      if (!pathExists(url.pathname)) {
+        json(res, 404, { error: notFoundMessage(url.pathname) }, false);
+        return;
+      }
       const project = projects.find((p) => p.name === url.searchParams.get('project')) ?? projects[0];
       res.setHeader('allow', 'GET, HEAD');
       json(res, 405, { error: readOnlyMessage(req.method ?? '?', url.pathname, project?.plan() ?? null) }, false);
@@ -102,40 +102,53 @@ export async function createViewerServer(options: ViewerServerOptions): Promise<
       sendFile(res, file, head);
       return;
     }
-    if ((url.pathname === '/' || url.pathname === '/index.html') && !hasBundle(options.bundleDir)) {
+    if (isPage(url.pathname) && !hasBundle(options.bundleDir)) {
       const page = fallbackPage(options.bundleDir, projects.map((p) => p.name));
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(page), 'cache-control': 'no-cache' });
       res.end(head ? undefined : page);
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end(head ? undefined : `Not found: ${url.pathname}\n`);
+    res.end(head ? undefined : `${notFoundMessage(url.pathname)}\n`);
+  }
+
+  /** What a write method is refused on with 405 (read-only) rather than 404 (nothing there). */
+  function pathExists(pathname: string): boolean {
+    if (pathname === '/api' || pathname.startsWith('/api/')) return apiPathExists(pathname);
+    return pathname === '/ws' || isPage(pathname) || resolveStatic(options.bundleDir, pathname) !== null;
   }
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, headData: Buffer) => {
-    const path = new URL(req.url ?? '/', 'http://viewer.local').pathname;
-    if (path !== '/ws') {
+    // the HTTP server hands the socket over without an error listener: a reset must not end the process
+    socket.on('error', () => socket.destroy());
+    try {
+      upgrade(req, socket, headData);
+    } catch {
+      refuse(socket, 400, 'Bad Request');
+    }
+  });
+
+  function upgrade(req: IncomingMessage, socket: Duplex, headData: Buffer): void {
+    const target = parseTarget(req.url);
+    if (!target.ok) {
+      refuse(socket, 400, 'Bad Request');
+      return;
+    }
+    if (target.url.pathname !== '/ws') {
       refuse(socket, 404, 'Not Found');
       return;
     }
-    if (!hostAllowed(req.headers.host) || !originAllowed(req.headers.origin, req.headers.host, port)) {
+    const hostCheck = checkHost(target.authority ?? req.headers.host, allowedName);
+    if (!hostCheck.ok) {
+      refuse(socket, hostCheck.status, hostCheck.status === 400 ? 'Bad Request' : 'Forbidden');
+      return;
+    }
+    if (!checkOrigin(req.headers.origin, target.authority ?? req.headers.host, port, allowedName)) {
       refuse(socket, 403, 'Forbidden');
       return;
     }
-    const batch = new URL(req.url ?? '/', 'http://viewer.local').searchParams.get('batch') === '1';
+    const batch = target.url.searchParams.get('batch') === '1';
     wss.handleUpgrade(req, socket, headData, (ws) => connect(ws, batch));
-  });
-
-  /**
-   * A server on a loopback address answers loopback host names only, so a
-   * web page cannot reach it through DNS rebinding (a name of its own that
-   * resolves to 127.0.0.1). A server bound elsewhere was opened on purpose.
-   */
-  function hostAllowed(hostHeader: string | undefined): boolean {
-    if (!isLoopback(host)) return true;
-    if (!hostHeader) return true; // HTTP/1.0 clients
-    const name = hostHeader.replace(/:\d+$/, '');
-    return isLoopback(name) || name === 'localhost';
   }
 
   function connect(ws: WebSocket, batch: boolean): void {
@@ -212,6 +225,13 @@ function json(res: ServerResponse, status: number, body: unknown, head: boolean)
 }
 
 function refuse(socket: Duplex, status: number, text: string): void {
+  if (socket.destroyed) return;
   socket.once('finish', () => socket.destroy());
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+const isPage = (pathname: string) => pathname === '/' || pathname === '/index.html';
+
+function notFoundMessage(pathname: string): string {
+  return `Not found: '${shown(pathname)}'. The viewer is at /, the JSON API under /api/ (GET /api/projects lists the projects), the live stream at /ws.`;
 }

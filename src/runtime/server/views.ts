@@ -3,7 +3,7 @@
 import { validationCount } from '../train/examples.js';
 import { relative, sep } from 'node:path';
 import type { Diagnostic } from '../../compiler/diagnostics.js';
-import type { Plan } from '../../compiler/plan.js';
+import type { Plan, Sample } from '../../compiler/plan.js';
 import type {
   DatasetView,
   DiagnosticView,
@@ -98,12 +98,19 @@ export function datasetViews(plan: Plan): DatasetView[] {
       count: d.count,
       validationSplit: plan.project.training.validationSplit,
       validationCount: validationCount(d.count, plan.project.training.validationSplit),
-      preview: d.samples.slice(0, PREVIEW),
+      preview: d.samples.slice(0, PREVIEW).map((s) => previewSample(s, classes)),
       labelCounts,
       file: d.sourceRef.file,
       line: d.sourceRef.line,
     };
   });
+}
+
+/** A sample as a reader wants to see it: a classification label as its class name, not the index the plan keeps. */
+function previewSample(sample: Sample, classes: readonly string[]): unknown {
+  if (!('label' in sample)) return sample;
+  const name = classes[sample.label];
+  return name === undefined ? sample : { ...sample, label: name };
 }
 
 export function runView(run: RunRecord): RunView {
