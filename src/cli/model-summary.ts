@@ -1,12 +1,7 @@
 // A Keras-style model summary of a plan: layer, type, output shape, params.
 import type { Plan } from '../compiler/plan.js';
 import { formatShape } from '../compiler/layer-types.js';
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
-}
+import { formatBytes } from '../shared/format-bytes.js';
 
 const int = (n: number) => n.toLocaleString('en-US');
 

@@ -1,7 +1,7 @@
 // Short strings for a PlanDiff's values, shared by the text and markdown
 // renderers: the summary line, before -> after pairs, token lists.
 import type { Shape } from '../compiler/plan.js';
-import { formatBytes } from '../cli/model-summary.js';
+import { formatBytes } from '../shared/format-bytes.js';
 import type { Change, DiffSide, LayerRow, PlanDiff, TokenChanges } from './plan-diff.js';
 
 export const ARROW = '->';

@@ -13,6 +13,7 @@ import { createOptimizer, learningRateAt, setLearningRate } from './schedule.js'
 import { takeSnapshot } from './snapshot.js';
 import { createHeadRunner, trainStep } from './step.js';
 import type { ModelMetadata, TrainOptions, TrainResult } from './types.js';
+import { formatBytes } from '../../shared/format-bytes.js';
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -34,7 +35,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (trainable.length === 0) throw new Error('No head has training samples: add samples to a dataset of one of the heads.');
   const runners = trainable.map((d) => createHeadRunner(tf, model, d, data.scaling.targets[d.head.name]?.std ?? null));
   const params = model.countParams();
-  log('info', `Model '${plan.project.name}': ${params.toLocaleString('en-US')} parameters (${(params * 4 / 1024).toFixed(1)} KiB of float32 weights); ${tf.memory().numTensors} tensors in memory.`);
+  log('info', `Model '${plan.project.name}': ${params.toLocaleString('en-US')} parameters (${formatBytes(params * 4)} of float32 weights); ${tf.memory().numTensors} tensors in memory.`);
   const baselines = data.heads.flatMap((d) => baseline(d, data.scaling) ?? []);
   for (const b of baselines) log('info', `Baseline for head '${b.head}' (${b.description}): ${describe(b.metrics)}.`);
   // Checkpoints carry what prediction needs beyond the plan (see predict/load.ts).
