@@ -1,51 +1,43 @@
 #!/usr/bin/env node
 // Entry point. Commands are imported lazily so `nnc check` never pays for
 // TensorFlow.js, SQLite, chokidar or ws.
-import { parseArgs } from 'node:util';
-
+import { suggest } from '../compiler/suggest.js';
 import { UserError, type Command } from './command.js';
+import { parseCommandLine } from './parse-command-line.js';
 
-const commands: Record<string, () => Promise<{ default: Command }>> = {
-  init: () => import('./commands/init.js'),
-  check: () => import('./commands/check.js'),
-  build: () => import('./commands/build.js'),
-  train: () => import('./commands/train.js'),
-  watch: () => import('./commands/watch.js'),
-  view: () => import('./commands/view.js'),
-  diff: () => import('./commands/diff.js'),
-  predict: () => import('./commands/predict.js'),
-  export: () => import('./commands/export.js'),
-  runs: () => import('./commands/runs.js'),
-  logs: () => import('./commands/logs.js'),
-  backup: () => import('./commands/backup.js'),
-};
-
-const summaries: Record<string, string> = {
-  init: 'scaffold a small working project',
-  check: 'compile a project and print its diagnostics',
-  build: 'compile and print a model summary; --out writes plan.json and the untrained model',
-  train: 'train once and store the run',
-  watch: 'train, then retrain on every save; serve the viewer',
-  view: 'serve the read-only viewer over stored runs',
-  diff: 'architecture diff between two git revisions or folders',
-  predict: 'inference with a stored model',
-  export: 'write a trained model in TensorFlow.js format plus its plan',
-  runs: 'list stored runs',
-  logs: 'print stored logs',
-  backup: 'consistent copy of the run store while it is in use',
+/** Every command, its one line for `nnc --help`, and its module, loaded only when it runs. */
+const commands: Record<string, { readonly summary: string; load(): Promise<{ default: Command }> }> = {
+  init: { summary: 'scaffold a small working project', load: () => import('./commands/init.js') },
+  check: { summary: 'compile a project and print its diagnostics', load: () => import('./commands/check.js') },
+  build: { summary: 'compile and print a model summary; --out <dir> writes plan.json and the untrained model', load: () => import('./commands/build.js') },
+  train: { summary: 'train once and store the run', load: () => import('./commands/train.js') },
+  watch: { summary: 'train, then retrain on every save; serve the viewer', load: () => import('./commands/watch.js') },
+  view: { summary: 'serve the read-only viewer over stored runs', load: () => import('./commands/view.js') },
+  diff: { summary: 'architecture diff between two git revisions or folders', load: () => import('./commands/diff.js') },
+  predict: { summary: 'inference with a stored model', load: () => import('./commands/predict.js') },
+  export: { summary: 'write a trained model in TensorFlow.js format plus its plan', load: () => import('./commands/export.js') },
+  runs: { summary: 'list stored runs; --pin <id> picks the run predict and export use', load: () => import('./commands/runs.js') },
+  logs: { summary: 'print stored logs', load: () => import('./commands/logs.js') },
+  backup: { summary: 'consistent copy of the run store while it is in use', load: () => import('./commands/backup.js') },
 };
 
 function mainHelp(): string {
-  const width = Math.max(...Object.keys(summaries).map((n) => n.length));
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
   return [
     'nnc: small neural networks as config-as-code',
     '',
     'Usage: nnc <command> [options]',
     '',
     'Commands:',
-    ...Object.entries(summaries).map(([n, s]) => `  ${n.padEnd(width)}  ${s}`),
+    ...Object.entries(commands).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`),
     '',
-    "Run 'nnc <command> --help' for a command's options.",
+    'Options:',
+    "  -v, --version  print nnc's version",
+    '  -h, --help     show this help',
+    '',
+    "Run 'nnc <command> --help' for a command's options and exit codes.",
+    'Exit code: 0 done, 1 errors in the project (or no stored run), 2 bad command',
+    'line, 70 a bug in nnc.',
   ].join('\n');
 }
 
@@ -60,29 +52,32 @@ export async function main(argv: string[]): Promise<number> {
     console.log(createRequire(import.meta.url)('../package.json').version);
     return 0;
   }
-  const load = commands[name];
-  if (!load) {
-    console.error(`nnc: unknown command '${name}'. Run 'nnc --help' for the list of commands.`);
+  const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!entry) {
+    const close = suggest(name, Object.keys(commands));
+    const what = name.startsWith('-') ? 'option' : 'command';
+    console.error(`nnc: unknown ${what} '${name}'.${close ? ` Did you mean '${close}'?` : ''} Run 'nnc --help' for the list of commands.`);
     return 2;
   }
-  const command = (await load()).default;
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const command = (await entry.load()).default;
+  const terminator = rest.indexOf('--');
+  const flags = terminator === -1 ? rest : rest.slice(0, terminator);
+  if (flags.includes('--help') || flags.includes('-h')) {
     console.log(command.help);
     return 0;
   }
-  let args;
   try {
-    args = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
-  } catch (error) {
-    console.error(`nnc ${name}: ${(error as Error).message}\n\n${command.help}`);
-    return 2;
-  }
-  try {
-    return await command.run(args as never);
+    const args = parseCommandLine(name, rest, command.options, command.help);
+    return await command.run(args);
   } catch (error) {
     if (error instanceof UserError) {
       console.error(`nnc ${name}: ${error.message}`);
       return error.exitCode;
+    }
+    // a parseArgs mistake that parseCommandLine did not foresee is still the user's
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`nnc ${name}: ${(error as Error).message}. Run 'nnc ${name} --help' for its options.`);
+      return 2;
     }
     throw error;
   }

@@ -1,5 +1,5 @@
 // A thin CLI (tsup's cli-default, citty's defineCommand): one file per command,
-// each a small object; the dispatcher in cli.ts parses flags with util.parseArgs.
+// each a small object; the dispatcher in cli.ts parses its flags (parse-command-line.ts).
 import type { ParseArgsConfig } from 'node:util';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -11,9 +11,10 @@ export interface ParsedArgs {
 
 export interface Command {
   readonly name: string;
-  /** one line for `nnc --help` */
-  readonly summary: string;
-  /** usage line and option descriptions for `nnc <name> --help` */
+  /**
+   * usage line, option descriptions and an `Exit code:` line for `nnc <name> --help`
+   * (its one-line summary for `nnc --help` sits in cli.ts, so `nnc --help` loads no command)
+   */
   readonly help: string;
   readonly options: OptionSpec;
   /** resolves to the exit code: 0 ok, 1 errors in the project, 2 bad command line */

@@ -16,7 +16,9 @@ Arguments:
 
 Options:
   --out <file>     where to write the copy (replaced if it exists)
-  -h, --help       show this help`;
+  -h, --help       show this help
+
+Exit code: 0 copied, 1 no store or the copy failed, 2 bad command line.`;
 
 export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -26,7 +28,6 @@ export function formatSize(bytes: number): string {
 
 export default defineCommand({
   name: 'backup',
-  summary: 'consistent copy of the run store while it is in use',
   help,
   options: {
     out: { type: 'string' },

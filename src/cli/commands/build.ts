@@ -8,16 +8,15 @@ import { projectDir } from '../project-dir.js';
 
 export default defineCommand({
   name: 'build',
-  summary: 'compile and print a model summary; --out writes plan.json and the untrained model',
-  help: `Usage: nnc build [project] [--out dir] [--format text|json]
+  help: `Usage: nnc build [project] [--out <dir>] [--format text|json]
 
 Compiles the project and prints a model summary: every layer with its type,
 output shape and parameter count, the heads, totals and estimated memory.
 
 Options:
-  --out dir           write plan.json and the untrained model (model.json +
-                      weights.bin, TensorFlow.js format) into dir
-  --backend b         TensorFlow.js backend for --out (node, wasm, cpu)
+  --out <dir>         write plan.json and the untrained model (model.json +
+                      weights.bin, TensorFlow.js format) into <dir>
+  --backend <b>       TensorFlow.js backend for --out (node, wasm, cpu)
   --format text|json  json prints the plan instead of the summary
   -h, --help          show this help
 

@@ -7,7 +7,6 @@ import { projectDir } from '../project-dir.js';
 
 export default defineCommand({
   name: 'check',
-  summary: 'compile a project and print its diagnostics',
   help: `Usage: nnc check [project] [--format text|json]
 
 Compiles the project (default: the current folder) and prints one line per

@@ -5,7 +5,6 @@ const FORMATS: readonly string[] = ['text', 'markdown', 'json'];
 
 export default defineCommand({
   name: 'diff',
-  summary: 'architecture diff between two git revisions or folders',
   help: `Usage: nnc diff <base> [<head>] [project] [--format text|markdown|json]
 
 Compiles the project on both sides and compares the plans: layers added,

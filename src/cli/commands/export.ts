@@ -17,13 +17,16 @@ Arguments:
 
 Options:
   --out <dir>      folder to write (created if missing)
-  --run <id>       export this run (default: the newest completed run)
+  --run <id>       export this run, or the one whose id starts with <id>
+                   (default: the run pinned with 'nnc runs --pin', else the
+                   newest completed run)
   --format <f>     text (default) or json
-  -h, --help       show this help`;
+  -h, --help       show this help
+
+Exit code: 0 exported, 1 no stored run or model, 2 bad command line.`;
 
 export default defineCommand({
   name: 'export',
-  summary: 'write a trained model in TensorFlow.js format plus its plan',
   help,
   options: { out: { type: 'string' }, run: { type: 'string' }, format: { type: 'string', default: 'text' } },
   async run({ values, positionals }) {

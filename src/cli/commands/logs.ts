@@ -17,12 +17,16 @@ Arguments:
 
 Options:
   --level <l>      debug, info, warning or error: this level and above (default: all)
-  --run <id>       only the lines of this run (see 'nnc runs')
+  --run <id>       only the lines of this run, or the one whose id starts
+                   with <id> (see 'nnc runs')
   --grep <text>    only lines whose message or category contains text (any case)
   --spam           include per-batch lines
   --format <f>     text (default) or json
   --limit <n>      the newest n lines (default 200)
-  -h, --help       show this help`;
+  -h, --help       show this help
+
+Exit code: 0 printed (also when nothing is stored), 1 the store cannot be
+opened or has no such run, 2 bad command line.`;
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error'];
 
@@ -45,7 +49,6 @@ function line(log: StoredLog, showRun: boolean): string {
 
 export default defineCommand({
   name: 'logs',
-  summary: 'print stored logs',
   help,
   options: {
     level: { type: 'string' },

@@ -9,7 +9,8 @@ import { projectDir } from '../project-dir.js';
 const help = `Usage: nnc predict [project] <input> [options]
        nnc predict [project] --input samples.jsonl [options]
 
-Runs a stored model (the newest completed run unless --run says otherwise):
+Runs a stored model (the run pinned with 'nnc runs --pin', else the newest
+completed run, unless --run says otherwise):
 a classification head prints the class and its probabilities, a regression
 head the value, a generation head the text it generates after <input>.
 A features project takes its input as numbers: '[1, 2.5, 3]' or '1,2.5,3'.
@@ -21,20 +22,23 @@ Arguments:
 Options:
   --input <file>   predict every line of a JSONL file, reading its 'input',
                    'question' or 'text' field
-  --run <id>       use this run's model ('nnc runs' lists them)
+  --run <id>       use this run's model, or the one whose id starts with
+                   <id> ('nnc runs' lists them)
   --head <h>       the head to predict with (default: the first head)
   --top-k <k>      generation: sample among the k likeliest tokens instead of
                    taking the likeliest
   --backend <b>    TensorFlow.js backend: node, wasm or cpu
   --format <f>     text (default) or json: one JSON object per input,
                    {"class", "probabilities"}, {"value"} or {"text"}
-  -h, --help       show this help`;
+  -h, --help       show this help
+
+Exit code: 0 predicted, 1 no stored model or an input it cannot take, 2 bad
+command line.`;
 
 const INPUT_FIELDS = ['input', 'question', 'text'] as const;
 
 export default defineCommand({
   name: 'predict',
-  summary: 'inference with a stored model',
   help,
   options: {
     input: { type: 'string' },
@@ -51,6 +55,7 @@ export default defineCommand({
     const maxPositionals = file === undefined ? 2 : 1;
     if (positionals.length > maxPositionals) throw new UserError(`Expected ${file === undefined ? '[project] <input>' : '[project]'}, got ${positionals.length} arguments.`);
     if (file === undefined && positionals.length === 0) throw new UserError('Give an input to predict for, or --input <file.jsonl>.');
+    if (positionals.includes('')) throw new UserError(`An argument is empty (''): give the project folder and the input to predict for, e.g. 'nnc predict . "a great movie"'.`);
     const project = file === undefined && positionals.length === 1 ? undefined : positionals[0];
     const topK = values['top-k'] === undefined ? 1 : Number(values['top-k']);
     if (!Number.isInteger(topK) || topK < 1) throw new UserError(`'--top-k' takes a whole number of 1 or more, not '${String(values['top-k'])}'.`);

@@ -58,7 +58,6 @@ const statusColour: Record<RunStatus, keyof ReturnType<typeof pc.createColors>> 
 
 export default defineCommand({
   name: 'runs',
-  summary: 'list stored runs',
   help,
   options: {
     format: { type: 'string' },

@@ -33,7 +33,6 @@ Exit code: 0 trained (or stopped), 1 errors in the project or a failed run,
 
 export default defineCommand({
   name: 'train',
-  summary: 'train once and store the run',
   help,
   options: { epochs: { type: 'string' }, backend: { type: 'string' }, format: { type: 'string', default: 'text' } },
   async run({ values, positionals }) {

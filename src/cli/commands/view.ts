@@ -13,11 +13,13 @@ model tabs show the project as it compiles now. Ctrl-C stops.
 Options:
   --port <n>       viewer port (default 8000; 0 picks a free one)
   --host <h>       address to bind (default 127.0.0.1)
-  -h, --help       show this help`;
+  -h, --help       show this help
+
+Exit code: 0 stopped with Ctrl-C, 1 the server could not start (e.g. the port
+is in use), 2 bad command line.`;
 
 export default defineCommand({
   name: 'view',
-  summary: 'serve the read-only viewer over stored runs',
   help,
   options: { port: { type: 'string' }, host: { type: 'string' } },
   async run({ values, positionals }) {

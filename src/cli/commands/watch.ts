@@ -20,7 +20,10 @@ Options:
   --no-view        do not start the viewer server
   --backend <b>    TensorFlow.js backend: node, wasm or cpu (default: the first that starts)
   --epochs <n>     train every run for n epochs instead of the project's setting
-  -h, --help       show this help`;
+  -h, --help       show this help
+
+Exit code: 0 stopped with Ctrl-C, 1 the server could not start (e.g. the port
+is in use), 2 bad command line.`;
 
 export function parsePort(value: unknown): number {
   if (value === undefined) return 8000;
@@ -65,7 +68,6 @@ export function untilInterrupted(): Promise<string> {
 
 export default defineCommand({
   name: 'watch',
-  summary: 'train, then retrain on every save; serve the viewer',
   help,
   options: {
     port: { type: 'string' },
