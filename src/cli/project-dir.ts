@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { UserError } from './command.js';
 
 export function projectDir(arg: string | undefined): string {
+  if (arg === '') throw new UserError(`The project folder is '' (an empty argument). Give the folder that holds nnc.yaml, or leave it out for the current folder.`);
   const dir = resolve(arg ?? '.');
   let stat;
   try {
