@@ -1,6 +1,6 @@
 // nnc export [project] --out dir: a stored run's model in TensorFlow.js format
-// (model.json + weights.bin) plus the plan it was trained on (plan.json).
-// Copies the checkpoint through its IO handler: no TensorFlow.js needed.
+// (model.json + weights.bin) that plain TensorFlow.js loads, with predict.js,
+// preprocess.json, a model card and the plan (src/runtime/export/write-export.ts).
 import { relative, resolve } from 'node:path';
 import { hasStore, noStoreMessage } from '../../runtime/store/paths.js';
 import { defineCommand, UserError } from '../command.js';
@@ -8,9 +8,11 @@ import { projectDir } from '../project-dir.js';
 
 const help = `Usage: nnc export [project] --out <dir> [options]
 
-Writes a trained model in TensorFlow.js layers format (model.json +
-weights.bin) and the plan it was trained on (plan.json) into <dir>. Load it
-with tf.loadLayersModel after registering nnc's layers (registerNncLayers).
+Writes a trained model that runs without nnc into <dir>: model.json +
+weights.bin in TensorFlow.js layers format (standard layer classes where one
+computes the same, nnc-layers.js for the rest), predict.js (raw inputs in,
+what 'nnc predict --format json' prints out; needs only @tensorflow/tfjs),
+preprocess.json, a model card (README.md, card.json) and plan.json.
 
 Arguments:
   project          project folder (default: the current folder)
@@ -38,7 +40,7 @@ export default defineCommand({
     if (!hasStore(dir)) throw new UserError(noStoreMessage(positionals[0] ?? '.'), 1);
 
     const { createRunStore } = await import('../../runtime/store/store.js');
-    const { checkpointHandler, hasCheckpoint, readCheckpointPlan, writeCheckpointExtras } = await import('../../runtime/store/checkpoint.js');
+    const { hasCheckpoint, readCheckpointPlan } = await import('../../runtime/store/checkpoint.js');
     const { findRun } = await import('../../runtime/predict/load.js');
     const store = createRunStore(dir, { readonly: true });
     try {
@@ -47,12 +49,15 @@ export default defineCommand({
       const from = store.runDir(run.id);
       if (!hasCheckpoint(from)) throw new UserError(`Run '${run.id}' (${run.status}) saved no model.`, 1);
       const out = resolve(values.out);
-      const artifacts = await checkpointHandler(from).load!();
-      await checkpointHandler(out).save!(artifacts);
-      await writeCheckpointExtras(out, { plan: (await readCheckpointPlan(from)) ?? store.getPlan(run.id) });
+      // the portable export (src/runtime/export): standard layers, nnc-layers.js, preprocess.json, predict.js, model card
+      const { loadTf } = await import('../../runtime/backend/index.js');
+      const { writeExport } = await import('../../runtime/export/write-export.js');
+      const plan = ((await readCheckpointPlan(from)) ?? store.getPlan(run.id)) as Parameters<typeof writeExport>[1]['plan'];
+      const written = await writeExport((await loadTf()).tf, { from, out, run, plan });
+      if (typeof written === 'string') throw new UserError(written, 1);
       const shown = relative(process.cwd(), out) || '.';
-      if (format === 'json') process.stdout.write(`${JSON.stringify({ run: run.id, status: run.status, out: shown, files: ['model.json', 'weights.bin', 'plan.json'] })}\n`);
-      else console.log(`Exported run ${run.id} (${run.status}) to ${shown}/: model.json, weights.bin, plan.json.`);
+      if (format === 'json') process.stdout.write(`${JSON.stringify({ run: run.id, status: run.status, out: shown, files: written.files, layers: written.layers, maxDifference: written.maxDifference })}\n`);
+      else console.log(`Exported run ${run.id} (${run.status}) to ${shown}/: ${written.files.join(', ')}.`);
       return 0;
     } finally {
       store.close();

@@ -1,0 +1,82 @@
+// nnc serve [project|exportDir]: an HTTP prediction server over a stored run
+// or an export (src/runtime/serve).
+import { resolve } from 'node:path';
+import { defineCommand, UserError } from '../command.js';
+import { projectDir } from '../project-dir.js';
+import { parsePort, untilInterrupted } from './watch.js';
+
+const help = `Usage: nnc serve [project | export-dir] [options]
+
+Serves predictions over HTTP from a project's stored run (the newest
+completed one unless --run says otherwise) or from a folder written by
+'nnc export'. JSON in and out:
+
+  POST /predict  {"inputs": ["some text", ...], "head": "name"}   (head optional)
+                 -> {"head", "predictions": [...]}: for each input what
+                    'nnc predict --format json' prints ({"class", "probabilities"},
+                    {"value"} or {"text"})
+  GET  /health   -> {"status": "ok", ...}
+  GET  /model    -> the model card (heads, classes, metrics, plan hash, commit)
+
+A features model takes lists of numbers as inputs. Requests that arrive
+together go to the model in one call. A bad request gets a 4xx with
+{"error": "<what to fix>"}; bodies over 1 MiB get 413. Ctrl-C or SIGTERM
+stops after answering the requests already received.
+
+Arguments:
+  project          project folder or export folder (default: the current folder)
+
+Options:
+  --port <n>       port (default 8080; 0 picks a free one)
+  --host <h>       address to bind (default 127.0.0.1, this machine only)
+  --run <id>       a project's run to serve ('nnc runs' lists them)
+  --backend <b>    TensorFlow.js backend: node, wasm or cpu
+  -h, --help       show this help
+
+Exit code: 0 stopped with Ctrl-C or SIGTERM, 1 no model to serve or the
+server could not start (e.g. the port is in use), 2 bad command line.`;
+
+const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i;
+
+export default defineCommand({
+  name: 'serve',
+  help,
+  options: { port: { type: 'string' }, host: { type: 'string' }, run: { type: 'string' }, backend: { type: 'string' } },
+  async run({ values, positionals }) {
+    if (positionals.length > 1) throw new UserError(`Expected one project or export folder, got ${positionals.length}.`);
+    const port = values.port === undefined ? 8080 : parsePort(values.port);
+    const host = (values.host as string | undefined) ?? '127.0.0.1';
+    const shown = positionals[0] ?? '.';
+    const dir = positionals[0] === undefined ? projectDir(undefined) : resolve(positionals[0]);
+
+    const { loadTf } = await import('../../runtime/backend/index.js');
+    let tf;
+    try {
+      ({ tf } = await loadTf(values.backend as string | undefined));
+    } catch (error) {
+      throw new UserError((error as Error).message);
+    }
+    const { loadServedModel } = await import('../../runtime/serve/served-model.js');
+    const served = await loadServedModel(tf, dir, shown, values.run as string | undefined);
+    if (typeof served === 'string') throw new UserError(served, 1);
+    if (!LOOPBACK.test(host)) {
+      console.error(`nnc serve: serving on '${host}': anyone who can reach this machine on port ${port} can use this model.`);
+    }
+    const { createPredictionServer } = await import('../../runtime/serve/prediction-server.js');
+    let server;
+    try {
+      server = await createPredictionServer({ model: served.model, card: served.card, host, port });
+    } catch (error) {
+      served.model.dispose();
+      throw new UserError(`Cannot serve on ${host}:${port}: ${(error as Error).message}.`, 1);
+    }
+    const stopped = untilInterrupted();
+    console.log(`nnc serve: ${served.source} at ${server.url} (POST /predict, GET /health, GET /model); Ctrl-C stops.`);
+    const signal = await stopped;
+    await server.close();
+    served.model.dispose();
+    const { requests, calls } = server.stats();
+    console.log(`nnc serve: stopped (${signal}) after ${requests} request${requests === 1 ? '' : 's'} in ${calls} model call${calls === 1 ? '' : 's'}.`);
+    return 0;
+  },
+});
