@@ -1,5 +1,8 @@
-// Hand-made plans for runtime tests: shapes and parameter counts follow the
-// compiler's formulas, written out again here so emit is checked against them.
+// Plans for runtime tests. Layers are resolved, shaped and counted by the
+// layer definitions the compiler uses (src/compiler/layers/), and the project
+// by the compiler's resolveProject, so a test trains what a user's YAML would
+// give; heads, vocabulary and datasets are written out by hand.
+import { canonicalLayerType, LAYER_RULES } from '../src/compiler/layer-types.js';
 import type {
   LayerConfig,
   LayerType,
@@ -13,11 +16,13 @@ import type {
   Shape,
   Task,
 } from '../src/compiler/plan.js';
+import type { RawLayer } from '../src/compiler/raw.js';
+import { resolveProject } from '../src/compiler/resolve-project.js';
 
-export interface LayerSpec extends LayerConfig {
+export type LayerSpec = LayerConfig & {
   readonly name: string;
-  readonly type: LayerType;
-}
+  readonly type: LayerType | 'linear';
+};
 
 export interface HeadSpec {
   readonly name: string;
@@ -46,40 +51,15 @@ export interface PlanSpec {
 
 const SPECIALS = ['<pad>', '<unk>', '<bos>', '<sep>', '<eos>'];
 
-function layerShape(type: LayerType, c: LayerConfig, input: Shape, vocab: number): { out: Shape; params: number; config: LayerConfig } {
-  const d = input[input.length - 1];
-  const seq = input.length === 2 ? input[0] : null;
-  const withSeq = (width: number): Shape => (seq === null ? [width] : [seq, width]);
-  switch (type) {
-    case 'dense': {
-      const bias = c.useBias ?? true;
-      return { out: withSeq(c.units!), params: d * c.units! + (bias ? c.units! : 0), config: { activation: 'linear', useBias: true, ...c } };
-    }
-    case 'embedding':
-      return { out: [input[0], c.units!], params: vocab * c.units!, config: { ...c, inputDim: vocab } };
-    case 'conv1d': {
-      const k = c.kernelSize!;
-      const s = c.strides ?? 1;
-      const padding = c.padding ?? 'same';
-      const t = padding === 'valid' ? Math.floor((seq! - k) / s) + 1 : Math.ceil(seq! / s);
-      return { out: [t, c.filters!], params: k * d * c.filters! + c.filters!, config: { strides: 1, padding: 'same', activation: 'linear', ...c } };
-    }
-    case 'lstm':
-    case 'gru': {
-      const u = c.units!;
-      const gates = type === 'lstm' ? 4 : 3;
-      return { out: c.returnSequences ? [seq!, u] : [u], params: gates * (u * (d + u) + u), config: { returnSequences: false, ...c } };
-    }
-    case 'attention':
-      return { out: input, params: 4 * (d * d + d), config: { heads: 1, causal: false, ...c } };
-    case 'layernorm':
-      return { out: input, params: 2 * d, config: { epsilon: 1e-5, ...c } };
-    case 'dropout':
-    case 'activation':
-      return { out: input, params: 0, config: c };
-    case 'pool':
-      return { out: [d], params: 0, config: { mode: 'mean', ...c } };
-  }
+/** The layer as the compiler resolves it: defaults, output shape and parameter count from its definition. */
+function resolveLayer(spec: LayerSpec, input: Shape, ctx: { inputKind: 'text' | 'features'; vocabularySize: number; index: number }): { type: LayerType; out: Shape; params: number; config: LayerConfig } {
+  const type = canonicalLayerType(spec.type);
+  if (!type) throw new Error(`Unknown layer type '${spec.type}'.`);
+  const rule = LAYER_RULES[type];
+  const config = rule.resolve(spec as unknown as RawLayer, ctx);
+  const out = rule.shape(input, config, ctx);
+  if ('error' in out) throw new Error(`Layer '${spec.name}': ${out.error}.`);
+  return { type, out, params: rule.params(input, config), config };
 }
 
 export function makePlan(spec: PlanSpec): Plan {
@@ -88,8 +68,9 @@ export function makePlan(spec: PlanSpec): Plan {
   const inputShape: Shape = text ? [(spec.input as { maxLength: number }).maxLength] : [(spec.input as { features: number }).features];
   let shape = inputShape;
   const shapes = new Map<string, Shape>();
-  const layers: PlanLayer[] = spec.layers.map(({ name, type, ...config }, i) => {
-    const { out, params, config: resolved } = layerShape(type, config, shape, tokens.length);
+  const layers: PlanLayer[] = spec.layers.map((layerSpec, i) => {
+    const { name } = layerSpec;
+    const { type, out, params, config: resolved } = resolveLayer(layerSpec, shape, { inputKind: spec.input.type, vocabularySize: tokens.length, index: i });
     const layer: PlanLayer = {
       name,
       type,
@@ -148,35 +129,21 @@ export function makePlan(spec: PlanSpec): Plan {
   }));
 
   const params = layers.reduce((s, l) => s + l.params, 0) + heads.reduce((s, h) => s + h.params, 0);
+  // the compiler's defaults for everything the spec leaves out; a shorter run and a larger learning rate than a user's
+  const resolved = resolveProject({
+    apiVersion: 'nnc/v1',
+    kind: 'Project',
+    name: spec.name ?? 'test',
+    input: text ? { type: 'text', maxLength: inputShape[0], tokenizer: (spec.input as { tokenizer?: 'word' | 'char' }).tokenizer ?? 'word' } : { type: 'features', features: inputShape[0] },
+    training: { seed: 42, epochs: 5, batchSize: 16, learningRate: 0.01, validationSplit: 0.2 },
+    monitor: { weightsEvery: spec.weightsEvery ?? 50 },
+  });
+  const project = { ...resolved, training: { ...resolved.training, ...spec.training } };
   return {
     apiVersion: 'nnc/v1',
     hash: 'plan-hash',
     modelHash: 'model-hash',
-    project: {
-      name: spec.name ?? 'test',
-      description: '',
-      input: {
-        type: spec.input.type,
-        tokenizer: text ? ((spec.input as { tokenizer?: 'word' | 'char' }).tokenizer ?? 'word') : 'word',
-        lowercase: true,
-        maxLength: text ? inputShape[0] : 0,
-        features: text ? 0 : inputShape[0],
-        shape: inputShape,
-      },
-      training: {
-        seed: 42,
-        epochs: 5,
-        batchSize: 16,
-        optimizer: 'adam',
-        learningRate: 0.01,
-        schedule: { type: 'none' },
-        clipNorm: null,
-        validationSplit: 0.2,
-        earlyStopping: null,
-        ...spec.training,
-      },
-      monitor: { weightsEvery: spec.weightsEvery ?? 50 },
-    },
+    project,
     vocabulary: {
       tokens,
       categories: { special: tokens.slice(0, text ? 5 : 2), general: tokens.slice(text ? 5 : 2) },

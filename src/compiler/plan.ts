@@ -58,30 +58,9 @@ export interface PlanVocabulary {
   readonly hash: string;
 }
 
-export type LayerType =
-  | 'dense' | 'embedding' | 'conv1d' | 'lstm' | 'gru'
-  | 'attention' | 'layernorm' | 'dropout' | 'pool' | 'activation';
-
-/** Resolved arguments per layer type (tfjs-layers names, camelCase). */
-export interface LayerConfig {
-  readonly units?: number;
-  readonly activation?: Activation;
-  readonly useBias?: boolean;
-  readonly filters?: number;
-  readonly kernelSize?: number;
-  readonly strides?: number;
-  readonly padding?: 'valid' | 'same' | 'causal';
-  readonly returnSequences?: boolean;
-  /** lstm/gru gates */
-  readonly recurrentActivation?: Activation;
-  readonly heads?: number;
-  readonly causal?: boolean;
-  readonly rate?: number;
-  readonly mode?: 'mean' | 'max' | 'last';
-  readonly epsilon?: number;
-  /** embedding: vocabulary size (filled from the vocabulary) */
-  readonly inputDim?: number;
-}
+// Layer types and their resolved arguments come from the layer definitions (src/compiler/layers/).
+export type { LayerType, LayerConfig } from './layers/index.js';
+import type { LayerConfig, LayerType } from './layers/index.js';
 
 export interface PlanLayer {
   readonly name: string;

@@ -9,3 +9,6 @@ export declare function stripAnnotations(node: unknown): unknown;
 export declare function dereferencedSchemas(): { kinds: Record<string, unknown>; samples: Record<string, unknown> };
 /** The text of schemas.js as it should be. */
 export declare function generate(): string;
+export declare const LAYERS_SCHEMA: string;
+/** The text of schemas/layers.schema.json as the layer definitions give it. */
+export declare function generateLayersSchema(): Promise<string>;

@@ -5,6 +5,10 @@
 //   node src/compiler/validators/generate.mjs --check  (exit 1 when out of date)
 // test/schemas.test.ts fails when the committed file is out of date.
 //
+// schemas/layers.schema.json is itself generated first, from the layer
+// definitions (src/compiler/layers/schema.ts, bundled by esbuild because it
+// is TypeScript): edit a definition, not that file.
+//
 // The schemas are dereferenced first (their local $refs inlined, the $ref's
 // own keywords kept on top) and stripped of annotations, so every ajv schemaPath
 // is a plain pointer into the dereferenced schema that schemas.js exports
@@ -15,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { transformSync } from 'esbuild';
+import { build, transformSync } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
@@ -143,16 +147,37 @@ export function generate() {
 }
 
 export const OUTPUT = join(here, 'schemas.js');
+export const LAYERS_SCHEMA = join(root, 'schemas', SCHEMA_FILES.Layers);
+
+/** The text of schemas/layers.schema.json as the layer definitions give it. */
+export async function generateLayersSchema() {
+  const bundle = await build({
+    entryPoints: [join(here, '..', 'layers', 'schema.ts')],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'silent',
+  });
+  const module = await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`);
+  return module.layersSchemaText();
+}
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const code = generate();
+  const layers = await generateLayersSchema();
   if (process.argv.includes('--check')) {
-    const current = readFileSync(OUTPUT, 'utf8');
-    if (current !== code) {
-      console.error('src/compiler/validators/schemas.js is out of date: run node src/compiler/validators/generate.mjs');
+    if (readFileSync(LAYERS_SCHEMA, 'utf8') !== layers) {
+      console.error('schemas/layers.schema.json is out of date: run npm run schemas');
+      process.exitCode = 1;
+    }
+    if (readFileSync(OUTPUT, 'utf8') !== generate()) {
+      console.error('src/compiler/validators/schemas.js is out of date: run npm run schemas');
       process.exitCode = 1;
     }
   } else {
+    writeFileSync(LAYERS_SCHEMA, layers);
+    console.log(`wrote ${LAYERS_SCHEMA} (${layers.length} bytes)`);
+    const code = generate();
     writeFileSync(OUTPUT, code);
     console.log(`wrote ${OUTPUT} (${code.length} bytes)`);
   }

@@ -2,7 +2,7 @@
 // Layer names are the plan's, so weights are addressable as "<layer>/<weight>".
 import type { Plan, PlanHead, Shape } from '../../compiler/plan.js';
 import { deriveSeed } from '../train/random.js';
-import { layerEmitters } from './layers.js';
+import { emitLayer } from './layers.js';
 import { registerNncLayers } from './nnc-layers.js';
 import type { Layer, LayersModel, SymbolicTensor, Tf } from './tf.js';
 
@@ -25,7 +25,7 @@ export function buildModel(tf: Tf, plan: Plan): LayersModel {
   const outputs = new Map<string, SymbolicTensor>();
   let x = input;
   for (const planLayer of plan.layers) {
-    const layer = layerEmitters[planLayer.type]({ tf, nnc, seed: deriveSeed(seed, planLayer.name) }, planLayer);
+    const layer = emitLayer({ tf, nnc, seed: deriveSeed(seed, planLayer.name) }, planLayer);
     const mask = planLayer.type === 'attention' || planLayer.type === 'pool' ? maskFor(x) : null;
     x = layer.apply(mask ? [x, mask] : x) as SymbolicTensor;
     expectBuilt(layer, x, planLayer.name, planLayer.outputShape, planLayer.params);
@@ -61,7 +61,7 @@ function emitHead(
   return out;
 }
 
-/** The compiler and this table must agree; a mismatch is a bug in one of them. */
+/** The definition's shape rule and parameter count must agree with the layer its emit built; a mismatch is a bug in it. */
 function expectBuilt(layer: Layer, output: SymbolicTensor, name: string, shape: Shape, params: number): void {
   const built = output.shape.slice(1);
   if (built.length !== shape.length || built.some((d, i) => d !== shape[i])) {

@@ -1,9 +1,10 @@
 // LSTM and GRU on nnc's fused sequence ops (ops.lstm, ops.gru): tfjs-layers'
 // recurrent layers unroll into a dozen small ops per step. Same weights and
 // names as tf.layers.lstm / gru (kernel, recurrent_kernel, bias; gates i f c o
-// and z r h), tanh activation, sigmoid gates (TensorFlow 2's default), a unit
-// forget-gate bias for the LSTM, an orthogonal recurrent kernel.
-import { nncOps } from '../ops/index.js';
+// and z r h), tanh activation, sigmoid (TensorFlow 2's default) or hardSigmoid
+// gates, a unit forget-gate bias for the LSTM, an orthogonal recurrent kernel.
+// Other activations are tf.layers' own LSTM/GRU (src/compiler/layers/recurrent.ts).
+import { nncOps, type RecurrentActivation } from '../ops/index.js';
 import { mulberry32 } from '../train/random.js';
 import type { LayerShape, Tf, Tensor } from './tf.js';
 
@@ -11,6 +12,8 @@ export interface RecurrentArgs {
   readonly cell: 'lstm' | 'gru';
   readonly units: number;
   readonly returnSequences: boolean;
+  /** gate activation; default 'sigmoid' (models saved before it was an argument used sigmoid) */
+  readonly recurrentActivation?: RecurrentActivation;
   readonly seed?: number;
   readonly name?: string;
   readonly trainable?: boolean;
@@ -46,6 +49,7 @@ export function defineRecurrent(tf: Tf) {
     readonly cell: 'lstm' | 'gru';
     readonly units: number;
     readonly returnSequences: boolean;
+    readonly recurrentActivation: RecurrentActivation;
     readonly seed: number | undefined;
     private weightsOf: { kernel: LayerVariable; recurrent: LayerVariable; bias: LayerVariable } | null = null;
 
@@ -54,6 +58,10 @@ export function defineRecurrent(tf: Tf) {
       this.cell = args.cell;
       this.units = args.units;
       this.returnSequences = args.returnSequences;
+      this.recurrentActivation = args.recurrentActivation ?? 'sigmoid';
+      if (this.recurrentActivation !== 'sigmoid' && this.recurrentActivation !== 'hardSigmoid') {
+        throw new Error(`NncRecurrent computes sigmoid or hardSigmoid gates, not '${String(this.recurrentActivation)}'.`);
+      }
       this.seed = args.seed;
     }
 
@@ -83,7 +91,7 @@ export function defineRecurrent(tf: Tf) {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       const { kernel, recurrent, bias } = this.weightsOf!;
       const run = this.cell === 'lstm' ? ops.lstm : ops.gru;
-      return run(x, kernel.read(), recurrent.read(), bias.read(), { returnSequences: this.returnSequences, recurrentActivation: 'sigmoid' });
+      return run(x, kernel.read(), recurrent.read(), bias.read(), { returnSequences: this.returnSequences, recurrentActivation: this.recurrentActivation });
     }
 
     override getConfig() {
@@ -92,6 +100,8 @@ export function defineRecurrent(tf: Tf) {
         cell: this.cell,
         units: this.units,
         returnSequences: this.returnSequences,
+        activation: 'tanh',
+        recurrentActivation: this.recurrentActivation,
         ...(this.seed === undefined ? {} : { seed: this.seed }),
       };
     }
