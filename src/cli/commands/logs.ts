@@ -4,6 +4,7 @@ import { formatTime } from '../format-time.js';
 import { openStore, parseFormat, parseLimit, projectArgument } from '../store-command.js';
 import { colours } from '../table.js';
 import { hasStore, noStoreMessage } from '../../runtime/store/paths.js';
+import { resolveRunId } from '../../runtime/store/run-id.js';
 import type { LogFilter, LogLevel, StoredLog } from '../../runtime/store/types.js';
 
 const help = `Usage: nnc logs [project] [options]
@@ -61,7 +62,7 @@ export default defineCommand({
   async run(args) {
     const project = projectArgument(args);
     const format = parseFormat(args.values.format);
-    const filter: LogFilter = {
+    let filter: LogFilter = {
       level: parseLevel(args.values.level),
       runId: args.values.run as string | undefined,
       q: args.values.grep as string | undefined,
@@ -74,12 +75,10 @@ export default defineCommand({
     }
     const store = await openStore(project);
     try {
-      if (filter.runId !== undefined && !store.getRun(filter.runId)) {
-        const known = store.listRuns({ limit: 1 })[0];
-        throw new UserError(
-          `There is no run '${filter.runId}' in '${project}'.${known ? ` Run 'nnc runs ${project}' for the ids (the newest is '${known.id}').` : ''}`,
-          1,
-        );
+      if (filter.runId !== undefined) {
+        const run = resolveRunId(store, filter.runId);
+        if (typeof run === 'string') throw new UserError(run.replace('in this project', `in '${project}'`), 1);
+        filter = { ...filter, runId: run.id };
       }
       const logs = store.logs(filter);
       if (format === 'json') {

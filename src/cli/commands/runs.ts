@@ -1,11 +1,13 @@
-// nnc runs [project]: the stored runs, newest first.
+// nnc runs [project]: the stored runs, newest first; --pin picks the run predict and export use.
+import { join } from 'node:path';
 import type pc from 'picocolors';
-import { defineCommand } from '../command.js';
+import { defineCommand, UserError } from '../command.js';
 import { formatDuration, formatTime } from '../format-time.js';
 import { openStore, parseFormat, parseLimit, projectArgument } from '../store-command.js';
 import { colours, renderTable } from '../table.js';
 import { hasStore, noStoreMessage } from '../../runtime/store/paths.js';
-import type { RunRecord, RunStatus } from '../../runtime/store/types.js';
+import { resolveRunId } from '../../runtime/store/run-id.js';
+import type { RunRecord, RunStatus, RunStore } from '../../runtime/store/types.js';
 
 const help = `Usage: nnc runs [project] [options]
 
@@ -19,7 +21,14 @@ Arguments:
 Options:
   --format <f>     text (default) or json
   --limit <n>      show at most n runs (default 50)
-  -h, --help       show this help`;
+  --pin <id>       make this run (its id or a unique start of it) the one
+                   'nnc predict' and 'nnc export' use when no --run is given,
+                   instead of the newest completed run; the list marks it
+  --unpin          use the newest completed run again
+  -h, --help       show this help
+
+Exit code: 0 listed or pinned (also when nothing is stored), 1 the store
+cannot be opened or has no such run, 2 bad command line.`;
 
 function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -33,10 +42,10 @@ function bestText(best: Readonly<Record<string, number>>): string {
     .join(' ');
 }
 
-function row(run: RunRecord, now: number): string[] {
+function row(run: RunRecord, now: number, pinned: string | null): string[] {
   return [
     run.id,
-    run.status,
+    run.id === pinned ? `${run.status} (pinned)` : run.status,
     formatTime(run.startedAt),
     run.endedAt === null ? (run.status === 'running' ? `${formatDuration(now - run.startedAt)}…` : '-') : formatDuration(run.endedAt - run.startedAt),
     run.backend,
@@ -62,11 +71,14 @@ export default defineCommand({
   options: {
     format: { type: 'string' },
     limit: { type: 'string' },
+    pin: { type: 'string' },
+    unpin: { type: 'boolean' },
   },
   async run(args) {
     const project = projectArgument(args);
     const format = parseFormat(args.values.format);
     const limit = parseLimit(args.values.limit, 50);
+    if (args.values.pin !== undefined || args.values.unpin === true) return pin(project, args.values.pin as string | undefined);
     if (!hasStore(project)) {
       console.log(format === 'json' ? '[]' : noStoreMessage(project));
       return 0;
@@ -74,8 +86,9 @@ export default defineCommand({
     const store = await openStore(project);
     try {
       const runs = store.listRuns({ limit });
+      const pinned = store.pinnedRun();
       if (format === 'json') {
-        console.log(JSON.stringify(runs, null, 2));
+        console.log(JSON.stringify(runs.map((run) => ({ ...run, pinned: run.id === pinned })), null, 2));
         return 0;
       }
       if (runs.length === 0) {
@@ -86,8 +99,8 @@ export default defineCommand({
       const now = Date.now();
       const header = ['id', 'status', 'started', 'duration', 'backend', 'plan', 'commit', 'parent', 'best'];
       console.log(
-        renderTable(header, runs.map((r) => row(r, now)), (i, cell) => {
-          if (i === 1) return (c[statusColour[cell.trim() as RunStatus] ?? 'reset'] as (s: string) => string)(cell);
+        renderTable(header, runs.map((r) => row(r, now, pinned)), (i, cell) => {
+          if (i === 1) return (c[statusColour[cell.trim().split(' ')[0] as RunStatus] ?? 'reset'] as (s: string) => string)(cell);
           if (i === 0 || i === 5 || i === 6) return c.dim(cell);
           return cell;
         }),
@@ -98,3 +111,28 @@ export default defineCommand({
     }
   },
 });
+
+/** nnc runs --pin <id> / --unpin */
+async function pin(project: string, id: string | undefined): Promise<number> {
+  if (id !== undefined && !hasStore(project)) throw new UserError(noStoreMessage(project), 1);
+  if (!hasStore(project)) return 0;
+  const store: RunStore = await openStore(project);
+  try {
+    if (id === undefined) {
+      const was = store.pinnedRun();
+      store.pinRun(null);
+      console.log(was ? `Unpinned run ${was}: 'nnc predict' and 'nnc export' use the newest completed run again.` : 'No run was pinned.');
+      return 0;
+    }
+    const run = resolveRunId(store, id);
+    if (typeof run === 'string') throw new UserError(run, 1);
+    const { hasCheckpoint } = await import('../../runtime/store/checkpoint.js');
+    const dir = store.runDir(run.id);
+    if (!hasCheckpoint(dir) && !hasCheckpoint(join(dir, 'last'))) throw new UserError(`Run '${run.id}' (${run.status}) saved no model, so it cannot be pinned. 'nnc runs' lists the runs.`, 1);
+    store.pinRun(run.id);
+    console.log(`Pinned run ${run.id} (${run.status}): 'nnc predict' and 'nnc export' use it when no --run is given.`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}

@@ -3,18 +3,17 @@ import type { Plan } from '../../compiler/plan.js';
 import { registerNncLayers } from '../emit/nnc-layers.js';
 import type { LayersModel, Tf } from '../emit/tf.js';
 import { checkpointHandler, hasCheckpoint, readCheckpointPlan } from '../store/checkpoint.js';
+import { resolveRunId } from '../store/run-id.js';
 import type { RunRecord, RunStore } from '../store/types.js';
 import type { Scaling } from '../train/scaling.js';
 import type { ModelMetadata } from '../train/types.js';
 
-/** The run asked for, or the newest completed one; a sentence when there is none. */
+/** The run asked for (its id or a unique start of it), else the pinned one, else the newest completed one; a sentence when there is none. */
 export function findRun(store: RunStore, id: string | undefined): RunRecord | string {
-  if (id !== undefined) {
-    const run = store.getRun(id);
-    if (!run) return `There is no run '${id}' in this project. 'nnc runs' lists the stored runs.`;
-    return run;
-  }
+  if (id !== undefined) return resolveRunId(store, id);
+  const pinned = store.pinnedRun();
   return (
+    (pinned === null ? null : store.getRun(pinned)) ??
     store.latestRun({ status: ['completed'] }) ??
     "This project has no completed run. Train one with 'nnc train', or pick a stopped run with --run <id> ('nnc runs' lists them)."
   );

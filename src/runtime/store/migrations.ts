@@ -94,6 +94,12 @@ export const migrations: readonly string[] = [
     suggestion TEXT
   );
   `,
+  // 2: one folder is one project row (it was one row named after the folder and one after
+  // the plan's name: keep the newer); the run that predict and export use by default (nnc runs --pin)
+  `
+  DELETE FROM projects WHERE rowid <> (SELECT MAX(rowid) FROM projects);
+  ALTER TABLE projects ADD COLUMN pinned_run TEXT;
+  `,
 ];
 
 export type MigrationResult =

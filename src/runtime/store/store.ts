@@ -94,7 +94,8 @@ export function createRunStore(projectDir: string, options: RunStoreOptions = {}
 
   const getRunRow = db.prepare<[string], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`);
   if (!readonly) {
-    db.prepare('INSERT OR IGNORE INTO projects (name, dir, created_at) VALUES (?, ?, ?)').run(basename(dir), dir, Date.now());
+    // one row per store, named after the folder until a run names it after the plan
+    db.prepare('INSERT INTO projects (name, dir, created_at) SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM projects)').run(basename(dir), dir, Date.now());
     markInterruptedRuns(db);
   }
 
@@ -121,7 +122,7 @@ export function createRunStore(projectDir: string, options: RunStoreOptions = {}
       const id = newRunId();
       const name = projectName(run.plan);
       db.transaction(() => {
-        db.prepare('INSERT OR IGNORE INTO projects (name, dir, created_at) VALUES (?, ?, ?)').run(name, dir, Date.now());
+        db.prepare('UPDATE projects SET name = ?, dir = ?').run(name, dir);
         db.prepare(
           `INSERT INTO runs (id, project, plan_hash, model_hash, git_commit, git_dirty, backend, status, parent_id,
              started_at, ended_at, best, info, plan, pid, host)
@@ -179,6 +180,15 @@ export function createRunStore(projectDir: string, options: RunStoreOptions = {}
     updateBest(id, best) {
       writable();
       db.transaction(() => mergeJson('best', id, best)).immediate();
+    },
+
+    pinnedRun() {
+      return db.prepare<[], { id: string | null }>('SELECT pinned_run AS id FROM projects LIMIT 1').get()?.id ?? null;
+    },
+
+    pinRun(id) {
+      writable();
+      db.prepare('UPDATE projects SET pinned_run = ?').run(id);
     },
 
     getPlan(id) {

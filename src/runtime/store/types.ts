@@ -36,6 +36,10 @@ export interface RunStore {
   endRun(id: string, status: Exclude<RunStatus, 'running'>, info?: Record<string, unknown>): void;
   updateBest(id: string, best: Record<string, number>): void;
   getPlan(id: string): unknown;
+  /** the run predict and export use when none is named (nnc runs --pin), or null */
+  pinnedRun(): string | null;
+  /** pins a run, or unpins with null */
+  pinRun(id: string | null): void;
   /** buffered; written in one transaction per flush (on a timer, at 500 rows, and on endRun/close) */
   addMetrics(runId: string, points: readonly MetricPoint[]): void;
   metrics(runId: string, names?: readonly string[]): MetricPoint[];
