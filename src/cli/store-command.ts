@@ -27,12 +27,17 @@ export function projectArgument(args: ParsedArgs): string {
   return project;
 }
 
-/** Opens the project's run store, loading SQLite only now; failing to open it is a user error (exit code 1). */
+/**
+ * Opens the project's run store, loading SQLite only now. A store that cannot
+ * be used (damaged, empty, full, read-only, locked) raises a StoreError, which
+ * the CLI prints without a stack (exit code 1); anything else is a user error too.
+ */
 export async function openStore(project: string, options: RunStoreOptions = {}): Promise<RunStore> {
-  const { createRunStore } = await import('../runtime/store/store.js');
+  const { createRunStore, isStoreError } = await import('../runtime/store/store.js');
   try {
     return createRunStore(project, options);
   } catch (error) {
+    if (isStoreError(error)) throw error;
     throw new UserError((error as Error).message, 1);
   }
 }

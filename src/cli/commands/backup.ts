@@ -3,13 +3,17 @@
 import { statSync } from 'node:fs';
 import { UserError, defineCommand } from '../command.js';
 import { hasStore, noStoreMessage, storePath } from '../../runtime/store/paths.js';
+import { isStoreError } from '../../runtime/store/store-error.js';
 import { openStore, projectArgument } from '../store-command.js';
 
 const help = `Usage: nnc backup [project] --out <file>
 
 Write a consistent copy of <project>/.nnc/nnc.db (runs, metrics, logs,
 snapshots) to <file>, also while 'nnc train' or 'nnc watch' is writing to it.
-Checkpoints in .nnc/runs/ are plain files: copy them as they are.
+Checkpoints in .nnc/runs/ are plain files: copy them as they are. The copy
+is checked with SQLite's integrity_check; a damaged store gives no backup
+(exit code 1). Temporary files of a backup that was killed are removed by
+the next backup to the same place.
 
 Arguments:
   project          project folder (default: the current folder)
@@ -42,8 +46,8 @@ export default defineCommand({
       console.error(noStoreMessage(project));
       return 1;
     }
-    // read-only: a backup changes nothing in the project
-    const store = await openStore(project, { readonly: true });
+    // read-only: a backup changes nothing in the project; its copy is checked instead of the store
+    const store = await openStore(project, { readonly: true, verify: false });
     try {
       const started = performance.now();
       await store.backup(out);
@@ -51,7 +55,7 @@ export default defineCommand({
       console.log(`Backed up '${storePath(project)}' to '${out}' (${formatSize(statSync(out).size)}, ${seconds.toFixed(1)} s).`);
       return 0;
     } catch (error) {
-      if (error instanceof UserError) throw error;
+      if (error instanceof UserError || isStoreError(error)) throw error;
       throw new UserError(`Could not write the backup to '${out}': ${(error as Error).message.replace(/\.$/, '')}.`, 1);
     } finally {
       store.close();

@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import { defineCommand, UserError } from '../command.js';
 import { projectDir } from '../project-dir.js';
+import { hasStore } from '../../runtime/store/paths.js';
 import { packageVersion, parsePort, untilInterrupted, viewerBundleDir } from './watch.js';
 
 const help = `Usage: nnc view [project...] [options]
@@ -34,6 +35,9 @@ export default defineCommand({
     if (!isLoopback(host)) {
       console.error(`nnc view: serving on '${host}': anyone who can reach this machine on port ${port} can read these projects, their datasets and runs.`);
     }
+    // a store that exists but cannot be opened is an error with its cause, not '0 stored runs'
+    const { createRunStore } = await import('../../runtime/store/store.js');
+    for (const dir of dirs) if (hasStore(dir)) createRunStore(dir, { readonly: true }).close();
     const names = projectIds(dirs, basename);
     const projects = dirs.map((dir, i) => createStoredProject(dir, names[i]!));
     try {

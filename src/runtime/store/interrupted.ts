@@ -13,7 +13,8 @@ export function claimRun(id: string): void {
   ownRuns.add(id);
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this pid runs on this machine (one we may not signal counts as alive). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

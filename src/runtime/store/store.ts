@@ -12,46 +12,50 @@ import { queryLogs } from './log-query.js';
 import { checkSchema, migrate } from './migrations.js';
 import { storePath } from './paths.js';
 import { RUN_COLUMNS, newRunId, toRunRecord, type RunRow } from './run-rows.js';
+import { removeStaleBackupFiles } from './backup-files.js';
 import { readSnapshots, writeSnapshot } from './snapshots.js';
+import { createSpaceReserve } from './space-reserve.js';
+import { StoreError, damagedAdvice, storeErrorFrom } from './store-error.js';
+import { checkStoreFile, checkStorePages, integrityProblems, problemText } from './store-health.js';
 import { readDiagnostics, writeDiagnostics } from './stored-diagnostics.js';
 import type { NewRun, RunRecord, RunStore } from './types.js';
 import { createWriteBuffer } from './write-buffer.js';
 
 export { storePath } from './paths.js';
 export { newRunId } from './run-rows.js';
+export { StoreError, isStoreError } from './store-error.js';
 
 export interface RunStoreOptions {
   /** open an existing store for reading only (the viewer); writes throw */
   readonly readonly?: boolean;
   /** a buffered write that failed on the timer (the rows stay pending); default: printed once to stderr */
   readonly onError?: (error: Error) => void;
+  /** run PRAGMA quick_check when opening (default true; a backup checks its copy instead) */
+  readonly verify?: boolean;
 }
 
-function openDatabase(file: string, readonly: boolean): Database.Database {
+function openDatabase(file: string, readonly: boolean, verify: boolean): Database.Database {
   let db: Database.Database | undefined;
   try {
+    checkStoreFile(file);
+    const existed = existsSync(file);
     db = readonly ? new Database(file, { readonly: true, fileMustExist: true }) : new Database(file);
     db.pragma('busy_timeout = 5000');
+    // before the first write (the journal mode, a migration): a damaged store is never written to
+    if (existed && verify) checkStorePages(db, file);
     if (!readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
     }
     db.pragma('foreign_keys = ON');
     const schema = readonly ? checkSchema(db, file) : migrate(db, file);
-    if (!schema.ok) throw new Error(schema.message);
+    if (!schema.ok) throw new StoreError(schema.message, file, 'schema');
     return db;
   } catch (error) {
     db?.close();
-    const { message, code } = error as Error & { code?: string };
-    if (message.startsWith('The run store')) throw error;
-    const reason = message.replace(/\.$/, '');
-    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-      throw new Error(`The run store '${file}' is locked by another process (${reason}). Try again when it has finished.`);
-    }
-    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-      throw new Error(`The run store '${file}' cannot be opened: ${reason}. Move it aside to start a new one.`);
-    }
-    throw new Error(`The run store '${file}' cannot be opened: ${reason}.`);
+    const fault = storeErrorFrom(error, file);
+    if (fault) throw fault;
+    throw new StoreError(`The run store '${file}' cannot be opened: ${(error as Error).message.replace(/\.$/, '')}.`, file, 'io');
   }
 }
 
@@ -72,20 +76,26 @@ export function createRunStore(projectDir: string, options: RunStoreOptions = {}
   const file = storePath(dir);
   const readonly = options.readonly === true;
   if (!readonly) {
-    mkdirSync(dirname(file), { recursive: true });
-    const ignore = join(dirname(file), '.gitignore');
-    if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      const ignore = join(dirname(file), '.gitignore');
+      if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
+    } catch (error) {
+      throw storeErrorFrom(error, file) ?? error;
+    }
   }
-  const db = openDatabase(file, readonly);
+  const db = openDatabase(file, readonly, options.verify !== false);
 
   let warned = false;
-  const onError =
+  const report =
     options.onError ??
     ((error: Error) => {
-      if (!warned) console.error(`nnc: could not write to the run store '${file}': ${error.message}`);
+      if (!warned) console.error(`nnc: ${error instanceof StoreError ? error.message : `could not write to the run store '${file}': ${error.message}`}`);
       warned = true;
     });
+  const onError = (error: Error) => report(storeErrorFrom(error, file) ?? error);
   const buffer = readonly ? null : createWriteBuffer(db, onError);
+  const reserve = createSpaceReserve(file);
 
   function writable(): NonNullable<typeof buffer> {
     if (!buffer) throw new Error(`The run store '${file}' was opened read-only.`);
@@ -94,9 +104,15 @@ export function createRunStore(projectDir: string, options: RunStoreOptions = {}
 
   const getRunRow = db.prepare<[string], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`);
   if (!readonly) {
-    // one row per store, named after the folder until a run names it after the plan
-    db.prepare('INSERT INTO projects (name, dir, created_at) SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM projects)').run(basename(dir), dir, Date.now());
-    markInterruptedRuns(db);
+    try {
+      // one row per store, named after the folder until a run names it after the plan
+      db.prepare('INSERT INTO projects (name, dir, created_at) SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM projects)').run(basename(dir), dir, Date.now());
+      markInterruptedRuns(db);
+    } catch (error) {
+      buffer?.dispose();
+      db.close();
+      throw storeErrorFrom(error, file) ?? error;
+    }
   }
 
   function projectName(plan: unknown): string {
@@ -119,6 +135,7 @@ export function createRunStore(projectDir: string, options: RunStoreOptions = {}
 
     createRun(run: NewRun): RunRecord {
       writable();
+      reserve.ensure();
       const id = newRunId();
       const name = projectName(run.plan);
       db.transaction(() => {
@@ -169,17 +186,43 @@ export function createRunStore(projectDir: string, options: RunStoreOptions = {}
 
     endRun(id, status, info) {
       const buffer = writable();
-      buffer.flush();
-      db.transaction(() => {
-        db.prepare('UPDATE runs SET status = ?, ended_at = ? WHERE id = ?').run(status, Date.now(), id);
-        if (info) mergeJson('info', id, info);
-      }).immediate();
+      let unsaved = 0;
+      try {
+        buffer.flush();
+      } catch (error) {
+        // a run that fails because the store cannot be written is still marked failed, if at all possible
+        if (status !== 'failed' || !storeErrorFrom(error, file)) throw error;
+        unsaved = buffer.discard();
+      }
+      const mark = () =>
+        db.transaction(() => {
+          db.prepare('UPDATE runs SET status = ?, ended_at = ? WHERE id = ?').run(status, Date.now(), id);
+          if (info || unsaved) mergeJson('info', id, { ...info, ...(unsaved ? { unsavedRows: unsaved } : {}) });
+        }).immediate();
+      try {
+        mark();
+      } catch (error) {
+        // a full disk: the reserved space is for this one write
+        if (storeErrorFrom(error, file)?.fault !== 'full' || !reserve.release()) throw error;
+        mark();
+      }
       buffer.forgetRun(id);
     },
 
     updateBest(id, best) {
       writable();
       db.transaction(() => mergeJson('best', id, best)).immediate();
+    },
+
+    recordEpochBest(id, metrics) {
+      writable();
+      db.transaction(() => {
+        const row = getRunRow.get(id);
+        if (!row) return;
+        const best = JSON.parse(row.best) as Record<string, number>;
+        const merged = mergeEpochBest(best, metrics);
+        if (merged) db.prepare('UPDATE runs SET best = ? WHERE id = ?').run(JSON.stringify(merged), id);
+      }).immediate();
     },
 
     pinnedRun() {
@@ -253,15 +296,34 @@ export function createRunStore(projectDir: string, options: RunStoreOptions = {}
       flushIfWritable();
       const out = resolve(target);
       mkdirSync(dirname(out), { recursive: true });
-      // a fresh temporary file, renamed over the target once complete
+      // what a backup killed with SIGKILL left beside the target
+      removeStaleBackupFiles(out);
+      // a fresh temporary file, renamed over the target once complete and checked
       const temp = `${out}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
       try {
         // All remaining pages in one step: one read snapshot, so writes by other
         // connections in between cannot make the backup start over.
         await db.backup(temp, { progress: () => 0x7fffffff });
+        const copy = new Database(temp, { readonly: true, fileMustExist: true });
+        let problems: string[];
+        try {
+          problems = integrityProblems(copy);
+        } catch (error) {
+          problems = [(error as Error).message];
+        } finally {
+          copy.close();
+        }
+        if (problems.length > 0) {
+          throw new StoreError(
+            `The copy of the run store '${file}' failed SQLite's integrity check (${problemText(problems)}), so the store itself is damaged; no backup was written. ${damagedAdvice(file)}`,
+            file,
+            'damaged',
+          );
+        }
         renameSync(temp, out);
       } finally {
         rmSync(temp, { force: true });
+        rmSync(`${temp}-journal`, { force: true });
       }
     },
 
@@ -271,16 +333,64 @@ export function createRunStore(projectDir: string, options: RunStoreOptions = {}
       if (openStores.size === 0) process.off('exit', flushOnExit);
       try {
         buffer?.flush();
+      } catch (error) {
+        // rows a full or read-only disk would not take: said once, not thrown at a command that is finishing
+        const fault = storeErrorFrom(error, file);
+        if (!fault) throw error;
+        const unsaved = buffer?.discard() ?? 0;
+        onError(new StoreError(`${fault.message} ${unsaved} metric points and log lines were not stored.`, file, fault.fault));
       } finally {
         buffer?.dispose();
         db.close();
       }
     },
   };
+  guardMethods(store, file);
 
   if (!readonly) {
     if (openStores.size === 0) process.on('exit', flushOnExit);
     openStores.add(store);
   }
   return store;
+}
+
+/**
+ * Every method of the store raises a StoreError, not SQLite's or the file
+ * system's error, when the file fails it (damaged, full, read-only, locked).
+ */
+function guardMethods(store: RunStore, file: string): void {
+  const target = store as unknown as Record<string, unknown>;
+  for (const [name, value] of Object.entries(target)) {
+    if (typeof value !== 'function') continue;
+    const method = value as (...args: unknown[]) => unknown;
+    target[name] = function guarded(this: unknown, ...args: unknown[]): unknown {
+      let result: unknown;
+      try {
+        result = method.apply(this, args);
+      } catch (error) {
+        throw storeErrorFrom(error, file) ?? error;
+      }
+      if (result instanceof Promise) return result.catch((error: unknown) => Promise.reject(storeErrorFrom(error, file) ?? error));
+      return result;
+    };
+  }
+}
+
+// the rule train/monitor.ts applies: accuracies are maximized, everything else minimized
+const UNTRACKED = new Set(['lr', 'grad_norm']);
+const maximized = (metric: string) => metric.endsWith('accuracy');
+
+/** The run's best values with one epoch's metrics taken in; null when nothing improved. */
+export function mergeEpochBest(best: Readonly<Record<string, number>>, metrics: Readonly<Record<string, number>>): Record<string, number> | null {
+  const merged: Record<string, number> = { ...best };
+  let changed = false;
+  for (const [metric, value] of Object.entries(metrics)) {
+    if (UNTRACKED.has(metric) || !Number.isFinite(value)) continue;
+    const previous = merged[metric];
+    if (previous === undefined || (maximized(metric) ? value > previous : value < previous)) {
+      merged[metric] = value;
+      changed = true;
+    }
+  }
+  return changed ? merged : null;
 }

@@ -35,6 +35,11 @@ export interface RunStore {
   latestRun(filter?: { planHash?: string; modelHash?: string; status?: RunStatus[] }): RunRecord | null;
   endRun(id: string, status: Exclude<RunStatus, 'running'>, info?: Record<string, unknown>): void;
   updateBest(id: string, best: Record<string, number>): void;
+  /**
+   * At each epoch's end: takes the epoch's metrics into the run's best values
+   * (accuracies up, the rest down), so a run that never ends still shows them.
+   */
+  recordEpochBest(id: string, metrics: Readonly<Record<string, number>>): void;
   getPlan(id: string): unknown;
   /** the run predict and export use when none is named (nnc runs --pin), or null */
   pinnedRun(): string | null;

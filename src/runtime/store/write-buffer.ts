@@ -16,6 +16,8 @@ export interface WriteBuffer {
   addLog(runId: string | null, entry: LogEntry): void;
   /** writes everything pending in one transaction; throws if SQLite does (the rows stay pending) */
   flush(): void;
+  /** drops every pending row (they could not be written); returns how many */
+  discard(): number;
   /** rows and count increments waiting to be written */
   readonly pending: number;
   /** after a run ended: forget its last lines (flush first), so memory does not grow with every run */
@@ -57,6 +59,12 @@ export function createWriteBuffer(db: Database.Database, onTimerError: (error: E
   /** by stream: run id and spam flag */
   const lastLines = new Map<string, LastLine>();
   let timer: NodeJS.Timeout | null = null;
+  /**
+   * A flush on behalf of a writer (500 rows waiting) failed and the writer was
+   * told (it threw, which stops a training loop). Until a flush succeeds, more
+   * rows wait for the timer instead of throwing again at whoever logs the failure.
+   */
+  let told = false;
 
   const pendingCount = () => metrics.length + logs.length + bumps.size;
 
@@ -72,8 +80,14 @@ export function createWriteBuffer(db: Database.Database, onTimerError: (error: E
   }
 
   function schedule(): void {
-    if (pendingCount() >= FLUSH_ROWS) {
-      flush();
+    if (pendingCount() >= FLUSH_ROWS && !told) {
+      try {
+        flush();
+      } catch (error) {
+        told = true;
+        schedule();
+        throw error;
+      }
       return;
     }
     if (timer) return;
@@ -111,6 +125,7 @@ export function createWriteBuffer(db: Database.Database, onTimerError: (error: E
     if (pendingCount() === 0) return;
     const ids = writeAll.immediate(metrics, logs, bumps);
     // only after the commit: a failed transaction leaves everything pending
+    told = false;
     metrics = [];
     logs = [];
     bumps = new Map();
@@ -140,6 +155,17 @@ export function createWriteBuffer(db: Database.Database, onTimerError: (error: E
       schedule();
     },
     flush,
+    discard() {
+      const dropped = pendingCount();
+      metrics = [];
+      logs = [];
+      bumps = new Map();
+      // pending last lines are gone; written ones can still collapse
+      for (const [stream, line] of lastLines) if (line.pending) lastLines.delete(stream);
+      if (timer) clearTimeout(timer);
+      timer = null;
+      return dropped;
+    },
     forgetRun(runId) {
       for (const spam of [0, 1]) {
         const line = lastLines.get(`${spam}${runId}`);
