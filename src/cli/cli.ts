@@ -3,6 +3,7 @@
 // TensorFlow.js, SQLite, chokidar or ws.
 import { suggest } from '../compiler/suggest.js';
 import { UserError, type Command } from './command.js';
+import { isStoreError } from '../runtime/store/store-error.js';
 import { parseCommandLine } from './parse-command-line.js';
 
 /** Every command, its one line for `nnc --help`, and its module, loaded only when it runs. */
@@ -74,6 +75,11 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof UserError) {
       console.error(`nnc ${name}: ${error.message}`);
       return error.exitCode;
+    }
+    // the run store's file failed (damaged, full, read-only): not a bug, so no stack
+    if (isStoreError(error)) {
+      console.error(`nnc ${name}: ${error.message}`);
+      return 1;
     }
     // a parseArgs mistake that parseCommandLine did not foresee is still the user's
     if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

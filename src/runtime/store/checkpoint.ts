@@ -12,6 +12,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkpointErrorFrom } from './store-error.js';
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
@@ -179,7 +180,8 @@ async function load(dir: string): Promise<tf.io.ModelArtifacts> {
 /** A TensorFlow.js IOHandler reading and writing model.json + weights.bin in `dir`. */
 export function checkpointHandler(dir: string): tf.io.IOHandler {
   return {
-    save: (artifacts) => save(dir, artifacts),
+    // a full or read-only disk is a StoreError naming the folder (the previous checkpoint stays as it was)
+    save: (artifacts) => save(dir, artifacts).catch((error: unknown) => Promise.reject(checkpointErrorFrom(error, dir))),
     load: () => load(dir),
   };
 }
@@ -196,10 +198,15 @@ export interface CheckpointExtras {
 
 /** Writes plan.json next to a checkpoint (temp file + rename, so readers never see half a file). */
 export async function writeCheckpointExtras(dir: string, extras: CheckpointExtras): Promise<void> {
-  await mkdir(dir, { recursive: true });
   const temp = join(dir, `plan.json.${process.pid}.tmp`);
-  await writeDurably(temp, `${JSON.stringify(extras.plan, null, 2)}\n`);
-  await rename(temp, join(dir, 'plan.json'));
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeDurably(temp, `${JSON.stringify(extras.plan, null, 2)}\n`);
+    await rename(temp, join(dir, 'plan.json'));
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw checkpointErrorFrom(error, dir);
+  }
 }
 
 /** The plan.json beside a checkpoint, or null when there is none. */

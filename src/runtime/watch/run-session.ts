@@ -96,6 +96,7 @@ export async function runSession(ctx: SessionContext, request: RunRequest, contr
             .filter(([name]) => name.includes('val_') || name === 'loss')
             .map(([name, value]) => ({ step: summary.step, epoch: summary.epoch, name, value }));
           store.addMetrics(runId, points);
+          store.recordEpochBest(runId, summary.metrics);
           post({ type: 'epoch', runId, summary });
         },
         async onCheckpoint() {
