@@ -141,7 +141,9 @@ describe('JSON API', () => {
   });
 
   it('answers diagnostics with project-relative paths, and unknown projects and endpoints with 404 sentences', async () => {
-    expect((await json('/api/diagnostics')).body).toEqual([]);
+    const diagnostics = (await json('/api/diagnostics')).body as Array<{ file: string; severity: string }>;
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    for (const d of diagnostics) expect(d.file).toMatch(/^[^/]+\.yaml$|^datasets\//);
     const unknown = await json('/api/layers?project=nope');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error).toMatch(/No project 'nope' is served/);

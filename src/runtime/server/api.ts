@@ -48,7 +48,7 @@ export function handleApi(url: URL, sources: readonly ProjectSource[]): ApiAnswe
     case '/api/heads':
       return withPlan(source, headViews);
     case '/api/datasets':
-      return withPlan(source, datasetViews);
+      return withPlan(source, (plan) => datasetViews(plan, (name) => source.samplePreview?.(name)));
     case '/api/diagnostics':
       return ok(source.diagnostics().map((d) => diagnosticView(source.dir, d)));
     case '/api/runs': {

@@ -2,7 +2,7 @@
 // a live project (the watcher's last good plan, the running run); `nnc view`
 // gives it a stored one (stored-project.ts).
 import type { Diagnostic } from '../../compiler/diagnostics.js';
-import type { Plan } from '../../compiler/plan.js';
+import type { Plan, Sample } from '../../compiler/plan.js';
 import type { ServerMessage } from '../../shared/protocol.js';
 import type { RunRecord, RunStore } from '../store/types.js';
 
@@ -23,6 +23,8 @@ export interface ProjectSource {
   store(): RunStore | null;
   /** what a client that connects late gets first, after `connected` */
   currentState(): ServerMessage[];
+  /** the first samples of a dataset of the last plan, as the compile normalized them (views.ts samplePreviews) */
+  samplePreview?(dataset: string): readonly Sample[] | undefined;
 }
 
 /** Folder names as ids, suffixed (-2, -3) where two folders share a name. */

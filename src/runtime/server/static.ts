@@ -49,7 +49,15 @@ export function hasBundle(root: string): boolean {
 }
 
 export function sendFile(res: ServerResponse, file: string, head: boolean): void {
-  const size = statSync(file).size;
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    // removed since it was resolved (a rebuild under way)
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(head ? undefined : 'Not found.\n');
+    return;
+  }
   res.writeHead(200, {
     'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
     'content-length': size,

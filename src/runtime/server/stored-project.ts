@@ -10,7 +10,7 @@ import { hasStore } from '../store/paths.js';
 import { createRunStore } from '../store/store.js';
 import type { RunStore } from '../store/types.js';
 import type { ProjectSource } from './source.js';
-import { diagnosticView, planSummary } from './views.js';
+import { diagnosticView, planSummary, samplePreviews } from './views.js';
 
 export interface StoredProject extends ProjectSource {
   close(): void;
@@ -21,6 +21,7 @@ export function createStoredProject(dir: string, name: string): StoredProject {
   const diagnostics: readonly Diagnostic[] = result.diagnostics;
   let store: RunStore | null = null;
   let plan: Plan | null = result.plan;
+  const previews = samplePreviews(result);
 
   function openStore(): RunStore | null {
     if (store || !hasStore(dir)) return store;
@@ -46,6 +47,7 @@ export function createStoredProject(dir: string, name: string): StoredProject {
     diagnostics: () => diagnostics,
     running: () => null,
     store: openStore,
+    samplePreview: (dataset) => previews.get(dataset),
     currentState() {
       const out: ServerMessage[] = [];
       if (plan) out.push({ type: 'project_compiled', project: name, summary: planSummary(name, plan) });

@@ -80,16 +80,43 @@ export function headViews(plan: Plan): HeadView[] {
   }));
 }
 
-export function datasetViews(plan: Plan): DatasetView[] {
+/** The first samples of a dataset by name, where a compile keeps them beside its plan; undefined when it does not. */
+export type SamplePreview = (dataset: string) => readonly Sample[] | undefined;
+
+/**
+ * The preview samples a compile keeps beside its plan (`CompileResult.data`:
+ * per dataset its name and first samples), by dataset name. Empty when the
+ * result carries none (a plan read back from the store).
+ */
+export function samplePreviews(result: { readonly data?: unknown }): Map<string, readonly Sample[]> {
+  const previews = new Map<string, readonly Sample[]>();
+  const datasets = (result.data as { datasets?: unknown } | null | undefined)?.datasets;
+  if (!Array.isArray(datasets)) return previews;
+  for (const d of datasets as Array<{ name?: unknown; preview?: unknown }>) {
+    if (typeof d?.name === 'string' && Array.isArray(d.preview)) previews.set(d.name, d.preview as Sample[]);
+  }
+  return previews;
+}
+
+export function datasetViews(plan: Plan, preview: SamplePreview = () => undefined): DatasetView[] {
   return plan.datasets.map((d) => {
     const classes = plan.heads.find((h) => h.name === d.head)?.classes ?? [];
+    // per class in the head's class order (plans with the samples beside them), else counted from the samples a plan holds
+    const classCounts = 'classCounts' in d ? (d.classCounts as readonly number[] | undefined) : undefined;
     const labelCounts: Record<string, number> = {};
-    for (const s of d.samples) {
-      if ('label' in s) {
-        const name = classes[s.label] ?? String(s.label);
-        labelCounts[name] = (labelCounts[name] ?? 0) + 1;
+    if (classCounts) {
+      classCounts.forEach((n, i) => {
+        if (n > 0) labelCounts[classes[i] ?? String(i)] = n;
+      });
+    } else {
+      for (const s of d.samples ?? []) {
+        if ('label' in s) {
+          const name = classes[s.label] ?? String(s.label);
+          labelCounts[name] = (labelCounts[name] ?? 0) + 1;
+        }
       }
     }
+    const samples = preview(d.name) ?? d.samples ?? [];
     return {
       name: d.name,
       type: d.type,
@@ -98,7 +125,7 @@ export function datasetViews(plan: Plan): DatasetView[] {
       count: d.count,
       validationSplit: plan.project.training.validationSplit,
       validationCount: validationCount(d.count, plan.project.training.validationSplit),
-      preview: d.samples.slice(0, PREVIEW).map((s) => previewSample(s, classes)),
+      preview: samples.slice(0, PREVIEW).map((s) => previewSample(s, classes)),
       labelCounts,
       file: d.sourceRef.file,
       line: d.sourceRef.line,
