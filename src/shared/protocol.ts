@@ -1,8 +1,9 @@
 // The viewer wire protocol (vite's HotPayload): one union keyed on `type`,
 // imported by the server and, type-only, by the viewer. JSON over WebSocket
-// at /ws; the HTTP API (GET only) returns the types at the bottom. Views that
-// carry a store record field for field are that record's type.
-import type { RunRecord, StoredLog, TensorStats } from '../runtime/store/records.js';
+// at /ws; the HTTP API (GET only) returns the types at the bottom. It imports
+// nothing: the wire's types are its own, so a change to the run store's
+// records (src/runtime/store/records.ts) is not a change to the wire unless
+// the server passes it on (test/architecture.test.ts holds this).
 
 export interface DiagnosticView {
   readonly code: number;
@@ -26,8 +27,29 @@ export interface PlanSummary {
   readonly vocabularySize: number;
 }
 
-/** A stored run, without its model hash. */
-export type RunView = Omit<RunRecord, 'modelHash'>;
+export type RunStatusView = 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted' | 'superseded';
+export type LogLevelView = 'debug' | 'info' | 'warning' | 'error';
+
+/** A stored run, as the wire carries it. */
+export interface RunView {
+  readonly id: string;
+  /** the plan's project name */
+  readonly project: string;
+  readonly planHash: string;
+  readonly gitCommit: string | null;
+  readonly gitDirty: boolean;
+  readonly backend: string;
+  readonly status: RunStatusView;
+  /** the run whose weights a warm start began from */
+  readonly parentId: string | null;
+  /** ms since epoch */
+  readonly startedAt: number;
+  readonly endedAt: number | null;
+  /** best value per metric name, e.g. {"sentiment.val_loss": 0.31} */
+  readonly best: Readonly<Record<string, number>>;
+  /** free-form: epochs, seed, reused layers of a warm start, error message */
+  readonly info: Readonly<Record<string, unknown>>;
+}
 
 export interface TrainingStatsView {
   readonly runId: string;
@@ -47,13 +69,28 @@ export interface TrainingStatsView {
   /**
    * 'batch' (default when absent): a window of training batches, coalesced
    * (a client may miss some). 'epoch': an epoch's end with its validation
-   * metrics ("val_loss", "<head>.val_loss", ...); never dropped.
+   * metrics ("val_loss", "<head>.val_loss", ...); queued rather than coalesced,
+   * but a client that falls behind by more than 20 queued epoch stats and log
+   * lines loses the oldest (client-channel.ts; /api/runs/{id}/metrics has them all).
    */
   readonly kind?: 'batch' | 'epoch';
 }
 
-/** One weight tensor's statistics in a snapshot, as stored. */
-export type TensorStatsView = TensorStats;
+/** One weight tensor's statistics in a snapshot. */
+export interface TensorStatsView {
+  /** tfjs weight name, e.g. "hidden/kernel" */
+  readonly name: string;
+  readonly layer: string;
+  readonly shape: readonly number[];
+  readonly mean: number;
+  readonly std: number;
+  readonly min: number;
+  readonly max: number;
+  /** 20 bins between min and max */
+  readonly histogram: readonly number[];
+  /** L2 norm of this tensor's gradient at the snapshot step, null if none */
+  readonly gradNorm: number | null;
+}
 
 /** How a run started from its parent's weights (absent on a cold start). */
 export interface WarmStartView {
@@ -67,7 +104,20 @@ export interface WarmStartView {
 }
 
 /** A stored log line; `id` is the store's row id, negative on a line sent live before it is stored. */
-export type LogView = StoredLog;
+export interface LogView {
+  readonly id: number;
+  readonly runId: string | null;
+  /** ms since epoch */
+  readonly time: number;
+  readonly level: LogLevelView;
+  /** e.g. compile, train, data, warmstart, system */
+  readonly category: string;
+  readonly message: string;
+  /** per-batch lines that the viewer hides by default */
+  readonly spam: boolean;
+  /** identical consecutive lines are collapsed into one with a count */
+  readonly count: number;
+}
 
 export type ServerMessage =
   | { type: 'connected'; projects: string[]; version: string }

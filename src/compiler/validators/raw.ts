@@ -1,6 +1,8 @@
 // The YAML as written, after it passed its schema: optional keys stay
-// optional, nothing is defaulted (lower.ts fills the defaults the schemas
-// document). Mirrors schemas/*.schema.json; test/validate.test.ts keeps
+// optional, nothing is defaulted (the check stage fills the defaults the
+// schemas document as it resolves each part: resolve-project.ts for the
+// Project, the layer definitions for layers, check-heads.ts for heads; lower.ts
+// only hashes). Mirrors schemas/*.schema.json; test/validate.test.ts keeps
 // the two honest by validating documents typed with these.
 import type { DatasetType, InputKind, Loss, Optimizer, Task, Tokenizer } from '../plan.js';
 
