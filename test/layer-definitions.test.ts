@@ -156,6 +156,14 @@ describe('recurrent gate activations', () => {
     }
   });
 
+  it('reads a saved NncRecurrent without recurrentActivation (saved before it was an argument) as sigmoid gates', () => {
+    const { NncRecurrent } = registerNncLayers(tf);
+    const old = tf.serialization.SerializationMap.getMap().classNameMap.NncRecurrent;
+    const layer = old[1](old[0], { name: 'old', cell: 'gru', units: 3, returnSequences: false, seed: 1 }, {}) as InstanceType<typeof NncRecurrent>;
+    expect(layer.getConfig().recurrentActivation).toBe('sigmoid');
+    expect(() => new NncRecurrent({ cell: 'lstm', units: 3, returnSequences: false, recurrentActivation: 'relu' as never })).toThrow(/sigmoid or hardSigmoid/);
+  });
+
   it('other gate activations use tf.layers, whose gradients reach every weight and match finite differences', () => {
     const x = tf.randomNormal([2, 4, 3], 0, 1, 'float32', 5);
     for (const cell of ['lstm', 'gru'] as const) {
