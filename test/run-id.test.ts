@@ -91,7 +91,7 @@ describe('nnc runs --pin', () => {
 
     const pinned = nnc(['runs', dir, '--pin', uniquePrefix(older.id, runs)]);
     expect(pinned.code, pinned.stderr).toBe(0);
-    expect(pinned.stdout).toContain(`Pinned run ${older.id} (completed)`);
+    expect(pinned.stdout).toContain(`Pinned run ${older.id} (completed): 'nnc predict', 'nnc export' and 'nnc serve' use it`);
     store = createRunStore(dir, { readonly: true });
     expect(latest(store)).toBe(older.id);
     // --run still wins over the pin

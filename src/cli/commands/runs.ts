@@ -22,8 +22,9 @@ Options:
   --format <f>     text (default) or json
   --limit <n>      show at most n runs (default 50)
   --pin <id>       make this run (its id or a unique start of it) the one
-                   'nnc predict' and 'nnc export' use when no --run is given,
-                   instead of the newest completed run; the list marks it
+                   'nnc predict', 'nnc export' and 'nnc serve' use when no
+                   --run is given, instead of the newest completed run; the
+                   list marks it
   --unpin          use the newest completed run again
   -h, --help       show this help
 
@@ -121,7 +122,7 @@ async function pin(project: string, id: string | undefined): Promise<number> {
     if (id === undefined) {
       const was = store.pinnedRun();
       store.pinRun(null);
-      console.log(was ? `Unpinned run ${was}: 'nnc predict' and 'nnc export' use the newest completed run again.` : 'No run was pinned.');
+      console.log(was ? `Unpinned run ${was}: 'nnc predict', 'nnc export' and 'nnc serve' use the newest completed run again.` : 'No run was pinned.');
       return 0;
     }
     const run = resolveRunId(store, id);
@@ -130,7 +131,7 @@ async function pin(project: string, id: string | undefined): Promise<number> {
     const dir = store.runDir(run.id);
     if (!hasCheckpoint(dir) && !hasCheckpoint(join(dir, 'last'))) throw new UserError(`Run '${run.id}' (${run.status}) saved no model, so it cannot be pinned. 'nnc runs' lists the runs.`, 1);
     store.pinRun(run.id);
-    console.log(`Pinned run ${run.id} (${run.status}): 'nnc predict' and 'nnc export' use it when no --run is given.`);
+    console.log(`Pinned run ${run.id} (${run.status}): 'nnc predict', 'nnc export' and 'nnc serve' use it when no --run is given.`);
     return 0;
   } finally {
     store.close();

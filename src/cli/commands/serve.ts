@@ -7,8 +7,9 @@ import { parsePort, untilInterrupted } from './watch.js';
 
 const help = `Usage: nnc serve [project | export-dir] [options]
 
-Serves predictions over HTTP from a project's stored run (the newest
-completed one unless --run says otherwise) or from a folder written by
+Serves predictions over HTTP from a project's stored run (the one pinned
+with 'nnc runs --pin', else the newest completed one, unless --run says
+otherwise) or from a folder written by
 'nnc export'. JSON in and out:
 
   POST /predict  {"inputs": ["some text", ...], "head": "name"}   (head optional)
@@ -29,7 +30,8 @@ Arguments:
 Options:
   --port <n>       port (default 8080; 0 picks a free one)
   --host <h>       address to bind (default 127.0.0.1, this machine only)
-  --run <id>       a project's run to serve ('nnc runs' lists them)
+  --run <id>       a project's run to serve, or the one whose id starts with
+                   <id> ('nnc runs' lists them)
   --backend <b>    TensorFlow.js backend: node, wasm or cpu
   -h, --help       show this help
 
