@@ -68,7 +68,7 @@ describe('check and lower', () => {
 
   it('fills every default of the Project', () => {
     const p = plan();
-    expect(p.project.training).toEqual({ seed: 42, epochs: 20, batchSize: 32, optimizer: 'adam', learningRate: 0.001, schedule: { type: 'none' }, clipNorm: null, validationSplit: 0.2, earlyStopping: null });
+    expect(p.project.training).toEqual({ seed: 42, epochs: 20, batchSize: 32, optimizer: 'adam', learningRate: 0.001, schedule: { type: 'none' }, clipNorm: null, validationSplit: 0.2, earlyStopping: null, checkpoint: { monitor: 'val_loss', mode: 'min' } });
     expect(p.project.input).toEqual({ type: 'text', tokenizer: 'word', lowercase: true, maxLength: 8, features: 0, shape: [8] });
     expect(p.project.monitor).toEqual({ weightsEvery: 50 });
   });

@@ -111,6 +111,7 @@ describe('schemas/', () => {
       clipNorm: undefined,
       validationSplit: 0.2,
       earlyStopping: undefined,
+      checkpoint: undefined,
     });
     expect([input.tokenizer.default, input.lowercase.default, input.maxLength.default]).toEqual(['word', true, 32]);
     expect(((project.monitor.properties as Record<string, Schema>).weightsEvery).default).toBe(50);

@@ -16,6 +16,7 @@ import { tokenize } from './tokenize.js';
 import { buildVocabulary, type VocabularyDraft } from './vocabulary.js';
 import { checkHeads, type CheckedHead } from './check-heads.js';
 import { checkDatasetSamples, type CheckedDataset } from './check-datasets.js';
+import { checkMonitors } from './check-monitor.js';
 
 /** A layer as the plan will hold it, before hashes, with where it is written. */
 export type CheckedLayer = Omit<PlanLayer, 'hash' | 'chainHash' | 'source'> & {
@@ -102,6 +103,7 @@ export function check(projectDir: string, documents: readonly ValidDocument[], h
   const headsDoc = byKind.get('Heads')![0];
   const rawHeads = (headsDoc.value as RawHeads).heads ?? [];
   const needsGeneration = rawHeads.some((h) => h.task === 'generation');
+  checkMonitors(projectDoc, project, rawHeads, diagnostics);
 
   const counts = new Map<string, number>();
   const tokenizeOptions = { tokenizer: project.input.tokenizer, lowercase: project.input.lowercase };

@@ -38,8 +38,13 @@ export interface PlanTraining {
   /** null: no clipping */
   readonly clipNorm: number | null;
   readonly validationSplit: number;
-  readonly earlyStopping: { readonly monitor: string; readonly patience: number } | null;
+  readonly earlyStopping: { readonly monitor: string; readonly mode: MetricMode; readonly patience: number } | null;
+  /** the metric that picks a run's best checkpoint (check-monitor.ts checks the name) */
+  readonly checkpoint: { readonly monitor: string; readonly mode: MetricMode };
 }
+
+/** min: lower is better; max: higher is better */
+export type MetricMode = 'min' | 'max';
 
 export interface PlanProject {
   readonly name: string;

@@ -1,6 +1,7 @@
 // Project document -> PlanProject with every default filled in (FORMAT.md).
 import type { PlanProject, Schedule } from './plan.js';
 import type { RawProject } from './raw.js';
+import { resolveCheckpointMonitor, resolveMonitor } from './check-monitor.js';
 
 export const TRAINING_DEFAULTS = {
   seed: 42,
@@ -27,6 +28,7 @@ function resolveSchedule(raw: NonNullable<RawProject['training']>['schedule']): 
 
 export function resolveProject(raw: RawProject): PlanProject {
   const t = raw.training ?? {};
+  const validationSplit = t.validationSplit ?? TRAINING_DEFAULTS.validationSplit;
   const text = raw.input.type === 'text';
   const maxLength = text ? raw.input.maxLength ?? 32 : 0;
   const features = text ? 0 : raw.input.features ?? 0;
@@ -50,8 +52,9 @@ export function resolveProject(raw: RawProject): PlanProject {
       schedule: resolveSchedule(t.schedule),
       // FORMAT.md: "omit for no clipping"
       clipNorm: t.clipNorm ?? null,
-      validationSplit: t.validationSplit ?? TRAINING_DEFAULTS.validationSplit,
-      earlyStopping: t.earlyStopping ? { monitor: t.earlyStopping.monitor ?? 'val_loss', patience: t.earlyStopping.patience ?? 5 } : null,
+      validationSplit,
+      earlyStopping: t.earlyStopping ? { ...resolveMonitor(t.earlyStopping, validationSplit), patience: t.earlyStopping.patience ?? 5 } : null,
+      checkpoint: resolveCheckpointMonitor(t, validationSplit),
     },
     monitor: { weightsEvery: raw.monitor?.weightsEvery ?? 50 },
   };

@@ -42,7 +42,8 @@ export interface RawTraining {
   readonly schedule?: RawSchedule;
   readonly clipNorm?: number;
   readonly validationSplit?: number;
-  readonly earlyStopping?: { readonly monitor?: string; readonly patience?: number };
+  readonly earlyStopping?: { readonly monitor?: string; readonly mode?: 'min' | 'max'; readonly patience?: number };
+  readonly checkpoint?: { readonly monitor?: string; readonly mode?: 'min' | 'max' };
 }
 
 export interface RawProject extends RawDocumentHead<'Project'> {
