@@ -5,7 +5,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalLayerType, LAYER_RULES } from '../src/compiler/layer-types.js';
-import { LAYER_DEFINITIONS, type LayerArgument, type LayerDefinition } from '../src/compiler/layers/index.js';
+import { LAYER_DEFINITIONS, type LayerArgument } from '../src/compiler/layers/index.js';
 import { layersSchemaText } from '../src/compiler/layers/schema.js';
 import { loadTf } from '../src/runtime/backend/index.js';
 import { buildModel, registerNncLayers } from '../src/runtime/emit/index.js';
@@ -14,7 +14,6 @@ import { makePlan } from './train-helpers.js';
 
 type Json = Record<string, unknown>;
 const schema = JSON.parse(readFileSync('schemas/layers.schema.json', 'utf8')) as { definitions: Record<string, Json> };
-const definitions = Object.values(LAYER_DEFINITIONS) as unknown as LayerDefinition[];
 
 let tf: typeof tfjs;
 beforeAll(async () => {
@@ -159,7 +158,7 @@ describe('recurrent gate activations', () => {
   it('reads a saved NncRecurrent without recurrentActivation (saved before it was an argument) as sigmoid gates', () => {
     const { NncRecurrent } = registerNncLayers(tf);
     const old = tf.serialization.SerializationMap.getMap().classNameMap.NncRecurrent;
-    const layer = old[1](old[0], { name: 'old', cell: 'gru', units: 3, returnSequences: false, seed: 1 }, {}) as InstanceType<typeof NncRecurrent>;
+    const layer = old[1](old[0], { name: 'old', cell: 'gru', units: 3, returnSequences: false, seed: 1 }) as InstanceType<typeof NncRecurrent>;
     expect(layer.getConfig().recurrentActivation).toBe('sigmoid');
     expect(() => new NncRecurrent({ cell: 'lstm', units: 3, returnSequences: false, recurrentActivation: 'relu' as never })).toThrow(/sigmoid or hardSigmoid/);
   });
