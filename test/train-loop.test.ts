@@ -158,7 +158,7 @@ describe('determinism and tensor hygiene', () => {
 
 describe('ending a run', () => {
   it('stops early when the monitored metric stops improving', async () => {
-    const plan = tinyPlan({ epochs: 20, learningRate: 0, earlyStopping: { monitor: 'val_loss', patience: 2 } });
+    const plan = tinyPlan({ epochs: 20, learningRate: 0, earlyStopping: { monitor: 'val_loss', mode: 'min', patience: 2 } });
     const model = buildModel(tf, plan);
     const result = await train({ tf, plan, model });
     expect(result.stoppedEarly).toBe(true);
@@ -180,7 +180,7 @@ describe('ending a run', () => {
       statsEvery: 1,
       events: {
         onStats: (s) => s.step === 9 && controller.abort(),
-        onCheckpoint: async (epoch) => void checkpoints.push(epoch),
+        onCheckpoint: async ({ epoch }) => void checkpoints.push(epoch),
       },
     });
     expect(result.status).toBe('stopped');

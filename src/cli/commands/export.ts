@@ -22,6 +22,11 @@ Options:
   --run <id>       export this run, or the one whose id starts with <id>
                    (default: the run pinned with 'nnc runs --pin', else the
                    newest completed run)
+  --checkpoint <c> best (default: the run's best epoch by its checkpoint
+                   metric) or last (its last epoch)
+  --strict         refuse (exit 1) a model whose plan differs from what the
+                   project's files compile to now, or when they do not
+                   compile; without it, that is a warning on stderr
   --format <f>     text (default) or json
   -h, --help       show this help
 
@@ -30,7 +35,7 @@ Exit code: 0 exported, 1 no stored run or model, 2 bad command line.`;
 export default defineCommand({
   name: 'export',
   help,
-  options: { out: { type: 'string' }, run: { type: 'string' }, format: { type: 'string', default: 'text' } },
+  options: { out: { type: 'string' }, run: { type: 'string' }, checkpoint: { type: 'string' }, strict: { type: 'boolean' }, format: { type: 'string', default: 'text' } },
   async run({ values, positionals }) {
     const format = values.format as string;
     if (format !== 'text' && format !== 'json') throw new UserError(`'--format' is 'text' or 'json', not '${format}'.`);
@@ -40,24 +45,34 @@ export default defineCommand({
     if (!hasStore(dir)) throw new UserError(noStoreMessage(positionals[0] ?? '.'), 1);
 
     const { createRunStore } = await import('../../runtime/store/store.js');
-    const { hasCheckpoint, readCheckpointPlan } = await import('../../runtime/store/checkpoint.js');
-    const { findRun } = await import('../../runtime/predict/load.js');
+    const { readCheckpointPlan, resolveCheckpoint } = await import('../../runtime/store/checkpoint.js');
+    const { findRun, parseCheckpointChoice } = await import('../../runtime/predict/load.js');
+    const choice = parseCheckpointChoice(values.checkpoint);
+    if (choice !== 'best' && choice !== 'last') throw new UserError(choice);
     const store = createRunStore(dir, { readonly: true });
     try {
       const run = findRun(store, values.run as string | undefined);
       if (typeof run === 'string') throw new UserError(run, 1);
-      const from = store.runDir(run.id);
-      if (!hasCheckpoint(from)) throw new UserError(`Run '${run.id}' (${run.status}) saved no model.`, 1);
+      const { staleModel } = await import('../../runtime/predict/stale.js');
+      const stale = staleModel(dir, run);
+      if (stale && values.strict === true) throw new UserError(`${stale} (--strict)`, 1);
+      if (stale) process.stderr.write(`warning: ${stale}\n`);
+      const runDir = store.runDir(run.id);
+      const checkpoint = await resolveCheckpoint(runDir, choice);
+      if (!checkpoint) throw new UserError(`Run '${run.id}' (${run.status}) saved no model.`, 1);
+      if (checkpoint.note) process.stderr.write(`note: ${checkpoint.note}\n`);
+      const from = checkpoint.dir;
       const out = resolve(values.out);
       // the portable export (src/runtime/export): standard layers, nnc-layers.js, preprocess.json, predict.js, model card
       const { loadTf } = await import('../../runtime/backend/index.js');
       const { writeExport } = await import('../../runtime/export/write-export.js');
-      const plan = ((await readCheckpointPlan(from)) ?? store.getPlan(run.id)) as Parameters<typeof writeExport>[1]['plan'];
+      const plan = ((await readCheckpointPlan(runDir)) ?? store.getPlan(run.id)) as Parameters<typeof writeExport>[1]['plan'];
       const written = await writeExport((await loadTf()).tf, { from, out, run, plan });
       if (typeof written === 'string') throw new UserError(written, 1);
       const shown = relative(process.cwd(), out) || '.';
-      if (format === 'json') process.stdout.write(`${JSON.stringify({ run: run.id, status: run.status, out: shown, files: written.files, layers: written.layers, maxDifference: written.maxDifference })}\n`);
-      else console.log(`Exported run ${run.id} (${run.status}) to ${shown}/: ${written.files.join(', ')}.`);
+      const epoch = checkpoint.best?.epoch ?? null;
+      if (format === 'json') process.stdout.write(`${JSON.stringify({ run: run.id, status: run.status, checkpoint: checkpoint.which, epoch, out: shown, files: written.files, layers: written.layers, maxDifference: written.maxDifference })}\n`);
+      else console.log(`Exported run ${run.id} (${run.status}, ${checkpoint.which === 'best' && epoch !== null ? `best epoch ${epoch}` : 'last epoch'}) to ${shown}/: ${written.files.join(', ')}.`);
       return 0;
     } finally {
       store.close();

@@ -25,6 +25,11 @@ Options:
   --run <id>       use this run's model, or the one whose id starts with
                    <id> ('nnc runs' lists them)
   --head <h>       the head to predict with (default: the first head)
+  --checkpoint <c> best (default: the run's best epoch by its checkpoint
+                   metric) or last (its last epoch)
+  --strict         refuse (exit 1) a model whose plan differs from what the
+                   project's files compile to now, or when they do not
+                   compile; without it, that is a warning on stderr
   --top-k <k>      generation: sample among the k likeliest tokens instead of
                    taking the likeliest
   --backend <b>    TensorFlow.js backend: node, wasm or cpu
@@ -44,6 +49,8 @@ export default defineCommand({
     input: { type: 'string' },
     run: { type: 'string' },
     head: { type: 'string' },
+    checkpoint: { type: 'string' },
+    strict: { type: 'boolean' },
     'top-k': { type: 'string' },
     backend: { type: 'string' },
     format: { type: 'string', default: 'text' },
@@ -59,6 +66,9 @@ export default defineCommand({
     const project = file === undefined && positionals.length === 1 ? undefined : positionals[0];
     const topK = values['top-k'] === undefined ? 1 : Number(values['top-k']);
     if (!Number.isInteger(topK) || topK < 1) throw new UserError(`'--top-k' takes a whole number of 1 or more, not '${String(values['top-k'])}'.`);
+    const { findRun, loadRun, parseCheckpointChoice } = await import('../../runtime/predict/load.js');
+    const choice = parseCheckpointChoice(values.checkpoint);
+    if (choice !== 'best' && choice !== 'last') throw new UserError(choice);
 
     const dir = projectDir(project);
     if (project === undefined && file === undefined && hasStore(positionals[0])) {
@@ -70,13 +80,17 @@ export default defineCommand({
     const { createRunStore } = await import('../../runtime/store/store.js');
     const store = createRunStore(dir, { readonly: true });
     try {
-      const { findRun, loadRun } = await import('../../runtime/predict/load.js');
       const run = findRun(store, values.run as string | undefined);
       if (typeof run === 'string') throw new UserError(run, 1);
+      const { staleModel } = await import('../../runtime/predict/stale.js');
+      const stale = staleModel(dir, run);
+      if (stale && values.strict === true) throw new UserError(`${stale} (--strict)`, 1);
+      if (stale) process.stderr.write(`warning: ${stale}\n`);
       const { loadTf } = await import('../../runtime/backend/index.js');
       const { tf } = await loadTf(values.backend as string | undefined);
-      const loaded = await loadRun(tf, store, run);
+      const loaded = await loadRun(tf, store, run, choice);
       if (typeof loaded === 'string') throw new UserError(loaded, 1);
+      if (loaded.checkpoint.note) process.stderr.write(`note: ${loaded.checkpoint.note}\n`);
       const head = pickHead(loaded.plan.heads, values.head as string | undefined);
       const features = loaded.plan.project.input.type === 'features';
       const inputs = raw.map((value, i) => toInput(value, features, file === undefined ? 'the input' : `line ${i + 1} of '${file}'`));

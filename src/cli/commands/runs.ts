@@ -13,7 +13,8 @@ const help = `Usage: nnc runs [project] [options]
 
 List the runs stored in <project>/.nnc/nnc.db, newest first: id, status, start,
 duration, backend, plan hash, git commit (* when the folder had uncommitted
-changes), parent run of a warm start, and the best value of each metric.
+changes), parent run of a warm start or resume, the epoch of the run's best
+checkpoint (its model), and the best value of each metric.
 
 Arguments:
   project          project folder (default: the current folder)
@@ -53,6 +54,7 @@ function row(run: RunRecord, now: number, pinned: string | null): string[] {
     run.planHash.slice(0, 8),
     run.gitCommit ? `${run.gitCommit.slice(0, 7)}${run.gitDirty ? '*' : ''}` : run.gitDirty ? '*' : '-',
     run.parentId ?? '-',
+    typeof run.info.bestEpoch === 'number' ? String(run.info.bestEpoch) : '-',
     bestText(run.best) || '-',
   ];
 }
@@ -89,7 +91,8 @@ export default defineCommand({
       const runs = store.listRuns({ limit });
       const pinned = store.pinnedRun();
       if (format === 'json') {
-        console.log(JSON.stringify(runs.map((run) => ({ ...run, pinned: run.id === pinned })), null, 2));
+        // bestEpoch: the epoch of the run's best checkpoint, its model (null: none finished, or stored before best checkpoints)
+        console.log(JSON.stringify(runs.map((run) => ({ ...run, pinned: run.id === pinned, bestEpoch: typeof run.info.bestEpoch === 'number' ? run.info.bestEpoch : null })), null, 2));
         return 0;
       }
       if (runs.length === 0) {
@@ -98,7 +101,7 @@ export default defineCommand({
       }
       const c = colours();
       const now = Date.now();
-      const header = ['id', 'status', 'started', 'duration', 'backend', 'plan', 'commit', 'parent', 'best'];
+      const header = ['id', 'status', 'started', 'duration', 'backend', 'plan', 'commit', 'parent', 'best epoch', 'best'];
       console.log(
         renderTable(header, runs.map((r) => row(r, now, pinned)), (i, cell) => {
           if (i === 1) return (c[statusColour[cell.trim().split(' ')[0] as RunStatus] ?? 'reset'] as (s: string) => string)(cell);

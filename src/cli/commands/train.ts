@@ -14,15 +14,22 @@ import { projectDir } from '../project-dir.js';
 const help = `Usage: nnc train [project] [options]
 
 Compiles the project, trains it once and stores the run in <project>/.nnc/:
-metrics, logs, weight snapshots, and a checkpoint (model.json + weights.bin +
-plan.json) after every epoch. Ctrl-C stops after the current batch and keeps
-the last checkpoint (status 'stopped').
+metrics, logs, weight snapshots, and two checkpoints: the best epoch by
+training.checkpoint.monitor (default val_loss) in .nnc/runs/<id>/, the run's
+model, and the last epoch with the optimizer's state in .nnc/runs/<id>/last/.
+Ctrl-C, SIGTERM or SIGHUP stops after the current batch and keeps both
+checkpoints (status 'stopped'); a second one quits at once.
 
 Arguments:
   project          project folder (default: the current folder)
 
 Options:
   --epochs <n>     train for n epochs instead of the plan's training.epochs
+                   (with --resume: up to n epochs in all)
+  --resume <run>   continue a stopped, interrupted or finished run from its
+                   last checkpoint, with its optimizer state and epoch count,
+                   as a new run whose parent is that run; the project must
+                   still compile to the same plan
   --backend <b>    TensorFlow.js backend: node, wasm or cpu (default: the
                    first that starts; also NNC_BACKEND)
   --format <f>     text (default) or json: the finished run as JSON on stdout
@@ -34,7 +41,7 @@ Exit code: 0 trained (or stopped), 1 errors in the project or a failed run,
 export default defineCommand({
   name: 'train',
   help,
-  options: { epochs: { type: 'string' }, backend: { type: 'string' }, format: { type: 'string', default: 'text' } },
+  options: { epochs: { type: 'string' }, resume: { type: 'string' }, backend: { type: 'string' }, format: { type: 'string', default: 'text' } },
   async run({ values, positionals }) {
     const format = values.format as string;
     if (format !== 'text' && format !== 'json') throw new UserError(`'--format' is 'text' or 'json', not '${format}'.`);
@@ -63,21 +70,34 @@ export default defineCommand({
     say(`Training '${plan.project.name}' on the TensorFlow.js '${loaded.backend}' backend.`);
 
     const { createRunStore } = await import('../../runtime/store/store.js');
-    const { runSession } = await import('../../runtime/watch/run-session.js');
+    const { runSession, loadResume } = await import('../../runtime/watch/run-session.js');
     const store = createRunStore(dir);
     store.saveDiagnostics(compiled.diagnostics);
+    let resume: Exclude<Awaited<ReturnType<typeof loadResume>>, string> | undefined;
+    if (values.resume !== undefined) {
+      try {
+        resume = await resumable(store, plan, String(values.resume), epochs, loadResume);
+      } catch (error) {
+        store.close();
+        throw error;
+      }
+      say(`Resuming run ${resume.runId} after epoch ${resume.state.epoch}${resume.state.batchesDone ? ` (and ${resume.state.batchesDone} batches of epoch ${resume.state.epoch + 1})` : ''}.`);
+    }
+    // Ctrl-C, SIGTERM (docker stop, CI, systemd) and SIGHUP (a closed terminal) all stop
+    // after the current batch with both checkpoints; a second signal quits at once.
     const controller = new AbortController();
-    const onSigint = () => {
-      if (controller.signal.aborted) process.exit(130);
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (controller.signal.aborted) process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 2));
       controller.abort();
-      say('\nStopping after the current batch (Ctrl-C again to quit at once).');
+      if (signal === 'SIGHUP') return; // the terminal is gone
+      say(`\n${signal === 'SIGINT' ? 'Stopping' : `${signal}: stopping`} after the current batch (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to quit at once).`);
     };
-    process.on('SIGINT', onSigint);
+    for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
     const progress = await createProgress(out, Boolean(out.isTTY) && !json);
     let ended: RunRecord | null = null;
     const ctx = { tf: loaded.tf, backend: loaded.backend, store, projectDir: dir, last: null };
     try {
-      await runSession(ctx, { plan, parentId: null, source: 'train', ...(epochs ? { epochs } : {}) }, {
+      await runSession(ctx, { plan, parentId: resume?.runId ?? null, source: 'train', ...(epochs ? { epochs } : {}), ...(resume ? { resume } : {}) }, {
         signal: controller.signal,
         stopStatus: () => 'stopped',
         post: (event: DriverEvent) => {
@@ -89,12 +109,16 @@ export default defineCommand({
       });
     } finally {
       progress.stop();
-      process.off('SIGINT', onSigint);
+      for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
       (ctx.last as { model: { dispose(): void } } | null)?.model.dispose();
     }
     const run = ended as RunRecord | null;
     if (!run) {
       store.close();
+      if (controller.signal.aborted) {
+        say('Stopped before training started; no run was stored.');
+        return 0;
+      }
       throw new Error('The training session ended without a run record.');
     }
     const baselines = (run.info.baselines ?? []) as Baseline[];
@@ -105,6 +129,32 @@ export default defineCommand({
     return run.status === 'failed' ? 1 : 0;
   },
 });
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+/** The run to resume and its saved state, after checking it can continue with this plan. */
+async function resumable(
+  store: RunStore,
+  plan: Plan,
+  id: string,
+  epochs: number | undefined,
+  loadResume: typeof import('../../runtime/watch/run-session.js').loadResume,
+): Promise<Exclude<Awaited<ReturnType<typeof loadResume>>, string>> {
+  const run = store.getRun(id);
+  if (!run) throw new UserError(`There is no run '${id}' in this project. 'nnc runs' lists the stored runs.`, 1);
+  if (run.status === 'running') throw new UserError(`Run '${id}' is still running. Stop it first (Ctrl-C or SIGTERM), then resume it.`, 1);
+  if (run.planHash !== plan.hash) {
+    throw new UserError(`Run '${id}' trained plan ${run.planHash.slice(0, 8)}, but the project now compiles to plan ${plan.hash.slice(0, 8)}: a resumed run continues the same plan. Restore the files it trained on, or start a new run with 'nnc train'.`, 1);
+  }
+  const resume = await loadResume(store, id);
+  if (typeof resume === 'string') throw new UserError(resume, 1);
+  const target = epochs ?? plan.project.training.epochs;
+  if (resume.state.epoch >= target) {
+    throw new UserError(`Run '${id}' has already trained ${resume.state.epoch} epochs, and this run would stop at ${target}. Give '--epochs <n>' with n above ${resume.state.epoch} to train further.`, 1);
+  }
+  return resume;
+}
 
 interface Progress {
   stats(stats: TrainStats): void;
@@ -166,6 +216,12 @@ function summary(run: RunRecord, plan: Plan, baselines: readonly Baseline[], che
     const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
     lines.push(...table.map((r) => `  ${r.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd()));
   }
-  if (run.status !== 'failed') lines.push(`Saved the model in ${checkpoint}/ (model.json, weights.bin, plan.json); the store is ${relative(process.cwd(), store.path)}.`);
+  if (run.status !== 'failed') {
+    const best = run.info as { bestEpoch?: number | null; checkpoint?: { monitor: string; value: number | null } };
+    const which = best.bestEpoch != null && best.checkpoint
+      ? `the best epoch (${best.bestEpoch}, ${best.checkpoint.monitor} ${formatMetric(best.checkpoint.value ?? Number.NaN)}) in ${checkpoint}/`
+      : `no best epoch (none finished) in ${checkpoint}/`;
+    lines.push(`Saved ${which}, the last epoch with the optimizer's state in ${checkpoint}/last/; the store is ${relative(process.cwd(), store.path)}.`);
+  }
   return lines.join('\n');
 }

@@ -51,18 +51,21 @@ export function viewerBundleDir(): string {
   return process.env.NNC_VIEWER_DIR ?? fileURLToPath(new URL('./viewer/', import.meta.url));
 }
 
-/** Resolves on the first Ctrl-C or SIGTERM; a second one ends the process the default way. */
+/** Resolves on the first Ctrl-C, SIGTERM or SIGHUP; a second one ends the process the default way. */
 export function untilInterrupted(): Promise<string> {
   return new Promise((resolve) => {
     const on = (signal: string) => () => {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
+      process.off('SIGHUP', onHup);
       resolve(signal);
     };
     const onInt = on('SIGINT');
     const onTerm = on('SIGTERM');
+    const onHup = on('SIGHUP');
     process.once('SIGINT', onInt);
     process.once('SIGTERM', onTerm);
+    process.once('SIGHUP', onHup);
   });
 }
 

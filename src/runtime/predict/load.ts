@@ -2,7 +2,7 @@
 import type { Plan } from '../../compiler/plan.js';
 import { registerNncLayers } from '../emit/nnc-layers.js';
 import type { LayersModel, Tf } from '../emit/tf.js';
-import { checkpointHandler, hasCheckpoint, readCheckpointPlan } from '../store/checkpoint.js';
+import { checkpointHandler, readCheckpointPlan, resolveCheckpoint, type CheckpointChoice, type ResolvedCheckpoint } from '../store/checkpoint.js';
 import { resolveRunId } from '../store/run-id.js';
 import type { RunRecord, RunStore } from '../store/types.js';
 import type { Scaling } from '../train/scaling.js';
@@ -25,16 +25,26 @@ export interface LoadedRun {
   readonly model: LayersModel;
   /** null for checkpoints saved without nnc metadata (no scaling applied) */
   readonly scaling: Scaling | null;
+  /** which of the run's checkpoints the model is (its best epoch unless asked for the last) */
+  readonly checkpoint: ResolvedCheckpoint;
 }
 
-/** Loads a run's checkpoint with the plan it was trained on (plan.json beside it, else the store's copy). */
-export async function loadRun(tf: Tf, store: RunStore, run: RunRecord): Promise<LoadedRun | string> {
+/** Loads a run's best (or last) checkpoint with the plan it was trained on (plan.json beside it, else the store's copy). */
+export async function loadRun(tf: Tf, store: RunStore, run: RunRecord, choice: CheckpointChoice = 'best'): Promise<LoadedRun | string> {
   const dir = store.runDir(run.id);
-  if (!hasCheckpoint(dir)) return `Run '${run.id}' (${run.status}) saved no model: there is no checkpoint in '${dir}'.`;
+  const checkpoint = await resolveCheckpoint(dir, choice);
+  if (!checkpoint) return `Run '${run.id}' (${run.status}) saved no model: there is no checkpoint in '${dir}'.`;
   const plan = ((await readCheckpointPlan(dir)) ?? store.getPlan(run.id)) as Plan | null;
   if (!plan) return `Run '${run.id}' has no stored plan, so its model cannot be used.`;
   registerNncLayers(tf);
-  const model = await tf.loadLayersModel(checkpointHandler(dir));
+  const model = await tf.loadLayersModel(checkpointHandler(checkpoint.dir));
   const metadata = (model.getUserDefinedMetadata() as { nnc?: ModelMetadata } | undefined)?.nnc;
-  return { run, plan, model, scaling: metadata?.scaling ?? null };
+  return { run, plan, model, scaling: metadata?.scaling ?? null, checkpoint };
+}
+
+/** '--checkpoint best|last' as given on the command line; a sentence when it is neither. */
+export function parseCheckpointChoice(value: unknown): CheckpointChoice | string {
+  if (value === undefined) return 'best';
+  if (value === 'best' || value === 'last') return value;
+  return `'--checkpoint' is 'best' (the run's best epoch, the default) or 'last' (its last epoch), not '${String(value)}'.`;
 }

@@ -8,6 +8,14 @@
 // leaves the previous checkpoint untouched (the next save or load ignores the
 // half-written staging folder); killed after it, the staged files are complete
 // and the loader prefers them, the next save finishes the move.
+//
+// A run keeps two checkpoints: runs/<id>/ holds its best epoch by the
+// checkpoint's metric (the run's model: predict, export and warm starts use
+// it) with checkpoint.json saying which epoch that is, and runs/<id>/last/
+// holds the last epoch's weights with the training state a resumed run needs
+// (state.json, optimizer.bin), saved in the same atomic step as the weights.
+// Runs stored before there were two have one checkpoint, the last epoch's, in
+// runs/<id>/.
 import type * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
@@ -69,7 +77,10 @@ function concatWeights(data: tf.io.WeightData | undefined): Uint8Array {
   return out;
 }
 
-async function save(dir: string, artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+/** Files saved with the weights, in the same atomic step (name -> contents). */
+export type CheckpointFiles = Readonly<Record<string, string | Uint8Array>>;
+
+async function save(dir: string, artifacts: tf.io.ModelArtifacts, files: CheckpointFiles = {}): Promise<tf.io.SaveResult> {
   if (artifacts.modelTopology instanceof ArrayBuffer) {
     throw new Error('Saving a model topology in binary (GraphDef) format is not supported; save a layers model.');
   }
@@ -95,6 +106,7 @@ async function save(dir: string, artifacts: tf.io.ModelArtifacts): Promise<tf.io
   const weights = concatWeights(artifacts.weightData);
   const json = JSON.stringify(modelJSON);
   await writeDurably(join(staging, WEIGHTS_BIN), weights);
+  for (const [name, data] of Object.entries(files)) await writeDurably(join(staging, name), data);
   await writeDurably(join(staging, MODEL_JSON), json);
   await writeDurably(join(staging, COMMITTED), '');
   await syncDir(staging);
@@ -177,11 +189,11 @@ async function load(dir: string): Promise<tf.io.ModelArtifacts> {
   }
 }
 
-/** A TensorFlow.js IOHandler reading and writing model.json + weights.bin in `dir`. */
-export function checkpointHandler(dir: string): tf.io.IOHandler {
+/** A TensorFlow.js IOHandler reading and writing model.json + weights.bin (and `files` on save) in `dir`. */
+export function checkpointHandler(dir: string, files?: CheckpointFiles): tf.io.IOHandler {
   return {
     // a full or read-only disk is a StoreError naming the folder (the previous checkpoint stays as it was)
-    save: (artifacts) => save(dir, artifacts).catch((error: unknown) => Promise.reject(checkpointErrorFrom(error, dir))),
+    save: (artifacts) => save(dir, artifacts, files).catch((error: unknown) => Promise.reject(checkpointErrorFrom(error, dir))),
     load: () => load(dir),
   };
 }
@@ -216,5 +228,82 @@ export async function readCheckpointPlan(dir: string): Promise<unknown> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
+  }
+}
+
+export type CheckpointChoice = 'best' | 'last';
+
+/** runs/<id>/last/: the last epoch's checkpoint and training state. */
+export function lastCheckpointDir(runDir: string): string {
+  return join(runDir, 'last');
+}
+
+/** What checkpoint.json beside a best checkpoint says. */
+export interface BestCheckpointInfo {
+  readonly epoch: number;
+  readonly step: number;
+  readonly monitor: string;
+  readonly mode: 'min' | 'max';
+  readonly value: number;
+}
+
+export const BEST_INFO = 'checkpoint.json';
+
+export interface ResolvedCheckpoint {
+  readonly dir: string;
+  readonly which: CheckpointChoice;
+  /** the best epoch's info; null for the last checkpoint and for runs stored before best checkpoints */
+  readonly best: BestCheckpointInfo | null;
+  /** why the checkpoint asked for is not the one found, as a sentence; null when it is */
+  readonly note: string | null;
+}
+
+/**
+ * The folder of a run's best or last checkpoint, or null when the run saved
+ * none. Best falls back to last for a run stopped before its first epoch
+ * ended; runs stored before best checkpoints have only their last epoch's,
+ * in the run's folder.
+ */
+export async function resolveCheckpoint(runDir: string, choice: CheckpointChoice): Promise<ResolvedCheckpoint | null> {
+  const last = lastCheckpointDir(runDir);
+  const hasBest = hasCheckpoint(runDir);
+  const hasLast = hasCheckpoint(last);
+  const best = hasBest ? await readBestInfo(runDir) : null;
+  if (choice === 'last') {
+    if (hasLast) return { dir: last, which: 'last', best: null, note: null };
+    if (hasBest && best === null) return { dir: runDir, which: 'last', best: null, note: null };
+    return null;
+  }
+  if (hasBest) {
+    return { dir: runDir, which: best ? 'best' : 'last', best, note: best ? null : 'The run was stored before nnc kept best checkpoints: its model is its last epoch.' };
+  }
+  if (hasLast) return { dir: last, which: 'last', best: null, note: 'No epoch of the run finished, so it has no best checkpoint: using its last one.' };
+  return null;
+}
+
+async function readBestInfo(dir: string): Promise<BestCheckpointInfo | null> {
+  try {
+    return JSON.parse((await readCheckpointFile(dir, BEST_INFO)).toString('utf8')) as BestCheckpointInfo;
+  } catch {
+    return null;
+  }
+}
+
+/** The files of a training state (see train/types.ts TrainingState) to save with the last checkpoint. */
+export function trainingStateFiles(state: { readonly optimizer: { readonly data: ArrayBuffer } } & Record<string, unknown>): CheckpointFiles {
+  const { optimizer, ...rest } = state as { optimizer: { data: ArrayBuffer } & Record<string, unknown> } & Record<string, unknown>;
+  const { data, ...described } = optimizer;
+  return { 'state.json': JSON.stringify({ ...rest, optimizer: described }), 'optimizer.bin': new Uint8Array(data) };
+}
+
+/** The training state saved with a last checkpoint, or null when there is none (or it cannot be read). */
+export async function readTrainingState(dir: string): Promise<Record<string, unknown> | null> {
+  try {
+    const state = JSON.parse((await readCheckpointFile(dir, 'state.json')).toString('utf8')) as Record<string, unknown> & { optimizer: Record<string, unknown> };
+    const bytes = await readCheckpointFile(dir, 'optimizer.bin');
+    const data = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    return { ...state, optimizer: { ...state.optimizer, data } };
+  } catch {
+    return null;
   }
 }

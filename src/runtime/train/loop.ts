@@ -12,7 +12,7 @@ import { createMonitor } from './monitor.js';
 import { createOptimizer, learningRateAt, setLearningRate } from './schedule.js';
 import { takeSnapshot } from './snapshot.js';
 import { createHeadRunner, trainStep } from './step.js';
-import type { ModelMetadata, TrainOptions, TrainResult } from './types.js';
+import type { ModelMetadata, TrainingState, TrainOptions, TrainResult } from './types.js';
 import { formatBytes } from '../../shared/format-bytes.js';
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -42,7 +42,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   model.setUserDefinedMetadata({ nnc: { scaling: data.scaling } satisfies ModelMetadata });
   const optimizer = createOptimizer(tf, training);
   const variableOrder = model.trainableWeights.map((w) => w.name);
-  const monitor = createMonitor(training.earlyStopping, log);
+  const resume = options.resume;
+  const monitor = createMonitor({ training, heads: runners.map((r) => ({ head: r.head, validated: r.data.validation.count > 0 })), log, ...(resume ? { resume: resume.monitor } : {}) });
+  log('info', `The best checkpoint is the epoch with the ${monitor.mode === 'max' ? 'highest' : 'lowest'} '${monitor.name}'${monitor.earlyName ? `; early stopping watches '${monitor.earlyName}'` : ''}.`);
+  if (resume) await restoreOptimizer(tf, optimizer, resume);
 
   // Device-side running sums: per head [see metricSums] for the epoch, and
   // [Σ grad norm, clipped steps] for the run.
@@ -57,10 +60,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let lastRead = { heads: runners.map(() => [0, 0, 0]), run: [0, 0], step: 0, samples: 0, time: Date.now() };
 
   const started = Date.now();
-  let step = 0;
+  let step = resume?.step ?? 0;
   let samples = 0;
-  let epoch = 0;
-  let current = 0; // 1-based number of the epoch under way
+  let epoch = resume?.epoch ?? 0;
+  let current = epoch; // 1-based number of the epoch under way
+  let skip = resume?.batchesDone ?? 0; // batches of the resumed epoch trained before the stop
+  if (resume) log('info', `Resuming after epoch ${resume.epoch}${skip ? ` and ${skip} batches of epoch ${resume.epoch + 1}` : ''} (step ${resume.step}) with the optimizer's state.`);
   let stopped = false;
   let stoppedEarly = false;
   let final: Record<string, number> = {};
@@ -70,6 +75,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const values = Array.from(await flat.data());
     flat.dispose();
     return { heads: runners.map((_, i) => values.slice(i * 3, i * 3 + 3)), run: values.slice(-2) };
+  };
+
+  const state = async (finished: number, batchesDone: number): Promise<TrainingState> => {
+    const weights = await optimizer.getWeights();
+    try {
+      const encoded = await tf.io.encodeWeights(weights);
+      return { epoch: finished, step, batchesDone, monitor: monitor.state(), optimizer: { className: optimizer.getClassName(), ...encoded } };
+    } finally {
+      weights[0]?.tensor.dispose(); // the iteration count, a fresh scalar; the rest are the optimizer's own variables
+    }
   };
 
   const emitStats = async (lr: number, stepsPerEpoch: number) => {
@@ -107,7 +122,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
 
   try {
-    for (epoch = 0; epoch < epochs && !stopped && !stoppedEarly; epoch++) {
+    for (; epoch < epochs && !stopped && !stoppedEarly; epoch++) {
       current = epoch + 1;
       const epochStart = Date.now();
       const epochStep = step;
@@ -116,8 +131,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const lr = learningRateAt(training, epoch, epochs);
       setLearningRate(optimizer, lr);
       const batches = epochBatches(runners.map((r) => ({ name: r.head.name, count: r.data.train.count })), training.batchSize, training.seed, epoch);
+      let batchesDone = 0;
 
       for (const planned of batches) {
+        if (skip > 0) {
+          skip--;
+          batchesDone++;
+          continue;
+        }
+        batchesDone++;
         const runner = runners[planned.head];
         step++;
         samples += planned.indices.length;
@@ -142,8 +164,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           break;
         }
       }
-      if (stopped) {
-        await events.onCheckpoint?.(current);
+      // a stop on an epoch's last batch still ends that epoch (validation, checkpoints); mid-way it saves where it is
+      if (stopped && batchesDone < batches.length) {
+        const watched = { name: monitor.name, mode: monitor.mode, value: null };
+        await events.onCheckpoint?.({ epoch: current, step, batchesDone, best: false, monitor: watched, state: () => state(current - 1, batchesDone) });
         break;
       }
 
@@ -173,7 +197,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       final = metrics;
 
       const durationMs = Date.now() - epochStart;
-      const { improved, stop } = monitor.update(metrics);
+      const { improved, stop } = monitor.update(metrics, current);
       await events.onEpoch?.({
         epoch: current,
         epochs,
@@ -184,10 +208,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         improved,
       });
       log('info', `Epoch ${current}/${epochs}: ${describe(metrics)}.`);
-      await events.onCheckpoint?.(current);
+      const watched = { name: monitor.name, mode: monitor.mode, value: metrics[monitor.name] ?? null };
+      await events.onCheckpoint?.({ epoch: current, step, batchesDone: 0, best: improved, monitor: watched, state: () => state(current, 0) });
       if (stop) {
         stoppedEarly = true;
-        log('info', `Early stopping after epoch ${current}: '${monitor.name}' did not improve for ${training.earlyStopping!.patience} epochs.`);
+        log('info', `Early stopping after epoch ${current}: '${monitor.earlyName}' did not improve for ${training.earlyStopping!.patience} epochs.`);
       }
     }
     if (step > 0 && step % weightsEvery !== 0) events.onSnapshot?.(await takeSnapshot(tf, model, new Map(), step, current));
@@ -196,13 +221,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       log('info', `Clipped the gradient norm to ${training.clipNorm} in ${clippedSteps} of ${step} steps.`);
     }
     const durationMs = Date.now() - started;
+    const kept = monitor.state();
+    if (kept.bestEpoch !== null) log('info', `Best epoch: ${kept.bestEpoch} ('${monitor.name}' ${describe({ v: kept.bestValue! }).slice(2)}); the run's model is its checkpoint.`);
     return {
       status: stopped ? 'stopped' : 'completed',
       stoppedEarly,
       epochs: epoch,
       steps: step,
-      best: monitor.best,
+      best: kept.best,
       final,
+      checkpoint: { monitor: monitor.name, mode: monitor.mode, epoch: kept.bestEpoch, value: kept.bestValue },
       baselines,
       clippedSteps,
       samplesPerSecond: (samples * 1000) / Math.max(durationMs, 1),
@@ -214,6 +242,18 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     runners.forEach((r) => r.targetStd?.dispose());
     optimizer.dispose();
   }
+}
+
+/** Puts a stopped run's optimizer state back: Adam's moments and step count, or the other optimizers' slots. */
+async function restoreOptimizer(tf: TrainOptions['tf'], optimizer: ReturnType<typeof createOptimizer>, resume: TrainingState): Promise<void> {
+  const saved = resume.optimizer;
+  if (saved.className !== optimizer.getClassName()) {
+    throw new Error(`The run to resume trained with the '${saved.className}' optimizer, this plan with '${optimizer.getClassName()}'.`);
+  }
+  const decoded = tf.io.decodeWeights(saved.data, [...saved.specs]);
+  const weights = saved.specs.map((s) => ({ name: s.name, tensor: decoded[s.name] }));
+  await optimizer.setWeights(weights);
+  tf.dispose(Object.values(decoded));
 }
 
 function describe(metrics: Record<string, number>): string {

@@ -3,6 +3,9 @@
 import type { Plan } from '../../compiler/plan.js';
 import type { LogEntry, Snapshot } from '../store/types.js';
 import type { LayersModel, Tf } from '../emit/tf.js';
+import type { MonitorState } from './monitor.js';
+
+type WeightsManifestEntry = Parameters<Tf['io']['decodeWeights']>[1][number];
 import type { Baseline } from './baselines.js';
 import type { PreparedData } from './examples.js';
 import type { Scaling } from './scaling.js';
@@ -36,8 +39,35 @@ export interface EpochSummary {
   readonly metrics: Readonly<Record<string, number>>;
   readonly durationMs: number;
   readonly samplesPerSecond: number;
-  /** the monitored metric improved on its best so far */
+  /** the best checkpoint's metric improved on its best so far: this epoch is the new best */
   readonly improved: boolean;
+}
+
+/** A moment to save the model: after every epoch, and when a stop request ends the run. */
+export interface CheckpointEvent {
+  /** 1-based number of the epoch under way (the last one finished unless batchesDone > 0) */
+  readonly epoch: number;
+  readonly step: number;
+  /** batches of `epoch` already trained when a stop request ended it mid-way; 0 at an epoch's end */
+  readonly batchesDone: number;
+  /** this epoch is the best so far by the checkpoint's metric: save it as the run's model */
+  readonly best: boolean;
+  /** the checkpoint's metric and its value at this epoch (null when not reported) */
+  readonly monitor: { readonly name: string; readonly mode: 'min' | 'max'; readonly value: number | null };
+  /** everything a resumed run needs besides the weights (reads the optimizer's slots) */
+  state(): Promise<TrainingState>;
+}
+
+/** Saved beside the last checkpoint (store/checkpoint.ts) so `nnc train --resume` continues the run. */
+export interface TrainingState {
+  /** epochs finished */
+  readonly epoch: number;
+  readonly step: number;
+  /** batches of the next epoch already trained (a stop request ended it mid-way) */
+  readonly batchesDone: number;
+  readonly monitor: MonitorState;
+  /** the optimizer's weights (tf.io.encodeWeights of optimizer.getWeights(): iterations, then its slots in variable order) */
+  readonly optimizer: { readonly className: string; readonly specs: readonly WeightsManifestEntry[]; readonly data: ArrayBuffer };
 }
 
 export interface TrainEvents {
@@ -46,7 +76,7 @@ export interface TrainEvents {
   onSnapshot?(snapshot: Snapshot): void;
   onEpoch?(summary: EpochSummary): void | Promise<void>;
   /** save the model now: at the end of every epoch and when a stop request ends the run */
-  onCheckpoint?(epoch: number): Promise<void>;
+  onCheckpoint?(checkpoint: CheckpointEvent): Promise<void>;
 }
 
 export interface TrainOptions {
@@ -61,18 +91,23 @@ export interface TrainOptions {
   readonly statsEvery?: number;
   /** precomputed by prepareData(plan); computed when absent */
   readonly data?: PreparedData;
+  /** continue a stopped run from its last checkpoint's state (the model holds its last weights) */
+  readonly resume?: TrainingState;
 }
 
 export interface TrainResult {
   /** stopped: a stop request ended the run */
   readonly status: 'completed' | 'stopped';
   readonly stoppedEarly: boolean;
+  /** epochs finished, counting those of a resumed run's parent */
   readonly epochs: number;
   readonly steps: number;
   /** best value of every validation metric (and loss), e.g. {"val_loss": 0.3, "sentiment.val_accuracy": 0.9} */
   readonly best: Readonly<Record<string, number>>;
   /** metrics of the last epoch */
   readonly final: Readonly<Record<string, number>>;
+  /** the metric that picked the best checkpoint, its mode, and the epoch it picked (null: no epoch finished) */
+  readonly checkpoint: { readonly monitor: string; readonly mode: 'min' | 'max'; readonly epoch: number | null; readonly value: number | null };
   readonly baselines: readonly Baseline[];
   readonly clippedSteps: number;
   readonly samplesPerSecond: number;

@@ -4,17 +4,31 @@
 // the run. Events go out as DriverEvents.
 //
 // The warm start prefers the parent's model still in memory (the previous run
-// of this worker: no disk round trip), else the parent's checkpoint.
+// of this worker, holding its best epoch's weights: no disk round trip), else
+// the parent's best checkpoint. A resumed run (`nnc train --resume`) is a new
+// run whose parent is the stopped one: it starts from the parent's last
+// checkpoint with its optimizer state and epoch count, and inherits its best
+// checkpoint until an epoch beats it.
 import type { Plan } from '../../compiler/plan.js';
 import type { WarmStartView } from '../../shared/protocol.js';
 import type { Tf } from '../backend/index.js';
 import { buildModel } from '../emit/build.js';
-import type { LayersModel } from '../emit/tf.js';
+import type { LayersModel, Tensor } from '../emit/tf.js';
 import { warmStart } from '../emit/warm-start.js';
-import { checkpointHandler, hasCheckpoint, writeCheckpointExtras } from '../store/checkpoint.js';
+import {
+  BEST_INFO,
+  checkpointHandler,
+  lastCheckpointDir,
+  readTrainingState,
+  resolveCheckpoint,
+  trainingStateFiles,
+  writeCheckpointExtras,
+  type BestCheckpointInfo,
+} from '../store/checkpoint.js';
 import { gitState } from '../store/git.js';
 import type { LogEntry, MetricPoint, RunStore } from '../store/types.js';
 import { train } from '../train/loop.js';
+import type { TrainingState } from '../train/types.js';
 import type { DriverEvent, EndStatus, RunRequest } from './driver.js';
 
 export interface SessionContext {
@@ -33,9 +47,15 @@ export interface RunControl {
   readonly post: (event: DriverEvent) => void;
 }
 
-export async function runSession(ctx: SessionContext, request: RunRequest, control: RunControl): Promise<void> {
+/** What `nnc train --resume` hands the session: the stopped run and its saved state (see loadResume). */
+export interface ResumeFrom {
+  readonly runId: string;
+  readonly state: TrainingState;
+}
+
+export async function runSession(ctx: SessionContext, request: RunRequest & { readonly resume?: ResumeFrom }, control: RunControl): Promise<void> {
   const { tf, store } = ctx;
-  const { plan } = request;
+  const { plan, resume } = request;
   const { post, signal } = control;
   if (signal.aborted) return;
   const git = gitState(ctx.projectDir);
@@ -47,7 +67,12 @@ export async function runSession(ctx: SessionContext, request: RunRequest, contr
     backend: ctx.backend,
     parentId: request.parentId,
     plan,
-    info: { epochs: request.epochs ?? plan.project.training.epochs, seed: plan.project.training.seed, source: request.source ?? 'watch' },
+    info: {
+      epochs: request.epochs ?? plan.project.training.epochs,
+      seed: plan.project.training.seed,
+      source: request.source ?? 'watch',
+      ...(resume ? { resumedFrom: resume.runId, startEpoch: resume.state.epoch } : {}),
+    },
   });
   const runId = record.id;
   const log = (entry: Omit<LogEntry, 'time'>) => {
@@ -59,18 +84,28 @@ export async function runSession(ctx: SessionContext, request: RunRequest, contr
   let model: LayersModel | null = null;
   let kept = false;
   let warm: WarmStartView | null = null;
+  // the best epoch's weights, for the next warm start in this worker
+  let bestWeights: Map<string, Tensor> | null = null;
+  const keepBest = (from: LayersModel) => {
+    const next = new Map(from.weights.map((w) => [w.originalName, tf.clone(w.read())] as const));
+    if (bestWeights) tf.dispose([...bestWeights.values()]);
+    bestWeights = next;
+  };
   try {
     model = buildModel(tf, plan);
-    warm = await warmStartFrom(ctx, model, request, log);
+    const dir = store.runDir(runId);
+    if (resume) await resumeFrom(ctx, model, resume.runId, dir, keepBest, log);
+    else warm = await warmStartFrom(ctx, model, request, log);
     post({ type: 'run_started', run: record, warmStart: warm });
 
-    const dir = store.runDir(runId);
+    let planWritten = false;
     const result = await train({
       tf,
       plan,
       model,
       signal,
       ...(request.epochs !== undefined ? { epochs: request.epochs } : {}),
+      ...(resume ? { resume: resume.state } : {}),
       events: {
         onStats(stats) {
           const points: MetricPoint[] = [
@@ -99,13 +134,27 @@ export async function runSession(ctx: SessionContext, request: RunRequest, contr
           store.recordEpochBest(runId, summary.metrics);
           post({ type: 'epoch', runId, summary });
         },
-        async onCheckpoint() {
-          await model!.save(checkpointHandler(dir));
-          await writeCheckpointExtras(dir, { plan });
+        async onCheckpoint(checkpoint) {
+          const state = await checkpoint.state();
+          await model!.save(checkpointHandler(lastCheckpointDir(dir), trainingStateFiles({ ...state })));
+          if (checkpoint.best && checkpoint.monitor.value !== null) {
+            const info: BestCheckpointInfo = { epoch: checkpoint.epoch, step: checkpoint.step, monitor: checkpoint.monitor.name, mode: checkpoint.monitor.mode, value: checkpoint.monitor.value };
+            await model!.save(checkpointHandler(dir, { [BEST_INFO]: `${JSON.stringify(info)}\n` }));
+            keepBest(model!);
+          }
+          if (!planWritten) await writeCheckpointExtras(dir, { plan });
+          planWritten = true;
         },
       },
     });
     store.updateBest(runId, { ...result.best });
+    // the run's model is its best epoch: that is what the next warm start in this worker starts from
+    if (bestWeights && result.checkpoint.epoch !== result.epochs) {
+      for (const w of model.weights) {
+        const saved = (bestWeights as Map<string, Tensor>).get(w.originalName);
+        if (saved) w.write(saved);
+      }
+    }
     const status = result.status === 'stopped' ? control.stopStatus() : 'completed';
     store.endRun(runId, status, {
       epochs: result.epochs,
@@ -114,6 +163,8 @@ export async function runSession(ctx: SessionContext, request: RunRequest, contr
       durationMs: result.durationMs,
       stoppedEarly: result.stoppedEarly,
       baselines: result.baselines,
+      bestEpoch: result.checkpoint.epoch,
+      checkpoint: { monitor: result.checkpoint.monitor, mode: result.checkpoint.mode, value: result.checkpoint.value },
       ...(warm ? { warmStart: warm } : {}),
     });
     keep(ctx, { runId, plan, model });
@@ -126,7 +177,53 @@ export async function runSession(ctx: SessionContext, request: RunRequest, contr
     post({ type: 'run_ended', run: store.getRun(runId)! });
   } finally {
     if (!kept) model?.dispose();
+    if (bestWeights) tf.dispose([...(bestWeights as Map<string, Tensor>).values()]);
   }
+}
+
+/**
+ * Loads the last checkpoint of the run to resume into `model`, and copies its
+ * best checkpoint into the new run's folder (the resumed run's best so far).
+ */
+async function resumeFrom(
+  ctx: SessionContext,
+  model: LayersModel,
+  parentId: string,
+  dir: string,
+  keepBest: (from: LayersModel) => void,
+  log: (entry: Omit<LogEntry, 'time'>) => void,
+): Promise<void> {
+  const { tf, store } = ctx;
+  const parentDir = store.runDir(parentId);
+  const last = await resolveCheckpoint(parentDir, 'last');
+  if (!last) throw new Error(`Run '${parentId}' saved no checkpoint to resume from.`);
+  const loaded = await tf.loadLayersModel(checkpointHandler(last.dir));
+  try {
+    model.setWeights(loaded.weights.map((w) => w.read()));
+  } finally {
+    loaded.dispose();
+  }
+  const best = await resolveCheckpoint(parentDir, 'best');
+  if (best?.which === 'best') {
+    const artifacts = await checkpointHandler(best.dir).load!();
+    await checkpointHandler(dir, { [BEST_INFO]: `${JSON.stringify(best.best)}\n` }).save!(artifacts);
+    const parentBest = await tf.loadLayersModel(checkpointHandler(best.dir));
+    try {
+      keepBest(parentBest);
+    } finally {
+      parentBest.dispose();
+    }
+  }
+  log({ level: 'info', category: 'train', message: `Resuming run '${parentId}' from its last checkpoint${best?.best ? `; its best epoch so far is ${best.best.epoch} ('${best.best.monitor}' ${best.best.value.toPrecision(4)})` : ''}.`, spam: false });
+}
+
+/** The saved training state of a run's last checkpoint, or a sentence saying why it cannot be resumed. */
+export async function loadResume(store: RunStore, runId: string): Promise<ResumeFrom | string> {
+  const last = await resolveCheckpoint(store.runDir(runId), 'last');
+  if (!last) return `Run '${runId}' saved no checkpoint, so there is nothing to resume. Start a new run with 'nnc train'.`;
+  const state = last.which === 'last' && last.dir !== store.runDir(runId) ? await readTrainingState(last.dir) : null;
+  if (!state) return `Run '${runId}' has no saved training state (it was stored by an older nnc), so it cannot be resumed. Start a new run with 'nnc train'.`;
+  return { runId, state: state as unknown as TrainingState };
 }
 
 function keep(ctx: SessionContext, last: NonNullable<SessionContext['last']>): void {
@@ -151,11 +248,12 @@ async function warmStartFrom(
     source = ctx.last.model;
     sourcePlan = ctx.last.plan;
   } else {
-    const dir = store.runDir(parentId);
+    // the parent's model: its best epoch (its last one for runs stored before best checkpoints)
+    const checkpoint = await resolveCheckpoint(store.runDir(parentId), 'best');
     sourcePlan = store.getPlan(parentId) as Plan | null;
-    if (sourcePlan && hasCheckpoint(dir)) {
+    if (sourcePlan && checkpoint) {
       try {
-        source = await tf.loadLayersModel(checkpointHandler(dir));
+        source = await tf.loadLayersModel(checkpointHandler(checkpoint.dir));
         loaded = true;
       } catch (error) {
         log({ level: 'warning', category: 'warmstart', message: `The checkpoint of run '${parentId}' could not be read (${(error as Error).message}); every layer starts fresh.`, spam: false });
