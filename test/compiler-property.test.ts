@@ -1,11 +1,13 @@
 // Thousands of random mutations of the example projects never make compile()
-// throw, and every diagnostic points inside the file it names.
+// throw, every diagnostic points inside the file it names, and no message
+// quotes a long value in full.
 import fc from 'fast-check';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/index.js';
 import { memoryHost } from '../src/compiler/host.js';
+import { MESSAGE_MAX_CHARS } from '../src/compiler/limits.js';
 
 const ROOT = '/virtual/mutant';
 
@@ -35,7 +37,11 @@ const MUTATIONS: Mutation[] = [
   (t, r) => t.replace(/\n  /g, (m, i) => (Math.abs(Math.cos(i * r)) < 0.2 ? '\n\t' : m)), // tabs
   (t) => t.split('---').reverse().join('---'), // swapped documents
   (t, r) => t.replace(/\d+/g, (m, i) => (Math.abs(Math.sin(i + r)) < 0.3 ? String(-Number(m) * 1000) : m)), // out-of-range numbers
+  (t, r, s) => { let n = 0; return t.replace(/: ([\w<>]+)/g, (m) => (n++ === Math.floor(r * 20) ? `: ${LONG_VALUE(s, r)}` : m)); }, // a huge value (pasted by mistake)
 ];
+
+/** A value far over the length a message may quote; it may hold quotes and apostrophes. */
+const LONG_VALUE = (s: string, r: number) => `x${s.replace(/[\n:#{}[\],&*!|>%@`-]/g, '')}`.padEnd(200 + Math.floor(r * 5000), "x'x x");
 
 describe('compile() on mutated projects', () => {
   it('has projects to mutate', () => {
@@ -64,6 +70,9 @@ describe('compile() on mutated projects', () => {
             expect(d.column).toBeGreaterThanOrEqual(1);
             expect(d.column).toBeLessThanOrEqual((fileLines[d.line - 1] ?? '').length + 1);
             expect(d.message).toMatch(/[.?]$/);
+            // a long value is quoted cut ('xxxx…' (5,000 characters)), never in full
+            expect(d.message.length).toBeLessThanOrEqual(MESSAGE_MAX_CHARS + 100);
+            expect(d.message).not.toMatch(/x{150}/);
           }
         },
       ),

@@ -4,7 +4,8 @@
 import { createRequire } from 'node:module';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { diagnosticAt, type Diagnostic } from './diagnostics.js';
-import type { CompilerHost } from './host.js';
+import { readProjectFile, type CompilerHost } from './host.js';
+import { DATA_FILE_MAX_BYTES } from './limits.js';
 import type { LoadedDocument } from './load.js';
 import type { RawSample } from './raw.js';
 
@@ -16,6 +17,8 @@ export const DATA_CODES = {
   recordDoesNotFit: 4005,
   badCsv: 4006,
   emptySource: 4007,
+  notRegularFile: 4008,
+  tooLarge: 4009,
 } as const;
 
 export interface SourceRecords {
@@ -55,9 +58,10 @@ export function readSource(
   if (!ext) {
     return at(DATA_CODES.unknownFormat, `The source '${source}' has an unknown format. Use a .jsonl, .json or .csv file.`);
   }
-  const text = host.readFile(path);
+  const text = readProjectFile(host, root, path, DATA_FILE_MAX_BYTES);
   if (typeof text !== 'string') {
-    return at(DATA_CODES.missingFile, `Cannot read the source '${source}': ${text.error}. Check the path; it is relative to this file.`);
+    const [code, advice] = text.reason === 'outside' ? [DATA_CODES.outsideProject, 'Copy the file into the project instead of linking to it.'] : text.reason === 'not-regular' ? [DATA_CODES.notRegularFile, 'Point \'source\' at a regular file.'] : text.reason === 'too-large' ? [DATA_CODES.tooLarge, 'Split it into several datasets, each with its own source.'] : [DATA_CODES.missingFile, 'Check the path; it is relative to this file.'];
+    return at(code, `Cannot read the source '${source}': ${text.error}. ${advice}`);
   }
   const relPath = relative(root, path).split(sep).join('/');
   const parsed = ext === 'csv' ? parseCsvRecords(text) : ext === 'json' ? parseJsonArray(text) : parseJsonLines(text);

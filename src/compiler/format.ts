@@ -36,6 +36,10 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string 
   return lines.join('\n');
 }
 
+/** Characters of a line a code frame shows, and how many of them come before the column. */
+const FRAME_WIDTH = 160;
+const FRAME_LEAD = 60;
+
 function codeFrame(text: string, d: Diagnostic, c: ReturnType<typeof ansi>): string {
   const all = text.split(/\r?\n/);
   const from = Math.max(1, d.line - 1);
@@ -43,12 +47,16 @@ function codeFrame(text: string, d: Diagnostic, c: ReturnType<typeof ansi>): str
   const to = Math.min(lastLine, d.line + 1);
   const width = String(to).length;
   const out: string[] = [''];
+  // a long line (a 10 MB value) is shown as a window around the column, the same for every line of the frame
+  const start = (all[d.line - 1] ?? '').length > FRAME_WIDTH ? Math.max(0, d.column - 1 - FRAME_LEAD) : 0;
+  const shown = (line: string) => (start > 0 ? '…' : '') + line.slice(start, start + FRAME_WIDTH) + (line.length > start + FRAME_WIDTH ? '…' : '');
   for (let n = from; n <= to; n++) {
     const gutter = String(n).padStart(width);
-    out.push(`${n === d.line ? c.bold('>') : ' '} ${c.dim(gutter + ' |')} ${all[n - 1]}`);
+    out.push(`${n === d.line ? c.bold('>') : ' '} ${c.dim(gutter + ' |')} ${shown(all[n - 1] ?? '')}`);
     if (n === d.line) {
-      const pad = (all[n - 1] ?? '').slice(0, d.column - 1).replace(/[^\t]/g, ' ');
-      out.push(`  ${' '.repeat(width)} ${c.dim('|')} ${pad}${(d.severity === 'error' ? c.red : c.yellow)('^'.repeat(Math.max(1, d.length)))}`);
+      const pad = (start > 0 ? ' ' : '') + (all[n - 1] ?? '').slice(start, d.column - 1).replace(/[^\t]/g, ' ');
+      const carets = Math.max(1, Math.min(d.length, FRAME_WIDTH - (d.column - 1 - start)));
+      out.push(`  ${' '.repeat(width)} ${c.dim('|')} ${pad}${(d.severity === 'error' ? c.red : c.yellow)('^'.repeat(carets))}`);
     }
   }
   out.push('');

@@ -3,6 +3,7 @@
 import { check } from './check.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { nodeHost, type CompilerHost } from './host.js';
+import { boundDiagnostic } from './limits.js';
 import { load, type ParseCache, type SourceFile } from './load.js';
 import { lower } from './lower.js';
 import type { Plan } from './plan.js';
@@ -54,7 +55,8 @@ export function compile(projectDir: string, host: CompilerHost = nodeHost, optio
       lap('lower');
     }
   }
-  return { plan, diagnostics: sortDiagnostics(diagnostics), files: loaded.files, timings };
+  // a value quoted in a message is cut when long: a 10 MB line is not echoed (limits.ts)
+  return { plan, diagnostics: sortDiagnostics(diagnostics).map(boundDiagnostic), files: loaded.files, timings };
 }
 
 export type { Plan } from './plan.js';

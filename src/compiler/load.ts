@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 import { extractFastSamples } from './fast-samples.js';
-import type { CompilerHost } from './host.js';
+import { readProjectFile, type CompilerHost, type ReadRefusal } from './host.js';
+import { countYamlItems, formatCount, YAML_FILE_MAX_BYTES, YAML_MAX_FILES, YAML_MAX_ITEMS_PER_FILE, YAML_MAX_ITEMS_PER_PROJECT } from './limits.js';
 
 export interface SourceFile {
   /** absolute path */
@@ -87,19 +88,59 @@ export function spanAt(file: SourceFile, start: number, end: number): Span {
   return { line: a.line, column: a.col, length: Math.max(1, Math.min(length, rest)) };
 }
 
-export function loadSource(relPath: string, path: string, text: string): { file: SourceFile; documents: LoadedDocument[]; diagnostics: Diagnostic[] } {
+/**
+ * Line starts from the text itself: the parser's own line counter misses the
+ * newlines inside a token it could not place (a plain scalar running over
+ * lines after a syntax error), which put columns past the end of their line.
+ */
+function lineCounterOf(text: string): LineCounter {
   const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  return lines;
+}
+
+/** A YAML file that was not read (1008 and up) or not parsed (1013): what it holds is unknown, not absent. */
+export const UNREAD_FILE_CODES: readonly number[] = [1008, 1010, 1011, 1012, 1013];
+
+const READ_CODES: Record<ReadRefusal, { code: number; advice: string }> = {
+  missing: { code: 1008, advice: 'Check that the file exists and is readable' },
+  folder: { code: 1008, advice: 'Check that the file exists and is readable' },
+  unreadable: { code: 1008, advice: 'Check that the file exists and is readable' },
+  outside: { code: 1010, advice: 'Copy the file into the project instead of linking to it' },
+  'not-regular': { code: 1011, advice: 'Replace it with a regular file, or remove it from the project' },
+  'too-large': { code: 1012, advice: 'Split it into several files, or move big sample lists into a JSONL source' },
+};
+
+/** The parser's budget for one file: its own limit, or what is left of the project's. */
+export interface ItemBudget {
+  readonly items: number;
+  readonly scope: 'file' | 'project';
+}
+
+const FILE_BUDGET: ItemBudget = { items: YAML_MAX_ITEMS_PER_FILE, scope: 'file' };
+
+export function loadSource(relPath: string, path: string, text: string, budget: ItemBudget = FILE_BUDGET): { file: SourceFile; documents: LoadedDocument[]; diagnostics: Diagnostic[]; items: number } {
+  const lines = lineCounterOf(text);
   const file: SourceFile = { path, relPath, text, lines };
   const diagnostics: Diagnostic[] = [];
   const documents: LoadedDocument[] = [];
   let parsed: Document.Parsed[];
   const fast = extractFastSamples(text);
+  // the parser's time and memory grow with lines and flow items: count them before parsing
+  const items = countYamlItems(fast ? fast.text : text);
+  if (items > budget.items) {
+    const limit = budget.scope === 'file' ? `more than the ${formatCount(budget.items)} nnc parses in one file` : `more than the ${formatCount(budget.items)} left of the ${formatCount(YAML_MAX_ITEMS_PER_PROJECT)} nnc parses in one project`;
+    const advice = fast ? 'Split it into several files' : 'Split it into several files, write big sample lists one flow mapping per line (- {input: ..., label: ...}), or move them into a JSONL source';
+    diagnostics.push(fileDiagnostic(file, 1013, `'${relPath}' has ${formatCount(items)} lines and flow items ('[', '{', ','), ${limit}, so it was not parsed. ${advice}.`));
+    return { file, documents, diagnostics, items: 0 };
+  }
   try {
-    parsed = parseAllDocuments(fast ? fast.text : text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
+    parsed = parseAllDocuments(fast ? fast.text : text, { prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
   } catch (error) {
     // yaml throws only on internal errors; keep going with a diagnostic
     diagnostics.push(fileDiagnostic(file, 1001, `The YAML parser failed: ${(error as Error).message}. Check the file for unusual characters.`));
-    return { file, documents, diagnostics };
+    return { file, documents, diagnostics, items };
   }
   if (!Array.isArray(parsed)) parsed = [];
   parsed.forEach((doc, index) => {
@@ -131,7 +172,7 @@ export function loadSource(relPath: string, path: string, text: string): { file:
     }
     documents.push({ file, index, doc, value });
   });
-  return { file, documents, diagnostics };
+  return { file, documents, diagnostics, items };
 }
 
 /**
@@ -148,11 +189,11 @@ export function createParseCache(): ParseCache {
   return { entries: new Map(), reused: 0 };
 }
 
-function cachedParse(cache: ParseCache, relPath: string, path: string, text: string): ReturnType<typeof loadSource> {
-  const hash = createHash('sha1').update(path).update('\0').update(text).digest('hex');
+function cachedParse(cache: ParseCache, relPath: string, path: string, text: string, budget: ItemBudget): ReturnType<typeof loadSource> {
+  const hash = createHash('sha1').update(path).update('\0').update(`${budget.scope}:${budget.items}`).update('\0').update(text).digest('hex');
   let entry = cache.entries.get(relPath);
   if (entry?.hash === hash) cache.reused++;
-  else cache.entries.set(relPath, (entry = { hash, parsed: loadSource(relPath, path, text) }));
+  else cache.entries.set(relPath, (entry = { hash, parsed: loadSource(relPath, path, text, budget) }));
   // later stages get their own copy of each plain value; the YAML nodes are only read
   return { ...entry.parsed, documents: entry.parsed.documents.map((d) => ({ ...d, value: structuredClone(d.value) })) };
 }
@@ -163,16 +204,26 @@ export function load(projectDir: string, host: CompilerHost, cache?: ParseCache)
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   if (cache) cache.reused = 0;
-  for (const relPath of host.listYamlFiles(projectDir)) {
+  const relPaths = host.listYamlFiles(projectDir);
+  if (relPaths.length > YAML_MAX_FILES) {
+    const message = `The project has ${formatCount(relPaths.length)} YAML files, more than the ${formatCount(YAML_MAX_FILES)} nnc reads, so none was read. Give nnc the project folder itself, or move files that are not part of the project out of it.`;
+    return { files, documents, diagnostics: [{ code: 1014, severity: 'error', message, file: projectDir, line: 1, column: 1, length: 1 }] };
+  }
+  let items = 0;
+  for (const relPath of relPaths) {
     const path = host.resolve(projectDir, relPath);
-    const read = host.readFile(path);
+    const read = readProjectFile(host, projectDir, path, YAML_FILE_MAX_BYTES);
     if (typeof read !== 'string') {
-      diagnostics.push({ code: 1008, severity: 'error', message: `Cannot read '${relPath}': ${read.error}. Check that the file exists and is readable.`, file: path, line: 1, column: 1, length: 1 });
+      const { code, advice } = READ_CODES[read.reason ?? 'unreadable'];
+      diagnostics.push({ code, severity: 'error', message: `Cannot read '${relPath}': ${read.error}. ${advice}.`, file: path, line: 1, column: 1, length: 1 });
       continue;
     }
     const text = read.replace(/^\uFEFF/, '');
     seen.add(relPath);
-    const result = cache ? cachedParse(cache, relPath, path, text) : loadSource(relPath, path, text);
+    const left = YAML_MAX_ITEMS_PER_PROJECT - items;
+    const budget: ItemBudget = left < YAML_MAX_ITEMS_PER_FILE ? { items: left, scope: 'project' } : FILE_BUDGET;
+    const result = cache ? cachedParse(cache, relPath, path, text, budget) : loadSource(relPath, path, text, budget);
+    items += result.items;
     files.push(result.file);
     documents.push(...result.documents);
     diagnostics.push(...result.diagnostics);

@@ -3,7 +3,7 @@
 // compiler knows: shapes, parameters, hashes, source-file sample counts).
 import { canonicalLayerType, LAYER_RULES } from '../compiler/layer-types.js';
 import type { CompileResult } from '../compiler/index.js';
-import { loadSource } from '../compiler/load.js';
+import { loadSource, UNREAD_FILE_CODES } from '../compiler/load.js';
 import type { Plan, Shape } from '../compiler/plan.js';
 import type { RawLayer, RawProject } from '../compiler/raw.js';
 import { resolveProject } from '../compiler/resolve-project.js';
@@ -84,7 +84,7 @@ export function viewOfCompile(result: CompileResult): SideView {
   if (result.plan) return viewOfPlan(result.plan);
   const values: unknown[] = [];
   // a file that could not be read or parsed may hold any document: what is missing is unknown, not absent
-  let complete = !result.diagnostics.some((d) => d.code === 1008);
+  let complete = !result.diagnostics.some((d) => UNREAD_FILE_CODES.includes(d.code));
   for (const file of result.files) {
     const loaded = loadSource(file.relPath, file.path, file.text);
     if (loaded.diagnostics.length > 0) complete = false;
