@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeHost, readProjectFile } from '../src/compiler/host.js';
 import { compile } from '../src/compiler/index.js';
-import { DATA_FILE_MAX_BYTES, YAML_FILE_MAX_BYTES } from '../src/compiler/limits.js';
+import { boundMessage, DATA_FILE_MAX_BYTES, YAML_FILE_MAX_BYTES } from '../src/compiler/limits.js';
 
 const CLI = resolve('dist/cli.js');
 const TINY = resolve('test/fixtures/tiny');
@@ -242,7 +242,8 @@ describe('size limits on input', () => {
     expect(result.diagnostics.find((d) => d.code === 2010)!.message).toMatch(/at most 10000 items, but it has 10001\./);
     const tokens = Array.from({ length: 50_001 }, (_, i) => `w${i}`).join(', ');
     writeFileSync(join(dir, 'tokens.yaml'), `apiVersion: nnc/v1\nkind: Tokens\ncategories:\n  words: [${tokens}]\n`);
-    expect(compile(dir, nodeHost).diagnostics.map((d) => `${d.code} ${d.message}`)).toContain("2010 'categories.words' must list at most 50000 items, but it has 50001.");
+    const tokenDiagnostics = compile(dir, nodeHost).diagnostics.map((d) => `${d.code} ${d.message}`);
+    expect(tokenDiagnostics, JSON.stringify(tokenDiagnostics)).toContain("2010 Category 'words' must list at most 50000 items, but it has 50001.");
   });
 
   it('the parser budget is for the whole project too', () => {
@@ -254,6 +255,18 @@ describe('size limits on input', () => {
     const refused = result.diagnostics.filter((d) => d.code === 1013);
     expect(refused.map((d) => d.file)).toEqual([join(dir, 'extra3.yaml')]);
     expect(refused[0].message).toMatch(/^'extra3\.yaml' has 90,002 lines and flow items \('\[', '\{', ','\), more than the [\d,]+ left of the 250,000 nnc parses in one project, so it was not parsed\./);
+  });
+
+  it('a billion-laughs document stops at the alias limit, with advice that fits', () => {
+    const dir = project();
+    const levels = ['  a0: &a0 [x0, x1, x2, x3, x4, x5, x6, x7, x8, x9]'];
+    for (let i = 1; i < 10; i++) levels.push(`  a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    writeFileSync(join(dir, 'tokens.yaml'), `apiVersion: nnc/v1\nkind: Tokens\ncategories:\n${levels.join('\n')}\n`);
+    const { result, ms } = compileTimed(dir);
+    expect(ms).toBeLessThan(IN_PROCESS_MS);
+    expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
+      '1007 Excessive alias count indicates a resource exhaustion attack. Write the values out instead of nesting aliases (*name) of lists that hold aliases.',
+    ]);
   });
 
   it('a long value is quoted cut, with its full length, in the message', () => {
@@ -360,4 +373,24 @@ describe('nnc watch with a FIFO in the project', () => {
     }
     expect(await exited).toBe(0);
   }, 60_000);
+});
+
+describe('boundMessage', () => {
+  it('cuts long quoted values only, in quotes of either kind, and leaves apostrophes alone', () => {
+    const long = 'v'.repeat(150);
+    expect(boundMessage(`Layer 'x' doesn't fit '${long}'. Fix it.`)).toBe(`Layer 'x' doesn't fit '${'v'.repeat(40)}…' (150 characters). Fix it.`);
+    expect(boundMessage(`The text ${JSON.stringify(`a"${long}`)}, not a mapping.`)).toBe(`The text "a\\"${'v'.repeat(37)}…" (153 characters), not a mapping.`);
+    // prose between quotes is not a value, however long
+    const prose = `Head 'h' is wrong: ${'word '.repeat(40)}and the dataset's type does not fit 'k'.`;
+    expect(boundMessage(prose)).toBe(prose);
+  });
+
+  it('stays linear when a message holds many quotes that never close', () => {
+    const hostile = ` 'a`.repeat(700_000);
+    const started = performance.now();
+    const out = boundMessage(`Value${hostile}.`);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(out.length).toBeLessThan(2100);
+    expect(out).toMatch(/… \(cut: the message has 2,100,006 characters\)\.$/);
+  });
 });

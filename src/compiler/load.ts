@@ -160,7 +160,9 @@ export function loadSource(relPath: string, path: string, text: string, budget: 
       const alias = message.match(/: (\S+)$/)?.[1];
       const at = alias ? text.indexOf(`*${alias}`) : -1;
       const range = at >= 0 ? [at, at + alias!.length + 1] : doc.contents?.range ?? [0, 0];
-      diagnostics.push({ code: 1007, severity: 'error', message: `${capitalize(message)}. ${YAML_ADVICE[1007]}.`, file: path, ...spanAt(file, range[0], range[1]) });
+      // a billion-laughs document (aliases of aliases) stops at maxAliasCount
+      const advice = /excessive alias/i.test(message) ? 'Write the values out instead of nesting aliases (*name) of lists that hold aliases' : YAML_ADVICE[1007];
+      diagnostics.push({ code: 1007, severity: 'error', message: `${capitalize(message)}. ${advice}.`, file: path, ...spanAt(file, range[0], range[1]) });
       return;
     }
     if (value === null || value === undefined) return; // empty document, e.g. a trailing ---
