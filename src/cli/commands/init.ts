@@ -87,7 +87,7 @@ function schemaNote(location: SchemaLocation, dir: string): string {
     case 'package':
       return `The schema modelines point into ${location.dir}/ (nnc is listed in ${relative(process.cwd(), location.packageJson) || 'package.json'}): they resolve after 'npm install'.`;
     case 'nnc-repository':
-      return `The schema modelines point into nnc's own ${location.dir}/.`;
+      return `The schema modelines point into nnc's own schemas/ (${location.dir}/), as the example projects' do.`;
     case 'copy':
       return `No package.json above ${relative(process.cwd(), dir) || '.'} lists nnc, so the schema modelines point into a copy of nnc's schemas in ${SCHEMA_COPY_DIR}/: commit it with the project. With nnc as a dependency ('npm install -D nnc'), 'nnc init' points them into node_modules/nnc/schemas/ instead.`;
   }
