@@ -63,17 +63,16 @@ describe('opening', () => {
     db.close();
   });
 
-  it('migrates an existing empty file and reopens without migrating again', () => {
+  it('refuses an existing empty (0-byte) file instead of starting a new store in it, and leaves it as it is', () => {
+    // nnc writes the header as it creates the file: an empty one lost what it held (issue 10)
     const dir = project();
     open(dir).close();
     stores.length = 0;
     rmSync(join(dir, '.nnc', 'nnc.db'));
     writeFileSync(join(dir, '.nnc', 'nnc.db'), '');
-    const store = open(dir);
-    const run = store.createRun(newRun());
-    store.close();
-    const again = open(dir);
-    expect(again.getRun(run.id)?.planHash).toBe('plan0000aaaa');
+    expect(() => createRunStore(dir)).toThrow(/is empty \(0 bytes\).*Restore a backup over it.*delete it to start a new store/);
+    expect(() => createRunStore(dir, { readonly: true })).toThrow(/is empty \(0 bytes\)/);
+    expect(readFileSync(join(dir, '.nnc', 'nnc.db')).length).toBe(0);
   });
 
   it('refuses a store written by a newer schema, and a file that is not a database, with a sentence', () => {
@@ -89,7 +88,7 @@ describe('opening', () => {
     open(other).close();
     rmSync(join(other, '.nnc', 'nnc.db'));
     writeFileSync(join(other, '.nnc', 'nnc.db'), 'x'.repeat(4096));
-    expect(() => createRunStore(other)).toThrow(/cannot be opened: .*Move it aside/);
+    expect(() => createRunStore(other)).toThrow(/is damaged: it does not start with an SQLite header.*move it aside/);
   });
 
   it('opens read-only: reads work, writes throw, nothing is marked interrupted', () => {

@@ -57,7 +57,7 @@ export function storeErrorFrom(error: unknown, file: string, subject = `the run 
   }
   if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || (code === 'SQLITE_CANTOPEN' && !writableDir(dir))) {
     return new StoreError(
-      `${Subject} cannot be written (${readonlyReason(dir, reason)}). Make '${dir}' and the files in it writable by this user (chmod -R u+w '${dir}'), or run nnc as their owner; nothing was changed.`,
+      `${Subject} cannot be written (${readonlyReason(dir, reason)})${subject.startsWith('the run store') ? '; nnc writes beside the store even to read it' : ''}. Make '${dir}' and the files in it writable by this user (chmod -R u+w '${dir}'), or run nnc as their owner; nothing was changed.`,
       file,
       'readonly',
     );

@@ -321,9 +321,12 @@ export function createRunStore(projectDir: string, options: RunStoreOptions = {}
           );
         }
         renameSync(temp, out);
+      } catch (error) {
+        // the copy's disk, not the store's: a full or read-only target names the backup
+        throw storeErrorFrom(error, out, `the backup '${out}'`) ?? error;
       } finally {
-        rmSync(temp, { force: true });
-        rmSync(`${temp}-journal`, { force: true });
+        // the copy's journal, and the WAL files the integrity check's connection opened
+        for (const leftover of [temp, `${temp}-journal`, `${temp}-wal`, `${temp}-shm`]) rmSync(leftover, { force: true });
       }
     },
 
