@@ -7,6 +7,7 @@ import type { RunRecord, RunStore } from '../../runtime/store/types.js';
 import type { Baseline, EpochSummary, TrainStats } from '../../runtime/train/index.js';
 import type { DriverEvent } from '../../runtime/watch/driver.js';
 import { epochLine, formatMetric } from '../../runtime/watch/report.js';
+import { resolveRunId } from '../../runtime/store/run-id.js';
 import { defineCommand, UserError } from '../command.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { projectDir } from '../project-dir.js';
@@ -141,8 +142,9 @@ async function resumable(
   epochs: number | undefined,
   loadResume: typeof import('../../runtime/watch/run-session.js').loadResume,
 ): Promise<Exclude<Awaited<ReturnType<typeof loadResume>>, string>> {
-  const run = store.getRun(id);
-  if (!run) throw new UserError(`There is no run '${id}' in this project. 'nnc runs' lists the stored runs.`, 1);
+  const run = resolveRunId(store, id);
+  if (typeof run === 'string') throw new UserError(run, 1);
+  id = run.id; // a unique start of the id names the run too
   if (run.status === 'running') throw new UserError(`Run '${id}' is still running. Stop it first (Ctrl-C or SIGTERM), then resume it.`, 1);
   if (run.planHash !== plan.hash) {
     throw new UserError(`Run '${id}' trained plan ${run.planHash.slice(0, 8)}, but the project now compiles to plan ${plan.hash.slice(0, 8)}: a resumed run continues the same plan. Restore the files it trained on, or start a new run with 'nnc train'.`, 1);
