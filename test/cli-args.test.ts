@@ -79,7 +79,7 @@ describe('help texts', () => {
       const r = nnc([name, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^Exit code: 0 /m);
-      const values = [...r.stdout.matchAll(/^\s+(--[a-z-]+) ([^\s-]\S*)/gm)].map((m) => `${m[1]} ${m[2]}`);
+      const values = [...r.stdout.matchAll(/^ {2}(--[a-z-]+) ([^\s-]\S*)/gm)].map((m) => `${m[1]} ${m[2]}`);
       for (const option of values) expect(option, option).toMatch(/^--[a-z-]+ (<[a-z-]+>|[a-z]+(\|[a-z]+)+)$/);
       const usage = r.stdout.split('\n')[0]!;
       for (const m of usage.matchAll(/\[?(--[a-z-]+) ([^\s\]]+)/g)) expect(`${m[1]} ${m[2]}`, usage).toMatch(/^--[a-z-]+ (<[a-z-]+>|[a-z]+(\|[a-z]+)+|\[options\])$/);
