@@ -87,7 +87,7 @@ export function renderModelCard(card: ModelCard): string {
     '',
     `\`predict(inputs)\` answers for the first head ('${card.heads[0]?.name}'); \`predict(inputs, {head: 'name'})\` for another.`,
     '',
-    '## Metrics (best validation values of the run)',
+    '## Metrics (the best value of each in the run)',
     '',
     ...(Object.keys(card.metrics).length === 0
       ? ['The run stored no metrics.']
