@@ -22,8 +22,11 @@ Options:
   --epochs <n>     train every run for n epochs instead of the project's setting
   -h, --help       show this help
 
+A project folder moved or removed while watched stops its run (ending
+'stopped' with its last checkpoint) and is no longer watched or served.
+
 Exit code: 0 stopped with Ctrl-C, 1 the server could not start (e.g. the port
-is in use), 2 bad command line.`;
+is in use) or every project folder was moved or removed, 2 bad command line.`;
 
 export function parsePort(value: unknown): number {
   if (value === undefined) return 8000;
@@ -116,6 +119,9 @@ export default defineCommand({
       console.log(`nnc watch: viewer at ${server.url}`);
     }
     let watcher: Awaited<ReturnType<typeof createWatcher>> | null = null;
+    let noneLeft = () => {};
+    const allGone = new Promise<'gone'>((resolve) => (noneLeft = () => resolve('gone')));
+    let code = 0;
     try {
       watcher = await createWatcher({
         projects: dirs,
@@ -123,15 +129,22 @@ export default defineCommand({
         ...(epochs !== undefined ? { epochs } : {}),
         reporter: createReporter({ prefix: dirs.length > 1 }),
         emit: (message) => server?.broadcast(message),
+        // a moved or removed project folder leaves the viewer; when none is left, watch ends
+        onProjectGone: (project, remaining) => {
+          if (projects.includes(project)) projects.splice(projects.indexOf(project), 1);
+          if (remaining === 0) noneLeft();
+        },
       });
       projects.push(...watcher.projects);
       console.log(`nnc watch: watching ${watcher.projects.map((p) => p.name).join(', ')}; Ctrl-C stops.`);
-      await interrupted;
-      console.log('\nnnc watch: stopping.');
+      if ((await Promise.race([interrupted, allGone])) === 'gone') {
+        console.error('nnc watch: no project folder is left to watch; stopping.');
+        code = 1;
+      } else console.log('\nnnc watch: stopping.');
     } finally {
       await server?.close();
       await watcher?.close();
     }
-    return 0;
+    return code;
   },
 });

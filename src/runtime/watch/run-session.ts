@@ -30,6 +30,7 @@ import type { LogEntry, MetricPoint, RunStore } from '../store/types.js';
 import { train } from '../train/loop.js';
 import type { TrainingState } from '../train/types.js';
 import type { DriverEvent, EndStatus, RunRequest } from './driver.js';
+import { guardCheckpoints } from './project-root.js';
 
 export interface SessionContext {
   readonly tf: Tf;
@@ -106,7 +107,8 @@ export async function runSession(ctx: SessionContext, request: RunRequest & { re
       signal,
       ...(request.epochs !== undefined ? { epochs: request.epochs } : {}),
       ...(resume ? { resume: resume.state } : {}),
-      events: {
+      // once the project folder is moved or removed, no checkpoint is written under its old path (project-root.ts)
+      events: guardCheckpoints(ctx.projectDir, {
         onStats(stats) {
           const points: MetricPoint[] = [
             ...Object.entries(stats.losses).map(([head, value]) => ({ step: stats.step, epoch: stats.epoch, name: `${head}.loss`, value })),
@@ -145,7 +147,7 @@ export async function runSession(ctx: SessionContext, request: RunRequest & { re
           if (!planWritten) await writeCheckpointExtras(dir, { plan });
           planWritten = true;
         },
-      },
+      }),
     });
     store.updateBest(runId, { ...result.best });
     // the run's model is its best epoch: that is what the next warm start in this worker starts from
