@@ -18,7 +18,7 @@ function errors(training: string): string[] {
 describe('monitor names', () => {
   it('refuses the names that used to pass and monitor loss silently, with a did-you-mean at the value', () => {
     expect(errors('  earlyStopping: {monitor: val_sentiment_loss, patience: 2}')).toEqual([
-      "nnc.yaml:8:28 - error NNC3040: Runs do not report a metric 'val_sentiment_loss'. Did you mean 'sentiment.val_loss'? Runs of this project report 'loss', 'val_loss', 'sentiment.loss', 'sentiment.accuracy', 'sentiment.val_loss' and 'sentiment.val_accuracy'.",
+      "nnc.yaml:8:28 - error NNC3040: Runs do not report a metric 'val_sentiment_loss'. Did you mean 'sentiment.val_loss'? Runs of this project report 'loss', 'val_loss', 'sentiment.loss', 'sentiment.accuracy', 'sentiment.val_loss', 'sentiment.val_accuracy', 'sentiment.val_precision', 'sentiment.val_weighted_precision', 'sentiment.val_recall', 'sentiment.val_weighted_recall', 'sentiment.val_f1', 'sentiment.val_weighted_f1', 'sentiment.val_log_loss', 'sentiment.val_auc' and 'sentiment.val_pr_auc'.",
     ]);
     expect(errors('  earlyStopping: {monitor: val_accuracy}')[0]).toContain("Runs do not report a metric 'val_accuracy'. Did you mean 'sentiment.val_accuracy'?");
     expect(errors('  checkpoint:\n    monitor: bogus')[0]).toMatch(/^nnc\.yaml:9:14 - error NNC3040: Runs do not report a metric 'bogus'\. Runs of this project report/);

@@ -7,17 +7,14 @@ import type { LoadedDocument } from './load.js';
 import type { MetricMode, PlanProject, Task } from './plan.js';
 import type { RawHead, RawProject } from './raw.js';
 import { suggest } from './suggest.js';
+import { BASE_METRICS, defaultMetrics, metricMode, validationMetricNames } from './metric-catalog.js';
 
-/** What each head task reports besides its loss (runtime/train/losses.ts metricsFromSums computes them). */
-export const HEAD_METRICS: Readonly<Record<Task, readonly string[]>> = {
-  classification: ['accuracy'],
-  regression: ['mae'],
-  generation: ['token_accuracy', 'perplexity'],
-};
+/** What each head task reports on training batches besides its loss (runtime/train/losses.ts metricsFromSums computes them); validation adds the head's metrics (metric-catalog.ts). */
+export const HEAD_METRICS: Readonly<Record<Task, readonly string[]>> = BASE_METRICS;
 
-/** Higher is better for accuracies; lower for losses, MAE and perplexity. */
+/** Higher is better for accuracies, precision, recall, F1, AUCs, R² and exact match; lower for losses, errors and perplexity. */
 export function inferredMode(metric: string): MetricMode {
-  return metric.endsWith('accuracy') ? 'max' : 'min';
+  return metricMode(metric);
 }
 
 type RawMonitor = { readonly monitor?: string; readonly mode?: MetricMode };
@@ -43,12 +40,14 @@ export function resolveCheckpointMonitor(training: NonNullable<RawProject['train
  * Every metric name a run of these heads reports at an epoch's end that can be
  * monitored (not 'lr' or 'grad_norm'): totals first, then per head.
  */
-export function reportedMetrics(heads: readonly Pick<RawHead, 'name' | 'task'>[], validated: boolean): string[] {
+export function reportedMetrics(heads: readonly (Pick<RawHead, 'name' | 'task'> & { readonly metrics?: readonly string[]; readonly classes?: readonly string[] })[], validated: boolean): string[] {
   const names = ['loss', ...(validated ? ['val_loss'] : [])];
   for (const head of heads) {
     const own = ['loss', ...(HEAD_METRICS[head.task] ?? [])];
     names.push(...own.map((m) => `${head.name}.${m}`));
-    if (validated) names.push(...own.map((m) => `${head.name}.val_${m}`));
+    // classes not known yet (taken from the data): a default list that includes the two-class AUCs
+    const declared = head.metrics ?? defaultMetrics(head.task, head.classes?.length ?? 2);
+    if (validated) names.push(...['loss', ...validationMetricNames(head.task, declared)].map((m) => `${head.name}.val_${m}`));
   }
   return names;
 }
@@ -75,7 +74,10 @@ function isValidation(name: string): boolean {
 }
 
 /** A close spelling, or the same words in another order ('val_topic_loss' -> 'topic.val_loss'). */
-function didYouMean(name: string, known: readonly string[]): string {
+export function didYouMean(name: string, known: readonly string[]): string {
+  // 'topic.f1': a metric computed at validation only
+  const validation = name.replace(/^([^.]+)\.(?!val_)/, '$1.val_');
+  if (validation !== name && known.includes(validation)) return ` Did you mean '${validation}'?`;
   const words = (text: string) => text.split(/[._]/).filter(Boolean).sort().join(' ');
   const reordered = known.filter((k) => words(k) === words(name));
   if (reordered.length === 1) return ` Did you mean '${reordered[0]}'?`;
@@ -88,7 +90,7 @@ function didYouMean(name: string, known: readonly string[]): string {
   return '';
 }
 
-function listed(names: readonly string[]): string {
+export function listed(names: readonly string[]): string {
   const quoted = names.map((n) => `'${n}'`);
   return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
 }

@@ -96,6 +96,10 @@ export interface PlanHead {
   /** pooling applied when attached to a sequence output and task is not generation; null otherwise */
   readonly pool: 'mean' | 'max' | 'last' | null;
   readonly weight: number;
+  /** what validation and `nnc evaluate` report besides the loss (metric-catalog.ts); absent in plans written before heads declared metrics (their task's defaults apply) */
+  readonly metrics?: readonly string[];
+  /** classification: each class's loss weight, in class order ('balanced' resolved from the training split); null or absent: unweighted */
+  readonly classWeights?: readonly number[] | null;
   /** output width: classes (1 for bce), target length (regression), vocabulary size (generation) */
   readonly units: number;
   readonly activation: 'softmax' | 'sigmoid' | 'linear';

@@ -154,6 +154,10 @@ export interface RawHead {
   readonly classes?: readonly string[];
   readonly pool?: 'mean' | 'max' | 'last';
   readonly weight?: number;
+  /** metric names (compiler/metric-catalog.ts); default by task */
+  readonly metrics?: readonly string[];
+  /** classification only */
+  readonly classWeights?: 'balanced' | Readonly<Record<string, number>>;
 }
 
 export interface RawHeads extends RawDocumentHead<'Heads'> {

@@ -20,6 +20,7 @@ import { checkStoreFile, checkStorePages, integrityProblems, problemText } from 
 import { readDiagnostics, writeDiagnostics } from './stored-diagnostics.js';
 import type { NewRun, RunRecord, RunStore } from './types.js';
 import { createWriteBuffer } from './write-buffer.js';
+import { metricMode } from '../../compiler/metric-catalog.js';
 
 export { storePath } from './paths.js';
 export { newRunId } from './run-rows.js';
@@ -379,9 +380,9 @@ function guardMethods(store: RunStore, file: string): void {
   }
 }
 
-// the rule train/monitor.ts applies: accuracies are maximized, everything else minimized
+// the rule train/monitor.ts applies: accuracies, F1, AUCs, R²... are maximized, everything else minimized
 const UNTRACKED = new Set(['lr', 'grad_norm']);
-const maximized = (metric: string) => metric.endsWith('accuracy');
+const maximized = (metric: string) => metricMode(metric) === 'max';
 
 /** The run's best values with one epoch's metrics taken in; null when nothing improved. */
 export function mergeEpochBest(best: Readonly<Record<string, number>>, metrics: Readonly<Record<string, number>>): Record<string, number> | null {

@@ -1,26 +1,27 @@
 // Validation: the head's metrics over a split, in inference mode (no dropout),
-// with plain (unsmoothed) losses; one host read per head.
-import type { Tensor, Tf } from '../emit/tf.js';
-import { makeBatch, sequentialBatches } from './batches.js';
+// with plain (unsmoothed, unweighted) losses. The metrics come from
+// metrics/score.ts, which `nnc evaluate` calls too, so both report the same
+// figures for the same split.
+import type { Tf } from '../emit/tf.js';
+import { scoreExamples } from '../metrics/score.js';
 import type { Examples } from './examples.js';
-import { metricSums, metricsFromSums, type HeadMetrics } from './losses.js';
+import type { HeadMetrics } from './losses.js';
 import type { HeadRunner } from './step.js';
 
-const EVAL_BATCH = 128;
-
 export async function evaluateHead(tf: Tf, runner: HeadRunner, examples: Examples): Promise<HeadMetrics | null> {
-  if (examples.count === 0) return null;
-  let total: Tensor = tf.zeros([3]);
-  for (const indices of sequentialBatches(examples.count, EVAL_BATCH)) {
-    const next = tf.tidy(() => {
-      const batch = makeBatch(tf, examples, indices);
-      const output = runner.model.apply(batch.x, { training: false }) as Tensor;
-      return tf.add(total, metricSums(tf, runner.head, output, batch.y, batch.mask, runner.targetStd, true));
-    });
-    total.dispose();
-    total = next;
-  }
-  const sums = await total.data();
-  total.dispose();
-  return metricsFromSums(runner.head, sums);
+  const std = runner.targetStd ? Array.from(await runner.targetStd.data()) : null;
+  const scored = await scoreExamples(tf, runner, examples, {
+    // standardized targets: the training mean is 0, and std alone puts errors in target units
+    targetScale: std ? { mean: std.map(() => 0), std } : null,
+    majority: runner.head.task === 'classification' ? majorityClass(runner.data.train.targets, runner.head.classes.length) : null,
+  });
+  return scored ? { loss: scored.metrics.loss, ...scored.metrics } : null;
+}
+
+/** The most frequent class of a split's labels (the lowest index on a tie), or null without labels. */
+export function majorityClass(labels: ArrayLike<number>, classes: number): number | null {
+  if (labels.length === 0) return null;
+  const counts = new Array<number>(Math.max(classes, 2)).fill(0);
+  for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
+  return counts.indexOf(Math.max(...counts));
 }

@@ -33,9 +33,20 @@ function itemLosses(tf: Tf, head: PlanHead, output: Tensor, y: Tensor, smoothing
   return tf.mean(tf.add(tf.mul(0.5, tf.square(quadratic)), tf.sub(absolute, quadratic)), -1);
 }
 
+/**
+ * Each sample's loss times its class's weight (heads.yaml classWeights, as
+ * Keras' class_weight: the batch mean stays a mean over samples). Training
+ * only: validation and evaluation losses are unweighted.
+ */
+function classWeighted(tf: Tf, head: PlanHead, losses: Tensor, y: Tensor): Tensor {
+  const weights = head.task === 'classification' ? head.classWeights : null;
+  if (!weights || weights.length === 0) return losses;
+  return tf.mul(losses, tf.gather(tf.tensor1d([...weights]), y.reshape([-1]).toInt()));
+}
+
 /** The scalar loss the optimizer minimizes for one head's batch (mean over samples, or over target tokens). */
 export function headLoss(tf: Tf, head: PlanHead, output: Tensor, y: Tensor, mask: Tensor | null): Tensor {
-  const losses = itemLosses(tf, head, output, y, head.labelSmoothing);
+  const losses = classWeighted(tf, head, itemLosses(tf, head, output, y, head.labelSmoothing), y);
   if (!mask) return tf.mean(losses);
   const m = mask.reshape([-1]);
   return tf.div(tf.sum(tf.mul(losses, m)), tf.maximum(tf.sum(m), 1));
@@ -46,10 +57,11 @@ export function headLoss(tf: Tf, head: PlanHead, output: Tensor, y: Tensor, mask
  *   classification [loss·n, n, correct]
  *   regression     [loss·n, n, Σ|error| in target units / width]
  *   generation     [Σ token loss, tokens, correct tokens]
- * `loss` is the given head's loss without label smoothing when `plain`.
+ * `loss` is the given head's loss without label smoothing or class weights when `plain`.
  */
 export function metricSums(tf: Tf, head: PlanHead, output: Tensor, y: Tensor, mask: Tensor | null, targetStd: Tensor | null, plain = false): Tensor {
-  const losses = itemLosses(tf, head, output, y, plain ? 0 : head.labelSmoothing);
+  const item = itemLosses(tf, head, output, y, plain ? 0 : head.labelSmoothing);
+  const losses = plain ? item : classWeighted(tf, head, item, y);
   if (head.task === 'generation') {
     const m = mask!.reshape([-1]);
     const classes = output.shape[output.shape.length - 1]!;
