@@ -20,6 +20,7 @@ const ansi = (on: boolean) => ({
 });
 
 export function displayPath(file: string, cwd: string): string {
+  if (file.startsWith('<')) return file; // a pseudo-file: '<--set 2>' (overrides.ts)
   const rel = relative(cwd, file);
   return (rel === '' ? '.' : rel).split(sep).join('/');
 }

@@ -25,12 +25,24 @@ export interface LoadedDocument {
   readonly value: unknown;
   /** 0-based line of each inline sample, when a big sample list was read by the fast path */
   readonly sampleLines?: readonly number[];
+  /** values written over this document by overrides (--set, a sweep trial): locate() points at them (overrides.ts) */
+  readonly overrides?: readonly OverrideSpan[];
+}
+
+/** Where an override wrote a path of a document: its own file ('<--set 2>', a Sweep file) and spans. */
+export interface OverrideSpan {
+  readonly path: readonly PathSegment[];
+  readonly file: string;
+  readonly key: Span;
+  readonly value: Span;
 }
 
 export interface Span {
   readonly line: number;
   readonly column: number;
   readonly length: number;
+  /** set when the span is in another file than the document's: an override's (overrides.ts) */
+  readonly file?: string;
 }
 
 export type PathSegment = string | number;
@@ -263,6 +275,8 @@ export function nodeAt(doc: Document.Parsed, path: readonly PathSegment[]): { no
  * 'key' at the key of the last segment (falls back to the value).
  */
 export function locate(document: LoadedDocument, path: readonly PathSegment[], part: 'key' | 'value' = 'value'): Span {
+  const overridden = document.overrides ? locateOverride(document, path, part) : null;
+  if (overridden) return overridden;
   if (document.sampleLines && path[0] === 'samples' && typeof path[1] === 'number') return locateFastSample(document, path, part);
   const { node, key, depth } = nodeAt(document.doc, path);
   const target = part === 'key' && key && depth === path.length ? key : node ?? key;
@@ -273,6 +287,16 @@ export function locate(document: LoadedDocument, path: readonly PathSegment[], p
   }
   const docRange = document.doc.contents?.range ?? [0, 0];
   return spanAt(document.file, docRange[0], docRange[0] + 1);
+}
+
+/** At or below an overridden path: the override's value (its path for the key); above it, where the YAML lacks the key, its path. */
+function locateOverride(document: LoadedDocument, path: readonly PathSegment[], part: 'key' | 'value'): Span | null {
+  const within = (outer: readonly PathSegment[], inner: readonly PathSegment[]) => outer.length <= inner.length && outer.every((s, i) => String(s) === String(inner[i]));
+  for (const o of [...document.overrides!].reverse()) {
+    if (within(o.path, path)) return { file: o.file, ...(part === 'key' && path.length === o.path.length ? o.key : o.value) };
+    if (within(path, o.path) && !hasPath(document, path)) return { file: o.file, ...o.key };
+  }
+  return null;
 }
 
 /** A sample read by the fast path: one flow mapping per line. */

@@ -157,4 +157,6 @@ export interface Plan {
     /** float32 weights, bytes */
     readonly weightBytes: number;
   };
+  /** overrides compiled in (`nnc train --set`, a sweep trial's values), as 'path=value'; absent when none. Not hashed: the values they wrote are */
+  readonly overrides?: readonly string[];
 }

@@ -25,7 +25,7 @@ import type { GeneratedValidator, JsonSchema } from './validators/schemas.js';
 export type * from './validators/raw.js';
 
 export const API_VERSION = 'nnc/v1';
-export const KINDS: readonly DocumentKind[] = ['Project', 'Tokens', 'Layers', 'Heads', 'Dataset'];
+export const KINDS: readonly DocumentKind[] = ['Project', 'Tokens', 'Layers', 'Heads', 'Dataset', 'Sweep'];
 
 /** A document that passed its schema; `value` is then the raw YAML of its kind. */
 export type ValidDocument = {
@@ -48,6 +48,7 @@ const VALIDATORS: Record<DocumentKind, GeneratedValidator> = {
   Layers: generated.validateLayers,
   Heads: generated.validateHeads,
   Dataset: generated.validateDataset,
+  Sweep: generated.validateSweep,
 };
 
 const SAMPLE_VALIDATORS: Record<DatasetType, GeneratedValidator> = {

@@ -31,6 +31,7 @@ export const SCHEMA_FILES = {
   Layers: 'layers.schema.json',
   Heads: 'heads.schema.json',
   Dataset: 'dataset.schema.json',
+  Sweep: 'sweep.schema.json',
 };
 
 /** Dataset type -> definition of one sample in dataset.schema.json (also used for external files). */

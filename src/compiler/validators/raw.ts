@@ -6,7 +6,7 @@
 // the two honest by validating documents typed with these.
 import type { DatasetType, InputKind, Loss, Optimizer, Task, Tokenizer } from '../plan.js';
 
-export type DocumentKind = 'Project' | 'Tokens' | 'Layers' | 'Heads' | 'Dataset';
+export type DocumentKind = 'Project' | 'Tokens' | 'Layers' | 'Heads' | 'Dataset' | 'Sweep';
 
 interface RawDocumentHead<K extends DocumentKind> {
   readonly apiVersion: 'nnc/v1';
@@ -207,4 +207,26 @@ export interface RawDocumentByKind {
   readonly Layers: RawLayers;
   readonly Heads: RawHeads;
   readonly Dataset: RawDataset;
+  readonly Sweep: RawSweep;
+}
+
+// ---- Sweep (check-sweep.ts reads it; the plan never holds it)
+
+export type RawSweepValues =
+  | readonly unknown[]
+  | { readonly choice: readonly unknown[] }
+  | { readonly uniform: readonly [number, number] }
+  | { readonly logUniform: readonly [number, number] }
+  | { readonly int: readonly [number, number] };
+
+export interface RawSweep extends RawDocumentHead<'Sweep'> {
+  readonly name: string;
+  readonly description?: string;
+  readonly method?: 'grid' | 'random';
+  readonly parameters: Readonly<Record<string, RawSweepValues>>;
+  readonly metric: string;
+  readonly mode?: 'min' | 'max';
+  readonly trials?: number;
+  readonly seed?: number;
+  readonly halving?: { readonly epochs: readonly number[]; readonly keep?: number };
 }

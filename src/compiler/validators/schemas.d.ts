@@ -15,6 +15,7 @@ export declare const schemas: {
   readonly Layers: JsonSchema;
   readonly Heads: JsonSchema;
   readonly Dataset: JsonSchema;
+  readonly Sweep: JsonSchema;
 };
 
 export declare const sampleSchemas: {
@@ -31,6 +32,7 @@ export declare const validateTokens: GeneratedValidator;
 export declare const validateLayers: GeneratedValidator;
 export declare const validateHeads: GeneratedValidator;
 export declare const validateDataset: GeneratedValidator;
+export declare const validateSweep: GeneratedValidator;
 export declare const validateSample_binary_classification: GeneratedValidator;
 export declare const validateSample_multi_classification: GeneratedValidator;
 export declare const validateSample_qa: GeneratedValidator;
