@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../src/compiler/plan.js';
 import { loadTf } from '../src/runtime/backend/index.js';
 import { buildModel, registerNncLayers } from '../src/runtime/emit/index.js';
+import type { ClassificationReport } from '../src/runtime/metrics/classification.js';
 import { scoreExamples } from '../src/runtime/metrics/score.js';
 import { headModel } from '../src/runtime/emit/build.js';
 import { prepareData } from '../src/runtime/train/examples.js';
@@ -45,7 +46,7 @@ async function minorityRecall(weighted: Plan): Promise<{ recall: number; valLoss
     const result = await train({ tf, plan: weighted, model, data });
     const head = weighted.heads[0];
     const scored = await scoreExamples(tf, { head, model: headModel(tf, model, head.name) }, data.heads[0].validation);
-    return { recall: (scored!.report as { per_class: { recall: number }[] }).per_class[1].recall, valLoss: result.final['kind.val_loss'] };
+    return { recall: (scored!.report as ClassificationReport).per_class[1].recall, valLoss: result.final['kind.val_loss'] };
   } finally {
     model.dispose();
   }

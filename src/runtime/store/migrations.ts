@@ -100,6 +100,22 @@ export const migrations: readonly string[] = [
   DELETE FROM projects WHERE rowid <> (SELECT MAX(rowid) FROM projects);
   ALTER TABLE projects ADD COLUMN pinned_run TEXT;
   `,
+  // 3: nnc evaluate's results, several per run (store/evaluations.ts)
+  `
+  CREATE TABLE evaluations (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id     TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    split      TEXT NOT NULL,
+    data       TEXT,
+    checkpoint TEXT NOT NULL,
+    plan_hash  TEXT NOT NULL,
+    count      INTEGER NOT NULL,
+    metrics    TEXT NOT NULL,
+    heads      TEXT NOT NULL
+  );
+  CREATE INDEX evaluations_run ON evaluations (run_id, id);
+  `,
 ];
 
 export type MigrationResult =

@@ -21,6 +21,7 @@ import { readDiagnostics, writeDiagnostics } from './stored-diagnostics.js';
 import type { NewRun, RunRecord, RunStore } from './types.js';
 import { createWriteBuffer } from './write-buffer.js';
 import { metricMode } from '../../compiler/metric-catalog.js';
+import { readEvaluations, writeEvaluation } from './evaluations.js';
 
 export { storePath } from './paths.js';
 export { newRunId } from './run-rows.js';
@@ -273,6 +274,15 @@ export function createRunStore(projectDir: string, options: RunStoreOptions = {}
 
     snapshots(runId) {
       return readSnapshots(db, runId, false);
+    },
+
+    addEvaluation(evaluation) {
+      writable();
+      return writeEvaluation(db, evaluation);
+    },
+
+    evaluations(runId) {
+      return readEvaluations(db, runId);
     },
 
     saveDiagnostics(diagnostics) {

@@ -4,6 +4,8 @@ import type { Diagnostic } from '../../compiler/diagnostics.js';
 import type { LogEntry, LogLevel, MetricPoint, RunRecord, RunStatus, Snapshot, StoredLog } from './records.js';
 
 export type { LogEntry, LogLevel, MetricPoint, RunRecord, RunStatus, Snapshot, StoredLog, TensorStats } from './records.js';
+export type { EvaluationRecord, NewEvaluation } from './evaluations.js';
+import type { EvaluationRecord, NewEvaluation } from './evaluations.js';
 
 export interface NewRun {
   readonly planHash: string;
@@ -57,6 +59,10 @@ export interface RunStore {
   addSnapshot(runId: string, snapshot: Snapshot): void;
   latestSnapshot(runId: string): Snapshot | null;
   snapshots(runId: string): Snapshot[];
+  /** stores an `nnc evaluate` result with its run */
+  addEvaluation(evaluation: NewEvaluation): EvaluationRecord;
+  /** a run's evaluations, oldest first (every run's without an id) */
+  evaluations(runId?: string): EvaluationRecord[];
   saveDiagnostics(diagnostics: readonly Diagnostic[]): void;
   diagnostics(): Diagnostic[];
   /** directory for a run's checkpoint files: <project>/.nnc/runs/<id>/ */
