@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { compile } from '../src/compiler/index.js';
 import { loadTf } from '../src/runtime/backend/index.js';
 import { buildModel } from '../src/runtime/emit/index.js';
-import { train } from '../src/runtime/train/index.js';
+import { prepareData, train } from '../src/runtime/train/index.js';
 import { startTorch } from './torch.js';
 
 const SAMPLES = 2048;
@@ -65,14 +65,14 @@ console.log('| model (batch) | params | nnc samples/s | torch samples/s (1 threa
 for (const m of MODELS) {
   const dir = join(root, m.name.replace(/\W+/g, '-'));
   writeProject(dir, m);
-  const { plan, diagnostics } = compile(dir);
+  const { plan, data, diagnostics } = compile(dir);
   if (!plan) {
     console.log(`| ${m.name} | compile failed: ${diagnostics[0]?.message} |`);
     continue;
   }
   const model = buildModel(tf, plan);
   const epochs: number[] = [];
-  await train({ tf, plan, model, events: { onEpoch: (e) => void (e.epoch > 1 && epochs.push(e.samplesPerSecond)) } });
+  await train({ tf, plan, model, data: prepareData(plan, data), events: { onEpoch: (e) => void (e.epoch > 1 && epochs.push(e.samplesPerSecond)) } });
   model.dispose();
   const nnc = Math.max(...epochs);
   const t = typeof torch === 'string' ? null : await torch.measure(m.name, 1);

@@ -68,8 +68,8 @@ describe('check and lower', () => {
 
   it('fills every default of the Project', () => {
     const p = plan();
-    expect(p.project.training).toEqual({ seed: 42, epochs: 20, batchSize: 32, optimizer: 'adam', learningRate: 0.001, schedule: { type: 'none' }, clipNorm: null, validationSplit: 0.2, earlyStopping: null, checkpoint: { monitor: 'val_loss', mode: 'min' } });
-    expect(p.project.input).toEqual({ type: 'text', tokenizer: 'word', lowercase: true, maxLength: 8, features: 0, shape: [8] });
+    expect(p.project.training).toEqual({ seed: 42, epochs: 20, batchSize: 32, optimizer: 'adam', learningRate: 0.001, schedule: { type: 'none' }, clipNorm: null, validationSplit: 0.2, testSplit: 0, stratify: false, earlyStopping: null, checkpoint: { monitor: 'val_loss', mode: 'min' } });
+    expect(p.project.input).toEqual({ type: 'text', tokenizer: 'word', lowercase: true, maxLength: 8, truncate: 'start', features: 0, shape: [8] });
     expect(p.project.monitor).toEqual({ weightsEvery: 50 });
   });
 
@@ -91,7 +91,13 @@ describe('check and lower', () => {
     const p = r.plan!;
     expect(p.vocabulary.special.bos).not.toBeNull();
     expect(p.heads[0]).toMatchObject({ task: 'generation', units: p.vocabulary.tokens.length, outputShape: [8, p.vocabulary.tokens.length], pool: null });
-    expect(p.datasets[0].samples).toEqual([{ prompt: 'capital of france', target: 'paris' }]);
+    // the samples travel beside the plan, as token ids
+    const data = r.data!.datasets[0];
+    expect(p.datasets[0]).not.toHaveProperty('samples');
+    expect(data.preview).toEqual([{ prompt: 'capital of france', target: 'paris' }]);
+    const ids = (text: string) => text.split(' ').map((t) => p.vocabulary.tokens.indexOf(t));
+    expect(Array.from(data.tokens!.ids)).toEqual(ids('capital of france'));
+    expect(Array.from(data.targetTokens!.ids)).toEqual(ids('paris'));
   });
 
   it('hashes: comments change nothing; a layer change changes its hash and every chain hash after it', () => {
@@ -112,6 +118,12 @@ describe('check and lower', () => {
     expect(b.hash).not.toBe(a.hash);
     expect(b.datasets[0].hash).not.toBe(a.datasets[0].hash);
     expect(b.modelHash).toBe(a.modelHash);
+    // the text of one sample, and one more sample, change it too; a dataset's name does not change its own hash
+    const c = plan({ 'datasets/reviews.yaml': BASE['datasets/reviews.yaml'].replace('awful', 'dull') });
+    expect(c.datasets[0].hash).not.toBe(a.datasets[0].hash);
+    expect(c.hash).not.toBe(a.hash);
+    const d = plan({ 'datasets/reviews.yaml': BASE['datasets/reviews.yaml'].replace(/name: \w+/, 'name: renamed') });
+    expect(d.datasets[0].hash).toBe(a.datasets[0].hash);
   });
 });
 

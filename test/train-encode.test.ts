@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeGeneration, encodePrompt, encodeText, idsToText } from '../src/runtime/train/encode.js';
-import { prepareData, validationIndices } from '../src/runtime/train/examples.js';
+import { planDataFromSamples, prepareData } from '../src/runtime/train/examples.js';
+import { contentKey, splitPoint, SPLIT } from '../src/compiler/split.js';
 import { epochBatches } from '../src/runtime/train/batches.js';
 import { makePlan } from './train-helpers.js';
 
@@ -20,7 +21,12 @@ describe('encoding', () => {
   it('pads text on the left with <pad>, maps unknown words to <unk> and truncates to maxLength', () => {
     const plan = textPlan(6);
     expect(Array.from(encodeText('What is Zanzibar?', plan))).toEqual([0, 0, 5, 6, 1, 12]);
-    expect(Array.from(encodeText('what is the capital of france ?', plan))).toEqual([5, 6, 7, 8, 9, 10]);
+    // a longer text loses its start by default (input.truncate: start), its end with truncate: end
+    const cut = (truncate: 'start' | 'end' | undefined) => ({ ...plan, project: { ...plan.project, input: { ...plan.project.input, truncate: truncate! } } });
+    expect(Array.from(encodeText('what is the capital of france ?', cut('start')))).toEqual([6, 7, 8, 9, 10, 12]);
+    expect(Array.from(encodeText('what is the capital of france ?', cut('end')))).toEqual([5, 6, 7, 8, 9, 10]);
+    // plans written before the key existed cut the end
+    expect(Array.from(encodeText('what is the capital of france ?', cut(undefined)))).toEqual([5, 6, 7, 8, 9, 10]);
     expect(Array.from(encodeText('', plan))).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
@@ -50,14 +56,25 @@ describe('encoding', () => {
 });
 
 describe('splits and batches', () => {
-  it('holds out round(n x split) samples per dataset, the same ones for the same seed', () => {
-    const a = validationIndices(50, 0.2, 42, 'reviews');
-    expect(a.size).toBe(10);
-    expect([...validationIndices(50, 0.2, 42, 'reviews')]).toEqual([...a]);
-    expect([...validationIndices(50, 0.2, 43, 'reviews')]).not.toEqual([...a]);
-    expect(validationIndices(3, 0.1, 42, 'tiny').size).toBe(1);
-    expect(validationIndices(1, 0.5, 42, 'one').size).toBe(0);
-    expect(validationIndices(10, 0, 42, 'none').size).toBe(0);
+  it('holds out a sample by its input and the seed, wherever it is written', () => {
+    const samples = Array.from({ length: 50 }, (_, i) => ({ input: [i, -i], label: i % 2 }));
+    const spec = (list: typeof samples, seed = 42) =>
+      makePlan({
+        input: { type: 'features', features: 2 },
+        layers: [{ name: 'hidden', type: 'dense', units: 3 }],
+        heads: [{ name: 'kind', attach: 'hidden', task: 'classification', classes: ['a', 'b'] }],
+        datasets: [{ name: 'points', head: 'kind', samples: list }],
+        training: { validationSplit: 0.2, seed },
+      });
+    const split = (plan: ReturnType<typeof spec>) => Array.from(planDataFromSamples(plan).datasets[0].split);
+    const expected = samples.map((s) => (splitPoint(42, contentKey(s.input)) < 0.2 ? SPLIT.validation : SPLIT.train));
+    expect(split(spec(samples))).toEqual(expected);
+    expect(expected.filter((s) => s === SPLIT.validation).length).toBeGreaterThan(0);
+    expect(split(spec([...samples].reverse()))).toEqual([...expected].reverse());
+    expect(split(spec(samples.slice(0, 30)))).toEqual(expected.slice(0, 30));
+    expect(split(spec(samples, 43))).not.toEqual(expected);
+    const { heads } = prepareData(spec(samples));
+    expect(heads[0].validation.count).toBe(expected.filter((s) => s === SPLIT.validation).length);
   });
 
   it('standardizes features and regression targets with training statistics', () => {
@@ -72,7 +89,7 @@ describe('splits and batches', () => {
     const { heads, scaling } = prepareData(plan);
     const { train, validation } = heads[0];
     expect(train.count + validation.count).toBe(20);
-    expect(validation.count).toBe(5);
+    expect(validation.count).toBeGreaterThan(0);
     const column = (values: Float32Array, j: number, width: number) => Array.from(values).filter((_, i) => i % width === j);
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
     expect(mean(column(train.inputs as Float32Array, 0, 2))).toBeCloseTo(0, 5);

@@ -104,9 +104,8 @@ export function checkHeads(input: HeadInput): CheckedHead[] {
     } else if (task === 'regression') {
       units = 1;
       for (const d of datasets) {
-        const first = d.samples.find((s) => s.kind === 'target');
-        if (first && first.kind === 'target') {
-          units = first.target.length;
+        if (d.targetWidth !== null) {
+          units = d.targetWidth;
           break;
         }
       }
@@ -142,10 +141,9 @@ function classesFromData(datasets: readonly DatasetInput[]): string[] {
   const labels = new Set<string>();
   let numeric = true;
   for (const d of datasets) {
-    for (const s of d.samples) {
-      if (s.kind !== 'label') continue;
-      labels.add(String(s.label));
-      if (typeof s.label !== 'number') numeric = false;
+    for (const label of d.labelValues) {
+      labels.add(String(label));
+      if (typeof label !== 'number') numeric = false;
     }
   }
   const list = [...labels];

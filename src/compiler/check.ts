@@ -4,18 +4,16 @@
 // Returns a Checked model (everything the plan needs but hashes) or null.
 import { diagnosticAt, type Diagnostic } from './diagnostics.js';
 import type { CompilerHost } from './host.js';
-import { readSource } from './data.js';
 import { canonicalLayerType, formatShape, LAYER_RULES } from './layer-types.js';
 import type { LoadedDocument, PathSegment } from './load.js';
 import type { PlanLayer, PlanProject, Shape } from './plan.js';
-import type { Kind, RawDataset, RawHead, RawHeads, RawLayers, RawProject, RawSample, ValidDocument } from './raw.js';
+import type { Kind, RawDataset, RawHead, RawHeads, RawLayers, RawProject, ValidDocument } from './raw.js';
 import { resolveProject } from './resolve-project.js';
-import { checkSample, sampleTexts, type CheckedSample } from './samples.js';
 import { suggest } from './suggest.js';
-import { tokenize } from './tokenize.js';
 import { buildVocabulary, type VocabularyDraft } from './vocabulary.js';
 import { checkHeads, type CheckedHead } from './check-heads.js';
-import { checkDatasetSamples, type CheckedDataset } from './check-datasets.js';
+import { checkDatasetSamples, checkSplitSettings, type CheckedDataset } from './check-datasets.js';
+import { collectSamples, createTokenTable, tokenCounts, type DatasetInput } from './dataset-columns.js';
 import { checkMonitors } from './check-monitor.js';
 
 /** A layer as the plan will hold it, before hashes, with where it is written. */
@@ -32,16 +30,7 @@ export interface Checked {
   readonly datasets: readonly CheckedDataset[];
 }
 
-export interface DatasetInput {
-  readonly document: LoadedDocument;
-  readonly raw: RawDataset;
-  readonly samples: CheckedSample[];
-  /** where each sample is: an inline path, or a record of the source */
-  readonly origins: Array<{ readonly inline: number } | { readonly record: number; readonly lineOf: (index: number) => number }>;
-  readonly source: string | null;
-  /** tokens of each sample's texts (text input only), computed once for the vocabulary and the <unk> share */
-  readonly tokens: string[][];
-}
+export type { DatasetInput };
 
 const SINGULAR: Kind[] = ['Project', 'Tokens', 'Layers', 'Heads'];
 const REQUIRED: Kind[] = ['Project', 'Layers', 'Heads'];
@@ -88,6 +77,8 @@ export function check(projectDir: string, documents: readonly ValidDocument[], h
   // datasets first: the vocabulary and the heads' classes come from them
   const datasetDocs = byKind.get('Dataset') ?? [];
   const datasets: DatasetInput[] = [];
+  // provisional ids of every token the datasets hold, with counts for the vocabulary
+  const tokens = createTokenTable();
   const datasetNames = new Map<string, ValidDocument>();
   for (const document of datasetDocs) {
     const raw = document.value as RawDataset;
@@ -97,26 +88,16 @@ export function check(projectDir: string, documents: readonly ValidDocument[], h
       continue;
     }
     datasetNames.set(raw.name, document);
-    datasets.push(collectSamples(document, raw, projectDir, host, diagnostics));
+    datasets.push(collectSamples(document, raw, project, projectDir, host, tokens, diagnostics));
   }
 
   const headsDoc = byKind.get('Heads')![0];
   const rawHeads = (headsDoc.value as RawHeads).heads ?? [];
   const needsGeneration = rawHeads.some((h) => h.task === 'generation');
   checkMonitors(projectDoc, project, rawHeads, diagnostics);
+  checkSplitSettings(projectDoc, projectDoc.value as RawProject, diagnostics);
 
-  const counts = new Map<string, number>();
-  const tokenizeOptions = { tokenizer: project.input.tokenizer, lowercase: project.input.lowercase };
-  if (textInput) {
-    for (const d of datasets) {
-      for (const s of d.samples) {
-        const texts = sampleTexts(s);
-        const tokens = texts.length === 1 ? tokenize(texts[0], tokenizeOptions) : texts.flatMap((t) => tokenize(t, tokenizeOptions));
-        d.tokens.push(tokens);
-        for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
-      }
-    }
-  }
+  const counts = tokenCounts(tokens);
   const vocab = buildVocabulary({ document: byKind.get('Tokens')?.[0] ?? null, datasetCounts: counts, needsGenerationTokens: needsGeneration, textInput });
   diagnostics.push(...vocab.diagnostics);
   const vocabulary = vocab.vocabulary;
@@ -126,7 +107,7 @@ export function check(projectDir: string, documents: readonly ValidDocument[], h
   if (!layers) return { checked: null, diagnostics };
 
   const heads = checkHeads({ document: headsDoc, raw: rawHeads, layers, layersDoc, project, vocabularySize: vocabulary.tokens.length, datasets, diagnostics });
-  const checkedDatasets = checkDatasetSamples({ datasets, heads, project, vocabulary, diagnostics, headsDoc, declaredHeads: new Set(rawHeads.map((h) => h.name)) });
+  const checkedDatasets = checkDatasetSamples({ datasets, heads, project, vocabulary, tokens, diagnostics, headsDoc, declaredHeads: new Set(rawHeads.map((h) => h.name)), projectDoc });
 
   // a head without data trains nothing
   for (const head of heads) {
@@ -135,45 +116,6 @@ export function check(projectDir: string, documents: readonly ValidDocument[], h
     }
   }
   return { checked: { project, vocabulary, layers, heads, datasets: checkedDatasets }, diagnostics };
-}
-
-function collectSamples(document: ValidDocument, raw: RawDataset, projectDir: string, host: CompilerHost, diagnostics: Diagnostic[]): DatasetInput {
-  const samples: CheckedSample[] = [];
-  const origins: DatasetInput['origins'] = [];
-  (raw.samples ?? []).forEach((record, index) => {
-    const result = checkSample(raw.type, record as unknown as RawSample);
-    if ('error' in result) {
-      diagnostics.push(diagnosticAt(document, result.field ? ['samples', index, result.field] : ['samples', index], 3030, `Sample ${index + 1} of dataset '${raw.name}' ${result.error}. Fix the sample or change the dataset's type.`));
-      return;
-    }
-    samples.push(result);
-    origins.push({ inline: index });
-  });
-  if (raw.source !== undefined) {
-    const { data, diagnostics: found } = readSource(document, raw.source, projectDir, host);
-    diagnostics.push(...found);
-    if (data) {
-      let reported = 0;
-      data.records.forEach((record, i) => {
-        const result = checkSample(raw.type, record);
-        if ('error' in result) {
-          if (reported++ < 5) {
-            diagnostics.push(diagnosticAt(document, ['source'], 4005, `Record ${i + 1} (line ${data.lineOf(i)}) of '${raw.source}' ${result.error}. Fix the record or change the dataset's type.`));
-          }
-          return;
-        }
-        samples.push(result);
-        origins.push({ record: i + 1, lineOf: data.lineOf });
-      });
-      if (reported > 5) {
-        diagnostics.push(diagnosticAt(document, ['source'], 4005, `${reported - 5} more records of '${raw.source}' do not fit a '${raw.type}' sample. Fix them or change the dataset's type.`));
-      }
-    }
-  }
-  if (raw.samples === undefined && raw.source === undefined) {
-    diagnostics.push(diagnosticAt(document, ['name'], 3024, `Dataset '${raw.name}' has neither 'samples' nor 'source'. Add inline samples or point 'source' at a JSONL or CSV file.`, { part: 'key' }));
-  }
-  return { document, raw, samples, origins, source: raw.source ?? null, tokens: [] };
 }
 
 function checkLayers(document: ValidDocument, project: PlanProject, vocabularySize: number, diagnostics: Diagnostic[]): CheckedLayer[] | null {

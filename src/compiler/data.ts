@@ -1,6 +1,10 @@
 // Stage: external dataset sources (NNC4xxx). A `source` is resolved relative
 // to its YAML file, must stay inside the project folder (checked before it is
 // read, symlinks included), and is parsed as JSONL, JSON (an array) or CSV.
+// Records stream to a visitor as they are parsed: a big file never becomes an
+// array of a million objects. When the file turns out to be malformed after
+// some records were visited, the result is an error and the caller drops what
+// it took from them.
 import { createRequire } from 'node:module';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { diagnosticAt, type Diagnostic } from './diagnostics.js';
@@ -24,10 +28,14 @@ export const DATA_CODES = {
 export interface SourceRecords {
   /** project-relative path */
   readonly relPath: string;
-  readonly records: RawSample[];
+  /** records visited */
+  readonly count: number;
   /** 1-based line of the i-th record in the source file (computed on demand: only diagnostics need it) */
   readonly lineOf: (index: number) => number;
 }
+
+/** Called with each record in file order; index is 0-based. */
+export type RecordVisitor = (record: RawSample, index: number) => void;
 
 function inside(root: string, path: string): boolean {
   const rel = relative(root, path);
@@ -39,6 +47,7 @@ export function readSource(
   source: string,
   projectDir: string,
   host: CompilerHost,
+  visit: RecordVisitor,
 ): { data: SourceRecords | null; diagnostics: Diagnostic[] } {
   const at = (code: number, message: string, severity: 'error' | 'warning' = 'error') => ({
     data: null,
@@ -64,21 +73,21 @@ export function readSource(
     return at(code, `Cannot read the source '${source}': ${text.error}. ${advice}`);
   }
   const relPath = relative(root, path).split(sep).join('/');
-  const parsed = ext === 'csv' ? parseCsvRecords(text) : ext === 'json' ? parseJsonArray(text) : parseJsonLines(text);
+  const parsed = ext === 'csv' ? parseCsvRecords(text, visit) : ext === 'json' ? parseJsonArray(text, visit) : parseJsonLines(text, visit);
   if ('error' in parsed) {
     return at(parsed.code, `${parsed.error.replace(/^The file/, `'${source}'`).replace(/^(Record \d+ \(line \d+\)|The CSV)/, (m) => `${m} of '${source}'`)}. ${parsed.advice}`);
   }
-  if (parsed.records.length === 0) {
+  if (parsed.count === 0) {
     return { data: { relPath, ...parsed }, diagnostics: [diagnosticAt(document, ['source'], DATA_CODES.emptySource, `The source '${source}' holds no records. Add records or remove 'source'.`, { severity: 'warning' })] };
   }
   return { data: { relPath, ...parsed }, diagnostics: [] };
 }
 
-type Parsed = { records: RawSample[]; lineOf: (index: number) => number } | { error: string; advice: string; code: number };
+type Parsed = { count: number; lineOf: (index: number) => number } | { error: string; advice: string; code: number };
 
-function parseJsonLines(text: string): Parsed {
-  const records: RawSample[] = [];
-  const lines: number[] = [];
+function parseJsonLines(text: string, visit: RecordVisitor): Parsed {
+  let lines = new Int32Array(1024);
+  let count = 0;
   let line = 0;
   let start = 0;
   const n = text.length;
@@ -94,18 +103,24 @@ function parseJsonLines(text: string): Parsed {
       value = JSON.parse(raw);
     } catch (error) {
       const reason = (error as Error).message.replace(/^JSON\.parse: |^Unexpected/, (m) => (m === 'Unexpected' ? 'unexpected' : '')).replace(/\.$/, '');
-      return { error: `Record ${records.length + 1} (line ${line}) is not valid JSON (${reason})`, advice: 'Write one JSON object per line.', code: DATA_CODES.malformedRecord };
+      return { error: `Record ${count + 1} (line ${line}) is not valid JSON (${reason})`, advice: 'Write one JSON object per line.', code: DATA_CODES.malformedRecord };
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      return { error: `Record ${records.length + 1} (line ${line}) is not a JSON object`, advice: 'Write one JSON object per line, with the fields of the dataset type.', code: DATA_CODES.malformedRecord };
+      return { error: `Record ${count + 1} (line ${line}) is not a JSON object`, advice: 'Write one JSON object per line, with the fields of the dataset type.', code: DATA_CODES.malformedRecord };
     }
-    records.push(value as RawSample);
-    lines.push(line);
+    if (count === lines.length) {
+      const grown = new Int32Array(lines.length * 2);
+      grown.set(lines);
+      lines = grown;
+    }
+    lines[count] = line;
+    visit(value as RawSample, count++);
   }
-  return { records, lineOf: (i) => lines[i] ?? 0 };
+  const at = lines.subarray(0, count);
+  return { count, lineOf: (i) => at[i] ?? 0 };
 }
 
-function parseJsonArray(text: string): Parsed {
+function parseJsonArray(text: string, visit: RecordVisitor): Parsed {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -115,14 +130,15 @@ function parseJsonArray(text: string): Parsed {
   if (!Array.isArray(value)) return { error: 'The file is not a JSON array', advice: 'Write an array of objects, or use JSONL.', code: DATA_CODES.malformedRecord };
   const bad = value.findIndex((v) => v === null || typeof v !== 'object' || Array.isArray(v));
   if (bad >= 0) return { error: `Record ${bad + 1} is not a JSON object`, advice: 'Write an array of objects with the fields of the dataset type.', code: DATA_CODES.malformedRecord };
-  return { records: value as RawSample[], lineOf: (i) => i + 1 };
+  (value as RawSample[]).forEach(visit);
+  return { count: value.length, lineOf: (i) => i + 1 };
 }
 
 /** CSV with a header row. Cells that look like JSON arrays or numbers become those. */
 // loaded on first use: most projects have no CSV, and `nnc check` should start fast
 let csvParse: typeof import('csv-parse/sync').parse | undefined;
 
-function parseCsvRecords(text: string): Parsed {
+function parseCsvRecords(text: string, visit: RecordVisitor): Parsed {
   csvParse ??= (createRequire(import.meta.url)('csv-parse/sync') as typeof import('csv-parse/sync')).parse;
   const parseCsv = csvParse;
   let rows: Record<string, string>[];
@@ -135,17 +151,17 @@ function parseCsvRecords(text: string): Parsed {
     const where = e.lines ? ` (line ${e.lines})` : '';
     return { error: `The CSV cannot be parsed${where}: ${e.message.replace(/^Invalid Record Length: /, '').replace(/\.$/, '')}`, advice: 'Give every row as many cells as the header, and quote cells that hold commas.', code: DATA_CODES.badCsv };
   }
-  const records = rows.map((row) => {
+  rows.forEach((row, i) => {
     const out: RawSample = {};
     for (const [key, cell] of Object.entries(row)) out[key] = csvCell(key, cell);
-    return out;
+    visit(out, i);
   });
   let lines: number[] | null = null;
   const lineOf = (i: number) => {
     lines ??= (parseCsv(text, { ...options, info: true }) as unknown as Array<{ info: { lines: number } }>).map((r) => r.info.lines);
     return lines[i] ?? 0;
   };
-  return { records, lineOf };
+  return { count: rows.length, lineOf };
 }
 
 function csvCell(key: string, raw: string): unknown {

@@ -7,12 +7,15 @@ import { boundDiagnostic } from './limits.js';
 import { load, type ParseCache, type SourceFile } from './load.js';
 import { lower } from './lower.js';
 import type { Plan } from './plan.js';
+import type { PlanData } from './plan-data.js';
 import { validate } from './validate.js';
 import { resolve, join } from 'node:path';
 
 export interface CompileResult {
   /** null when there are errors */
   readonly plan: Plan | null;
+  /** the samples, beside the plan (never stored with it); null when there are errors */
+  readonly data: PlanData | null;
   /** sorted by file and position */
   readonly diagnostics: readonly Diagnostic[];
   readonly files: readonly SourceFile[];
@@ -40,26 +43,28 @@ export function compile(projectDir: string, host: CompilerHost = nodeHost, optio
   const fallbackFile = loaded.files[0]?.path ?? join(dir, 'nnc.yaml');
   if (loaded.files.length === 0 && loaded.diagnostics.length === 0) {
     diagnostics.push({ code: 1009, severity: 'error', message: `No YAML files were found in '${projectDir}'. Run 'nnc init ${projectDir}' to create a project, or give the path of a project folder.`, file: dir, line: 1, column: 1, length: 1 });
-    return { plan: null, diagnostics, files: [], timings };
+    return { plan: null, data: null, diagnostics, files: [], timings };
   }
   const validated = validate(loaded.documents);
   diagnostics.push(...validated.diagnostics);
   lap('validate');
   let plan: Plan | null = null;
+  let data: PlanData | null = null;
   if (!hasErrors(diagnostics)) {
     const checked = check(dir, validated.documents, host, fallbackFile);
     diagnostics.push(...checked.diagnostics);
     lap('check');
     if (checked.checked && !hasErrors(diagnostics)) {
-      plan = lower(checked.checked);
+      ({ plan, data } = lower(checked.checked));
       lap('lower');
     }
   }
   // a value quoted in a message is cut when long: a 10 MB line is not echoed (limits.ts)
-  return { plan, diagnostics: sortDiagnostics(diagnostics).map(boundDiagnostic), files: loaded.files, timings };
+  return { plan, data, diagnostics: sortDiagnostics(diagnostics).map(boundDiagnostic), files: loaded.files, timings };
 }
 
 export type { Plan } from './plan.js';
+export type { PlanData } from './plan-data.js';
 export type { Diagnostic } from './diagnostics.js';
 export { formatDiagnostics, formatDiagnostic } from './format.js';
 export { createParseCache, type ParseCache } from './load.js';

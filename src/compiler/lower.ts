@@ -1,9 +1,12 @@
 // Stage: Checked -> Plan, with content hashes (FORMAT.md): one over the whole
 // plan (dataset contents included); per layer and head one over its own
 // config and input shape and one over itself and everything before it.
+// The samples go beside the plan (PlanData), never in it: a plan is stored
+// with every run and exported with every model.
 import { createHash } from 'node:crypto';
 import type { Checked } from './check.js';
 import type { Plan, PlanDataset, PlanHead, PlanLayer, SourceRef } from './plan.js';
+import type { PlanData } from './plan-data.js';
 import type { LoadedDocument, PathSegment } from './load.js';
 import { locate } from './load.js';
 
@@ -20,7 +23,7 @@ function sourceRef(document: LoadedDocument, path: readonly PathSegment[]): Sour
   return { file: document.file.relPath, line: span.line, column: span.column };
 }
 
-export function lower(checked: Checked): Plan {
+export function lower(checked: Checked): { plan: Plan; data: PlanData } {
   const { project, vocabulary } = checked;
   const special = (t: string) => vocabulary.ids.get(t) ?? null;
   const vocabularyHash = hashOf(vocabulary.tokens);
@@ -52,6 +55,8 @@ export function lower(checked: Checked): Plan {
       attach: h.attach,
       ...own,
       weight: h.weight,
+      ...(h.metrics ? { metrics: h.metrics } : {}),
+      ...(h.classWeights !== undefined ? { classWeights: h.classWeights } : {}),
       inputShape: h.inputShape,
       outputShape: h.outputShape,
       params: h.params,
@@ -66,9 +71,11 @@ export function lower(checked: Checked): Plan {
     type: d.type,
     head: d.head,
     source: d.source,
-    count: d.samples.length,
-    samples: d.samples,
-    hash: hashOf(d.type, d.head, d.samples),
+    count: d.samples.count,
+    split: d.split,
+    classCounts: d.classCounts,
+    // the content as written; the head's classes (in its hash) say what a label trains
+    hash: hashOf(d.type, d.head, d.contentHash),
     sourceRef: sourceRef(d.document, ['name']),
   }));
 
@@ -90,6 +97,6 @@ export function lower(checked: Checked): Plan {
     totals: { params, trainable: params, weightBytes: params * 4 },
   };
   // source positions move when comments are edited; they do not change what trains
-  const hash = hashOf(modelHash, project, datasets.map((d) => [d.name, d.hash]), heads.map((h) => h.weight));
-  return { hash, ...body };
+  const hash = hashOf(modelHash, project, datasets.map((d) => [d.name, d.hash]), heads.map((h) => [h.weight, h.metrics ?? null, h.classWeights ?? null]));
+  return { plan: { hash, ...body }, data: { datasets: checked.datasets.map((d) => d.samples) } };
 }

@@ -6,6 +6,8 @@ export type Shape = readonly number[];
 
 export type InputKind = 'text' | 'features';
 export type Tokenizer = 'word' | 'char';
+/** which end of a long text is cut */
+export type Truncate = 'start' | 'end';
 export type Optimizer = 'adam' | 'sgd' | 'rmsprop' | 'adagrad';
 export type Activation = string; // tfjs-layers identifiers: relu, tanh, sigmoid, softmax, linear, gelu, elu, selu, ...
 
@@ -22,6 +24,13 @@ export interface PlanInput {
   readonly lowercase: boolean;
   /** text: sequence length after pad/truncate; features: vector length */
   readonly maxLength: number;
+  /**
+   * text only: which end of a text longer than maxLength is cut. 'start' (the
+   * default) keeps the last tokens, next to the last step that left padding
+   * lines up; 'end' keeps the first. Plans written before this key existed
+   * cut the end (see encode.ts).
+   */
+  readonly truncate: Truncate;
   /** features only: vector length (0 for text) */
   readonly features: number;
   /** shape of one model input, without batch: [maxLength] (token ids) or [features] */
@@ -37,7 +46,12 @@ export interface PlanTraining {
   readonly schedule: Schedule;
   /** null: no clipping */
   readonly clipNorm: number | null;
+  /** share of each dataset held out for validation (training.split.validation, or validationSplit) */
   readonly validationSplit: number;
+  /** share of each dataset held out for testing, which training never sees (training.split.test) */
+  readonly testSplit: number;
+  /** classification datasets: split each class on its own, so class shares match across splits */
+  readonly stratify: boolean;
   readonly earlyStopping: { readonly monitor: string; readonly mode: MetricMode; readonly patience: number } | null;
   /** the metric that picks a run's best checkpoint (check-monitor.ts checks the name) */
   readonly checkpoint: { readonly monitor: string; readonly mode: MetricMode };
@@ -121,6 +135,11 @@ export type Sample =
   | { readonly input: string | readonly number[]; readonly target: readonly number[] } // regression
   | { readonly prompt: string; readonly target: string }; // generation
 
+/**
+ * A dataset as the plan holds it: what it is and how much, never its samples
+ * (a run's plan.json ships with the model). The samples travel beside the
+ * plan as PlanData (plan-data.ts).
+ */
 export interface PlanDataset {
   readonly name: string;
   readonly type: DatasetType;
@@ -128,9 +147,19 @@ export interface PlanDataset {
   /** project-relative path of the external source, or null */
   readonly source: string | null;
   readonly count: number;
-  readonly samples: readonly Sample[];
+  /** samples per split (split.ts); absent in plans written before splits were stored */
+  readonly split?: { readonly train: number; readonly validation: number; readonly test: number };
+  /** classification: samples per class, in the head's class order; [] otherwise */
+  readonly classCounts?: readonly number[];
+  /** over type, head and the samples' content (not the name) */
   readonly hash: string;
   readonly sourceRef: SourceRef;
+  /**
+   * Plans written before runs stopped storing data held every sample here;
+   * compile() never sets it. prepareData() still trains such a plan (and
+   * hand-built plans in tests) when no PlanData is given.
+   */
+  readonly samples?: readonly Sample[];
 }
 
 export interface SourceRef {

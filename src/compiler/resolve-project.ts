@@ -28,7 +28,8 @@ function resolveSchedule(raw: NonNullable<RawProject['training']>['schedule']): 
 
 export function resolveProject(raw: RawProject): PlanProject {
   const t = raw.training ?? {};
-  const validationSplit = t.validationSplit ?? TRAINING_DEFAULTS.validationSplit;
+  // split: {validation} or its shorthand validationSplit (both given is an error at check time: split wins here)
+  const validationSplit = t.split?.validation ?? t.validationSplit ?? TRAINING_DEFAULTS.validationSplit;
   const text = raw.input.type === 'text';
   const maxLength = text ? raw.input.maxLength ?? 32 : 0;
   const features = text ? 0 : raw.input.features ?? 0;
@@ -40,6 +41,7 @@ export function resolveProject(raw: RawProject): PlanProject {
       tokenizer: raw.input.tokenizer ?? 'word',
       lowercase: raw.input.lowercase ?? true,
       maxLength,
+      truncate: text ? raw.input.truncate ?? 'start' : 'start',
       features,
       shape: text ? [maxLength] : [features],
     },
@@ -53,6 +55,8 @@ export function resolveProject(raw: RawProject): PlanProject {
       // FORMAT.md: "omit for no clipping"
       clipNorm: t.clipNorm ?? null,
       validationSplit,
+      testSplit: t.split?.test ?? 0,
+      stratify: t.split?.stratify ?? false,
       earlyStopping: t.earlyStopping ? { ...resolveMonitor(t.earlyStopping, validationSplit), patience: t.earlyStopping.patience ?? 5 } : null,
       checkpoint: resolveCheckpointMonitor(t, validationSplit),
     },

@@ -98,7 +98,7 @@ export default defineCommand({
     let ended: RunRecord | null = null;
     const ctx = { tf: loaded.tf, backend: loaded.backend, store, projectDir: dir, last: null };
     try {
-      await runSession(ctx, { plan, parentId: resume?.runId ?? null, source: 'train', ...(epochs ? { epochs } : {}), ...(resume ? { resume } : {}) }, {
+      await runSession(ctx, { plan, data: compiled.data, parentId: resume?.runId ?? null, source: 'train', ...(epochs ? { epochs } : {}), ...(resume ? { resume } : {}) }, {
         signal: controller.signal,
         stopStatus: () => 'stopped',
         post: (event: DriverEvent) => {

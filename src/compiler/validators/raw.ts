@@ -23,6 +23,8 @@ export interface RawInput {
   readonly lowercase?: boolean;
   /** text only (default 32) */
   readonly maxLength?: number;
+  /** text only: which end of a long text is cut (default 'start') */
+  readonly truncate?: 'start' | 'end';
   /** features only, required there */
   readonly features?: number;
 }
@@ -42,6 +44,8 @@ export interface RawTraining {
   readonly schedule?: RawSchedule;
   readonly clipNorm?: number;
   readonly validationSplit?: number;
+  /** or validationSplit, not both */
+  readonly split?: { readonly validation?: number; readonly test?: number; readonly stratify?: boolean };
   readonly earlyStopping?: { readonly monitor?: string; readonly mode?: 'min' | 'max'; readonly patience?: number };
   readonly checkpoint?: { readonly monitor?: string; readonly mode?: 'min' | 'max' };
 }

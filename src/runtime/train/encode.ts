@@ -1,7 +1,9 @@
 // Samples -> numbers. Shared by training and prediction so both see the same
 // ids. Text inputs are padded on the left (Keras' pad_sequences default), so
 // the last step of a sequence is the last token: an LSTM's final state and
-// `pool: last` see the text, not padding. Generation sequences are
+// `pool: last` see the text, not padding. A text longer than maxLength loses
+// its first tokens (input.truncate: start, the default, which keeps that last
+// token at the last step) or its last ones (truncate: end). Generation sequences are
 // `<bos> prompt <sep> target <eos>` padded on the right, because decoding
 // appends tokens at the end.
 import { tokenize } from '../../compiler/tokenize.js';
@@ -24,12 +26,25 @@ export function textToIds(text: string, input: PlanInput, vocabulary: PlanVocabu
   return tokenize(text, input).map((token) => index.get(token) ?? vocabulary.special.unk);
 }
 
-/** A text input: the first maxLength tokens, left-padded with <pad>. */
+/** Which end a plan cuts: plans written before input.truncate existed kept the first tokens. */
+export function truncationOf(input: PlanInput): 'start' | 'end' {
+  return input.truncate ?? 'end';
+}
+
+/** Token ids into `out` at `offset` as one model input: cut to maxLength (truncate), left-padded with <pad> (0; `out` is zeroed). */
+export function writeTokens(ids: ArrayLike<number>, input: PlanInput, out: Int32Array, offset: number): void {
+  const length = input.maxLength;
+  const kept = Math.min(ids.length, length);
+  const from = truncationOf(input) === 'start' ? ids.length - kept : 0;
+  const pad = length - kept;
+  for (let k = 0; k < kept; k++) out[offset + pad + k] = ids[from + k];
+}
+
+/** A text input: maxLength tokens (input.truncate says which end a longer text loses), left-padded with <pad>. */
 export function encodeText(text: string, plan: Plan): Int32Array {
   const { input } = plan.project;
-  const ids = textToIds(text, input, plan.vocabulary).slice(0, input.maxLength);
   const out = new Int32Array(input.maxLength); // <pad> is 0
-  out.set(ids, input.maxLength - ids.length);
+  writeTokens(textToIds(text, input, plan.vocabulary), input, out, 0);
   return out;
 }
 
@@ -69,12 +84,15 @@ export function generationSpecials(vocabulary: PlanVocabulary): GenerationSpecia
  */
 export function encodeGeneration(prompt: string, target: string, plan: Plan): GenerationExample {
   const { input } = plan.project;
+  return encodeGenerationIds(textToIds(prompt, input, plan.vocabulary), textToIds(target, input, plan.vocabulary), plan);
+}
+
+/** encodeGeneration from token ids (the compiler's, for training). */
+export function encodeGenerationIds(promptIds: ArrayLike<number>, targetIds: ArrayLike<number>, plan: Plan): GenerationExample {
   const { bos, sep, eos } = generationSpecials(plan.vocabulary);
-  const length = input.maxLength;
-  const targetIds = textToIds(target, input, plan.vocabulary);
-  const promptIds = textToIds(prompt, input, plan.vocabulary);
+  const length = plan.project.input.maxLength;
   const keep = Math.max(0, Math.min(promptIds.length, length - targetIds.length - 2));
-  const sequence = [bos, ...promptIds.slice(promptIds.length - keep), sep, ...targetIds, eos];
+  const sequence = [bos, ...Array.prototype.slice.call(promptIds, promptIds.length - keep), sep, ...Array.from(targetIds), eos];
   const sepAt = keep + 1;
   const example = { input: new Int32Array(length), next: new Int32Array(length), mask: new Float32Array(length) };
   for (let i = 0; i < length && i < sequence.length; i++) {

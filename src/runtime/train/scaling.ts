@@ -15,7 +15,7 @@ export interface Scaling {
   readonly targets: Readonly<Record<string, Scale>>;
 }
 
-export function fitScale(rows: readonly (readonly number[])[], width: number): Scale {
+export function fitScale(rows: readonly ArrayLike<number>[], width: number): Scale {
   const mean = new Array<number>(width).fill(0);
   const square = new Array<number>(width).fill(0);
   for (const row of rows) {

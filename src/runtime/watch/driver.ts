@@ -4,6 +4,7 @@
 // (inline-driver.ts). Both speak these messages, which are also the messages
 // between the main thread and a training worker (structured clone).
 import type { Plan } from '../../compiler/plan.js';
+import type { PlanData } from '../../compiler/plan-data.js';
 import type { WarmStartView } from '../../shared/protocol.js';
 import type { LogEntry, RunRecord, Snapshot } from '../store/types.js';
 import type { EpochSummary, TrainStats } from '../train/types.js';
@@ -12,6 +13,8 @@ export type EndStatus = 'superseded' | 'stopped';
 
 export interface RunRequest {
   readonly plan: Plan;
+  /** the plan's samples from compile() (a plan holds none; typed arrays, so they cross to a worker as they are) */
+  readonly data?: PlanData | null;
   /** the run whose weights this one starts from, or null for a cold start */
   readonly parentId: string | null;
   /** overrides the plan's epochs */

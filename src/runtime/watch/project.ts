@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { CompileResult } from '../../compiler/index.js';
 import type { Diagnostic } from '../../compiler/diagnostics.js';
 import type { Plan } from '../../compiler/plan.js';
+import type { PlanData } from '../../compiler/plan-data.js';
 import type { ServerMessage, TrainingStatsView, WarmStartView } from '../../shared/protocol.js';
 import type { ProjectSource } from '../server/source.js';
 import { addedNames, diagnosticView, epochStatsView, planSummary, runView, statsView, tensorViews } from '../server/views.js';
@@ -67,6 +68,7 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
   const compile = options.compile ?? (() => compiler.compile());
 
   let plan: Plan | null = null; // the last plan that compiled
+  let data: PlanData | null = null; // its samples (compile() keeps them beside the plan)
   let diagnostics: readonly Diagnostic[] = [];
   let running: RunRecord | null = null;
   let warmStart: WarmStartView | null = null;
@@ -172,6 +174,7 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
       do {
         again = false;
         const wanted = plan;
+        const wantedData = data;
         if (closed || !wanted || wanted.hash === activePlan?.hash) continue;
         if (active) {
           await driver.stop('superseded');
@@ -184,7 +187,7 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
         }
         activePlan = wanted;
         active = true;
-        driver.start({ plan: wanted, parentId, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}) });
+        driver.start({ plan: wanted, data: wantedData, parentId, ...(options.epochs !== undefined ? { epochs: options.epochs } : {}) });
       } while (again);
     })().finally(() => {
       work = null;
@@ -270,6 +273,7 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
       else outcome = result.plan.hash === previous.hash ? 'unchanged' : 'changed';
       if (result.plan && outcome !== 'unchanged') {
         plan = result.plan;
+        data = result.data;
         emit({ type: 'project_compiled', project: name, summary: planSummary(name, plan) });
         if (previous) for (const message of createdMessages(previous, plan)) emit(message);
       }

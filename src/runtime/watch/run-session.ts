@@ -28,6 +28,7 @@ import {
 import { gitState } from '../store/git.js';
 import type { LogEntry, MetricPoint, RunStore } from '../store/types.js';
 import { train } from '../train/loop.js';
+import { prepareData } from '../train/examples.js';
 import type { TrainingState } from '../train/types.js';
 import type { DriverEvent, EndStatus, RunRequest } from './driver.js';
 import { guardCheckpoints } from './project-root.js';
@@ -104,6 +105,7 @@ export async function runSession(ctx: SessionContext, request: RunRequest & { re
       tf,
       plan,
       model,
+      data: prepareData(plan, request.data),
       signal,
       ...(request.epochs !== undefined ? { epochs: request.epochs } : {}),
       ...(resume ? { resume: resume.state } : {}),
