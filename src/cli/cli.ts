@@ -18,6 +18,7 @@ const commands: Record<string, { readonly summary: string; load(): Promise<{ def
   predict: { summary: 'inference with a stored model', load: () => import('./commands/predict.js') },
   export: { summary: 'write a trained model in TensorFlow.js format plus its plan', load: () => import('./commands/export.js') },
   serve: { summary: 'serve predictions over HTTP from a stored run or an export', load: () => import('./commands/serve.js') },
+  import: { summary: 'turn a TensorFlow.js layers model (model.json) into an nnc project that trains on from its weights', load: () => import('./commands/import.js') },
   runs: { summary: 'list stored runs; --pin <id> picks the run predict, export and serve use', load: () => import('./commands/runs.js') },
   logs: { summary: 'print stored logs', load: () => import('./commands/logs.js') },
   backup: { summary: 'consistent copy of the run store while it is in use', load: () => import('./commands/backup.js') },

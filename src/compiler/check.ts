@@ -15,6 +15,7 @@ import { checkHeads, type CheckedHead } from './check-heads.js';
 import { checkDatasetSamples, checkSplitSettings, type CheckedDataset } from './check-datasets.js';
 import { collectSamples, createTokenTable, tokenCounts, type DatasetInput } from './dataset-columns.js';
 import { checkMonitors } from './check-monitor.js';
+import { checkInit } from './check-init.js';
 
 /** A layer as the plan will hold it, before hashes, with where it is written. */
 export type CheckedLayer = Omit<PlanLayer, 'hash' | 'chainHash' | 'source'> & {
@@ -115,6 +116,7 @@ export function check(projectDir: string, documents: readonly ValidDocument[], h
       diagnostics.push(diagnosticAt(head.document, head.path, 3020, `No dataset trains head '${head.name}'. Add a Dataset with 'head: ${head.name}', or remove the head.`, { severity: 'warning', part: 'value' }));
     }
   }
+  diagnostics.push(...checkInit(projectDir, projectDoc, project.training.init, [...layers, ...heads], host));
   return { checked: { project, vocabulary, layers, heads, datasets: checkedDatasets }, diagnostics };
 }
 

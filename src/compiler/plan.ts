@@ -55,6 +55,8 @@ export interface PlanTraining {
   readonly earlyStopping: { readonly monitor: string; readonly mode: MetricMode; readonly patience: number } | null;
   /** the metric that picks a run's best checkpoint (check-monitor.ts checks the name) */
   readonly checkpoint: { readonly monitor: string; readonly mode: MetricMode };
+  /** a checkpoint folder (project-relative, forward slashes) whose weights new runs start from; absent: none */
+  readonly init?: string;
 }
 
 /** min: lower is better; max: higher is better */

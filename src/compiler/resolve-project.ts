@@ -59,6 +59,8 @@ export function resolveProject(raw: RawProject): PlanProject {
       stratify: t.split?.stratify ?? false,
       earlyStopping: t.earlyStopping ? { ...resolveMonitor(t.earlyStopping, validationSplit), patience: t.earlyStopping.patience ?? 5 } : null,
       checkpoint: resolveCheckpointMonitor(t, validationSplit),
+      // only when given, so plans without it keep their hashes
+      ...(t.init !== undefined ? { init: t.init.replace(/\\/g, '/').replace(/\/+$/, '') } : {}),
     },
     monitor: { weightsEvery: raw.monitor?.weightsEvery ?? 50 },
   };

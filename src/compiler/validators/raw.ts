@@ -43,6 +43,8 @@ export interface RawTraining {
   readonly learningRate?: number;
   readonly schedule?: RawSchedule;
   readonly clipNorm?: number;
+  /** a checkpoint folder inside the project whose weights new runs start from */
+  readonly init?: string;
   readonly validationSplit?: number;
   /** or validationSplit, not both */
   readonly split?: { readonly validation?: number; readonly test?: number; readonly stratify?: boolean };

@@ -32,6 +32,7 @@ import { prepareData } from '../train/examples.js';
 import type { TrainingState } from '../train/types.js';
 import type { DriverEvent, EndStatus, RunRequest } from './driver.js';
 import { guardCheckpoints } from './project-root.js';
+import { startFromInit } from '../import/init-weights.js';
 
 export interface SessionContext {
   readonly tf: Tf;
@@ -96,6 +97,8 @@ export async function runSession(ctx: SessionContext, request: RunRequest & { re
   try {
     model = buildModel(tf, plan);
     const dir = store.runDir(runId);
+    // training.init: the checkpoint's weights first; a warm start then overwrites the layers it reuses
+    if (plan.project.training.init !== undefined && !resume) log(await startFromInit(tf, model, ctx.projectDir, plan.project.training.init));
     if (resume) await resumeFrom(ctx, model, resume.runId, dir, keepBest, log);
     else warm = await warmStartFrom(ctx, model, request, log);
     post({ type: 'run_started', run: record, warmStart: warm });
