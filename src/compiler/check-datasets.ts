@@ -56,7 +56,6 @@ export const DATASET_CODES = {
   stratifyIgnored: 3052,
   truncated: 3053,
   repeatedInputs: 3054,
-  emptySplit: 3055,
 } as const;
 
 /** `validationSplit` and `split` both given, or shares that leave nothing to train on. */
@@ -179,13 +178,6 @@ export function checkDatasetSamples(input: DatasetCheckInput): CheckedDataset[] 
     const split = assignSplits(keys, project.training.seed, shares, labels);
     const counts = splitCounts(split);
     warnRepeatedInputs(d, keys, labels, split, diagnostics);
-    for (const [name, share] of [['validation', shares.validation], ['test', shares.test]] as const) {
-      // only where the share asks for a sample or more: 2 samples at 0.2 expect none
-      if (Math.round(count * share) >= 1 && counts[name] === 0) {
-        diagnostics.push(diagnosticAt(doc, ['name'], DATASET_CODES.emptySplit, `None of the ${count} samples of dataset '${d.raw.name}' falls in the ${name} split (${share} of them on average: a sample's split follows from a hash of its input), so head '${head.name}' gets no ${name} metrics from it. Add samples or raise the ${name} share.`, { severity: 'warning' }));
-      }
-    }
-
     const features = text ? null : d.features.view();
     const samples: DatasetSamples = {
       name: d.raw.name,

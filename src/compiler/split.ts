@@ -12,6 +12,14 @@
 // ranked by that point and the first round(n × share) of each class are held
 // out, so class shares match exactly; adding samples to a class can then
 // move the sample at that class's boundary.
+//
+// One exception keeps small datasets validated: a dataset of two or more
+// samples none of which falls in a split whose share is above 0 holds out
+// the one sample of its training split with the lowest point (for the test
+// split, the next one). Once another sample falls in that split, the stand-in
+// goes back to training: it was held out, not trained on, so no model has
+// seen what is held out then. Datasets of a few dozen samples or more never
+// need it.
 
 export const SPLIT = { train: 0, validation: 1, test: 2 } as const;
 export type SplitName = keyof typeof SPLIT;
@@ -66,30 +74,46 @@ export function assignSplits(keys: Float64Array, seed: number, shares: SplitShar
   const out = new Uint8Array(keys.length);
   const { validation, test } = shares;
   if (validation <= 0 && test <= 0) return out;
+  const points = new Float64Array(keys.length);
+  for (let i = 0; i < keys.length; i++) points[i] = splitPoint(seed, keys[i]);
   if (!shares.stratify || !labels) {
     for (let i = 0; i < keys.length; i++) {
-      const u = splitPoint(seed, keys[i]);
+      const u = points[i];
       out[i] = u < validation ? SPLIT.validation : u < validation + test ? SPLIT.test : SPLIT.train;
     }
-    return out;
+  } else {
+    const byClass = new Map<number, number[]>();
+    for (let i = 0; i < labels.length; i++) {
+      const list = byClass.get(labels[i]);
+      if (list) list.push(i);
+      else byClass.set(labels[i], [i]);
+    }
+    for (const members of byClass.values()) {
+      // ties (repeated inputs) keep their written order, so they stay next to each other
+      const order = members.map((_, j) => j).sort((a, b) => points[members[a]] - points[members[b]] || keys[members[a]] - keys[members[b]] || a - b);
+      const held = Math.round(members.length * validation);
+      const tested = Math.round(members.length * test);
+      order.forEach((j, rank) => {
+        out[members[j]] = rank < held ? SPLIT.validation : rank < held + tested ? SPLIT.test : SPLIT.train;
+      });
+    }
   }
-  const byClass = new Map<number, number[]>();
-  for (let i = 0; i < labels.length; i++) {
-    const list = byClass.get(labels[i]);
-    if (list) list.push(i);
-    else byClass.set(labels[i], [i]);
-  }
-  for (const members of byClass.values()) {
-    const points = members.map((i) => splitPoint(seed, keys[i]));
-    // ties (repeated inputs) keep their written order, so they stay next to each other
-    const order = members.map((_, j) => j).sort((a, b) => points[a] - points[b] || keys[members[a]] - keys[members[b]] || a - b);
-    const held = Math.round(members.length * validation);
-    const tested = Math.round(members.length * test);
-    order.forEach((j, rank) => {
-      out[members[j]] = rank < held ? SPLIT.validation : rank < held + tested ? SPLIT.test : SPLIT.train;
-    });
-  }
+  if (validation > 0) standIn(out, points, SPLIT.validation);
+  if (test > 0) standIn(out, points, SPLIT.test);
   return out;
+}
+
+/** An empty split of a dataset that can spare a sample gets the training sample with the lowest point. */
+function standIn(out: Uint8Array, points: Float64Array, split: number): void {
+  let train = 0;
+  let best = -1;
+  for (let i = 0; i < out.length; i++) {
+    if (out[i] === split) return;
+    if (out[i] !== SPLIT.train) continue;
+    train++;
+    if (best < 0 || points[i] < points[best]) best = i;
+  }
+  if (train >= 2) out[best] = split;
 }
 
 export function splitCounts(split: Uint8Array): { train: number; validation: number; test: number } {
