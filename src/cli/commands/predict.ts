@@ -1,13 +1,13 @@
 // nnc predict [project] <input>: inference with a stored run's model.
-import { readFileSync } from 'node:fs';
 import type { PlanHead } from '../../compiler/plan.js';
 import type { Prediction } from '../../runtime/predict/predict.js';
 import { hasStore, noStoreMessage } from '../../runtime/store/paths.js';
 import { defineCommand, UserError } from '../command.js';
 import { projectDir } from '../project-dir.js';
+import { readRecords } from '../read-records.js';
 
 const help = `Usage: nnc predict [project] <input> [options]
-       nnc predict [project] --input samples.jsonl [options]
+       nnc predict [project] --input samples.jsonl|samples.csv [options]
 
 Runs a stored model (the run pinned with 'nnc runs --pin', else the newest
 completed run, unless --run says otherwise):
@@ -20,8 +20,13 @@ Arguments:
   input            the text (or numbers) to predict for
 
 Options:
-  --input <file>   predict every line of a JSONL file, reading its 'input',
-                   'question' or 'text' field
+  --input <file>   predict every record of a JSONL file (one object a line)
+                   or a CSV file (a header row), reading its 'input',
+                   'question' or 'text' field; a record that also has the
+                   expected answer ('label', 'target', 'answer' or
+                   'summary') gets "input", "expected" and "correct" (a
+                   regression head: "error") in its JSON line
+  --echo           print each input with its prediction (json: "input")
   --run <id>       use this run's model, or the one whose id starts with
                    <id> ('nnc runs' lists them)
   --head <h>       the head to predict with (default: the first head)
@@ -30,8 +35,10 @@ Options:
   --strict         refuse (exit 1) a model whose plan differs from what the
                    project's files compile to now, or when they do not
                    compile; without it, that is a warning on stderr
-  --top-k <k>      generation: sample among the k likeliest tokens instead of
-                   taking the likeliest
+  --top-k <k>      classification: the k likeliest classes ("top" in json:
+                   [{"class", "probability"}], best first); generation:
+                   sample among the k likeliest tokens instead of taking
+                   the likeliest
   --backend <b>    TensorFlow.js backend: node, wasm or cpu
   --format <f>     text (default) or json: one JSON object per input,
                    {"class", "probabilities"}, {"value"} or {"text"}
@@ -52,6 +59,7 @@ export default defineCommand({
     checkpoint: { type: 'string' },
     strict: { type: 'boolean' },
     'top-k': { type: 'string' },
+    echo: { type: 'boolean' },
     backend: { type: 'string' },
     format: { type: 'string', default: 'text' },
   },
@@ -75,7 +83,8 @@ export default defineCommand({
       throw new UserError(`'${positionals[0]}' is a project folder: give the input to predict for after it.`);
     }
     if (!hasStore(dir)) throw new UserError(noStoreMessage(project ?? '.'), 1);
-    const raw = file === undefined ? [positionals[positionals.length - 1]] : readInputs(file);
+    const records = file === undefined ? [{ input: positionals[positionals.length - 1] } as Record<string, unknown>] : readInputs(file);
+    const raw = records.map((r) => r[INPUT_FIELDS.find((f) => f in r)!]);
 
     const { createRunStore } = await import('../../runtime/store/store.js');
     const store = createRunStore(dir, { readonly: true });
@@ -95,7 +104,8 @@ export default defineCommand({
       const features = loaded.plan.project.input.type === 'features';
       const inputs = raw.map((value, i) => toInput(value, features, file === undefined ? 'the input' : `line ${i + 1} of '${file}'`));
       const { createPredictor } = await import('../../runtime/predict/predict.js');
-      const predictor = createPredictor(tf, loaded.model, loaded.plan, head, loaded.scaling, { topK });
+      if (head.task === 'classification' && topK > Math.max(head.classes.length, 2)) throw new UserError(`'--top-k' is ${topK}, but head '${head.name}' has ${head.classes.length} classes.`);
+      const predictor = createPredictor(tf, loaded.model, loaded.plan, head, loaded.scaling, { topK: head.task === 'generation' ? topK : 1 });
       let predictions: Prediction[];
       try {
         predictions = await predictor.predict(inputs);
@@ -108,9 +118,11 @@ export default defineCommand({
       process.stdout.on('error', (error: NodeJS.ErrnoException) => {
         if (error.code !== 'EPIPE') throw error;
       });
-      for (const prediction of predictions) {
-        process.stdout.write(`${format === 'json' ? JSON.stringify(prediction) : describe(prediction)}\n`);
-      }
+      const echo = values.echo === true;
+      predictions.forEach((prediction, i) => {
+        const line = withExpected(extended(prediction, topK, head), records[i], head, echo, raw[i]);
+        process.stdout.write(`${format === 'json' ? JSON.stringify(line) : describeLine(line, topK)}\n`);
+      });
       return 0;
     } finally {
       store.close();
@@ -118,28 +130,66 @@ export default defineCommand({
   },
 });
 
-/** One input per JSONL line: its 'input', 'question' or 'text' field. */
-function readInputs(file: string): unknown[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UserError(`Cannot read '${file}'. Give the path of a JSONL file.`);
-  }
-  const inputs: unknown[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === '') return;
-    let record: Record<string, unknown>;
-    try {
-      record = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      throw new UserError(`Line ${i + 1} of '${file}' is not JSON.`, 1);
-    }
-    const field = INPUT_FIELDS.find((f) => record !== null && typeof record === 'object' && f in record);
-    if (!field) throw new UserError(`Line ${i + 1} of '${file}' has no ${INPUT_FIELDS.map((f) => `'${f}'`).join(', ')} field.`, 1);
-    inputs.push(record[field]);
+/** One record per JSONL line or CSV row, each with an 'input', 'question' or 'text' field. */
+function readInputs(file: string): Record<string, unknown>[] {
+  const { records, lines } = readRecords(file, '--input', 2);
+  records.forEach((record, i) => {
+    if (!INPUT_FIELDS.some((f) => f in record)) throw new UserError(`Line ${lines[i]} of '${file}' has no ${INPUT_FIELDS.map((f) => `'${f}'`).join(', ')} field.`, 1);
   });
-  return inputs;
+  return records as Record<string, unknown>[];
+}
+
+type Line = Prediction & {
+  top?: { class: string; probability: number }[];
+  input?: unknown;
+  expected?: unknown;
+  correct?: boolean;
+  error?: number | number[];
+};
+
+/** A classifier's k best classes under "top" (with --top-k above 1); the prediction's own keys stay as they are. */
+function extended(prediction: Prediction, topK: number, head: PlanHead): Line {
+  if (!('probabilities' in prediction) || topK <= 1 || head.task !== 'classification') return prediction;
+  const top = Object.entries(prediction.probabilities)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, topK)
+    .map(([name, probability]) => ({ class: name, probability }));
+  return { ...prediction, top };
+}
+
+/** The answer a record carries for this head, by the dataset types' field names. */
+const EXPECTED_FIELDS: Readonly<Record<PlanHead['task'], readonly string[]>> = {
+  classification: ['label'],
+  regression: ['target'],
+  generation: ['answer', 'summary', 'target'],
+};
+
+/** With --echo, or when the record carries the expected answer: the input, the expected answer and whether it was right. */
+function withExpected(line: Line, record: Record<string, unknown>, head: PlanHead, echo: boolean, input: unknown): Line {
+  const field = EXPECTED_FIELDS[head.task].find((f) => f in record);
+  if (!echo && field === undefined) return line;
+  const out: Line = { ...line, input };
+  if (field === undefined) return out;
+  const expected = record[field];
+  if ('class' in line) {
+    const named = head.classes.indexOf(String(expected));
+    const name = named >= 0 ? head.classes[named] : (expected === 0 || expected === 1) && head.classes.length === 2 ? head.classes[expected] : String(expected);
+    return { ...out, expected: name, correct: line.class === name };
+  }
+  if ('value' in line) {
+    const values = [expected].flat().map(Number);
+    const predicted = [line.value].flat();
+    const errors = predicted.map((v, i) => Math.abs(v - (values[i] ?? Number.NaN)));
+    return { ...out, expected, error: errors.length === 1 ? errors[0] : errors };
+  }
+  return { ...out, expected, correct: line.text === String(expected) };
+}
+
+function describeLine(line: Line, topK: number): string {
+  let text = describe(line, topK);
+  if (line.correct !== undefined) text = `${line.correct ? '✓' : '✗'} ${text}  (expected ${String(line.expected)})`;
+  else if (line.error !== undefined) text = `${text}  (expected ${[line.expected].flat().join(', ')}, error ${[line.error].flat().map(round).join(', ')})`;
+  return line.input === undefined ? text : `${text}\t${typeof line.input === 'string' ? line.input : JSON.stringify(line.input)}`;
 }
 
 function toInput(value: unknown, features: boolean, where: string): string | number[] {
@@ -165,11 +215,12 @@ function pickHead(heads: readonly PlanHead[], name: string | undefined): PlanHea
   return head;
 }
 
-function describe(prediction: Prediction): string {
+function describe(prediction: Prediction, topK = 0): string {
   if ('text' in prediction) return prediction.text;
   if ('value' in prediction) return Array.isArray(prediction.value) ? prediction.value.map(round).join(', ') : round(prediction.value);
   const others = Object.entries(prediction.probabilities)
     .sort((a, b) => b[1] - a[1])
+    .slice(0, topK > 1 ? topK : undefined)
     .map(([name, p]) => `${name} ${p.toFixed(3)}`)
     .join(', ');
   return `${prediction.class}  (${others})`;
