@@ -12,6 +12,7 @@ import { resolveProject } from './resolve-project.js';
 import { suggest } from './suggest.js';
 import { buildVocabulary, type VocabularyDraft } from './vocabulary.js';
 import { checkHeads, type CheckedHead } from './check-heads.js';
+import { checkMetrics } from './check-metrics.js';
 import { checkDatasetSamples, checkSplitSettings, type CheckedDataset } from './check-datasets.js';
 import { collectSamples, createTokenTable, tokenCounts, type DatasetInput } from './dataset-columns.js';
 import { checkMonitors } from './check-monitor.js';
@@ -109,6 +110,7 @@ export function check(projectDir: string, documents: readonly ValidDocument[], h
 
   const heads = checkHeads({ document: headsDoc, raw: rawHeads, layers, layersDoc, project, vocabularySize: vocabulary.tokens.length, datasets, diagnostics });
   const checkedDatasets = checkDatasetSamples({ datasets, heads, project, vocabulary, tokens, diagnostics, headsDoc, declaredHeads: new Set(rawHeads.map((h) => h.name)), projectDoc });
+  const measured = checkMetrics({ document: headsDoc, raw: rawHeads, heads, datasets: checkedDatasets, diagnostics });
 
   // a head without data trains nothing
   for (const head of heads) {
@@ -117,7 +119,7 @@ export function check(projectDir: string, documents: readonly ValidDocument[], h
     }
   }
   diagnostics.push(...checkInit(projectDir, projectDoc, project.training.init, [...layers, ...heads], host));
-  return { checked: { project, vocabulary, layers, heads, datasets: checkedDatasets }, diagnostics };
+  return { checked: { project, vocabulary, layers, heads: measured, datasets: checkedDatasets }, diagnostics };
 }
 
 function checkLayers(document: ValidDocument, project: PlanProject, vocabularySize: number, diagnostics: Diagnostic[]): CheckedLayer[] | null {
