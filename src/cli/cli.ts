@@ -12,6 +12,7 @@ const commands: Record<string, { readonly summary: string; load(): Promise<{ def
   check: { summary: 'compile a project and print its diagnostics', load: () => import('./commands/check.js') },
   build: { summary: 'compile and print a model summary; --out <dir> writes plan.json and the untrained model', load: () => import('./commands/build.js') },
   train: { summary: 'train once and store the run', load: () => import('./commands/train.js') },
+  sweep: { summary: 'train the trials of a Sweep in parallel and rank them; --show <id> prints a stored sweep', load: () => import('./commands/sweep.js') },
   watch: { summary: 'train, then retrain on every save; serve the viewer', load: () => import('./commands/watch.js') },
   view: { summary: 'serve the read-only viewer over stored runs', load: () => import('./commands/view.js') },
   diff: { summary: 'architecture diff between two git revisions or folders', load: () => import('./commands/diff.js') },

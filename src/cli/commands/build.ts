@@ -3,8 +3,8 @@ import { join, resolve } from 'node:path';
 import { compile } from '../../compiler/index.js';
 import { defineCommand, UserError } from '../command.js';
 import { modelSummary } from '../model-summary.js';
-import { printDiagnostics } from '../print-diagnostics.js';
 import { projectDir } from '../project-dir.js';
+import { parseSetOption, printWithSetArguments, SET_HELP, SET_OPTION } from '../set-option.js';
 
 export default defineCommand({
   name: 'build',
@@ -18,16 +18,23 @@ Options:
                       weights.bin, TensorFlow.js format) into <dir>
   --backend <b>       TensorFlow.js backend for --out (node, wasm, cpu)
   --format text|json  json prints the plan instead of the summary
+${SET_HELP}
   -h, --help          show this help
 
 Exit code: 0 built, 1 errors in the project, 2 bad command line.`,
-  options: { out: { type: 'string' }, format: { type: 'string', default: 'text' }, backend: { type: 'string' } },
+  options: { out: { type: 'string' }, format: { type: 'string', default: 'text' }, backend: { type: 'string' }, ...SET_OPTION },
   async run({ values, positionals }) {
     const format = values.format as string;
     if (format !== 'text' && format !== 'json') throw new UserError(`--format must be 'text' or 'json', not '${format}'.`);
     const dir = projectDir(positionals[0]);
-    const result = compile(dir);
-    printDiagnostics(result, { stream: format === 'json' ? process.stderr : process.stdout });
+    const set = parseSetOption(values.set);
+    const stream = format === 'json' ? process.stderr : process.stdout;
+    if (set.diagnostics.length) {
+      printWithSetArguments({ diagnostics: set.diagnostics, files: [] }, set, { stream });
+      return 2;
+    }
+    const result = compile(dir, undefined, { overrides: set.overrides });
+    printWithSetArguments(result, set, { stream });
     if (!result.plan) return 1;
     const plan = result.plan;
     if (format === 'json') process.stdout.write(JSON.stringify(plan) + '\n');

@@ -2,8 +2,10 @@ import { compile } from '../../compiler/index.js';
 import { hasErrors } from '../../compiler/diagnostics.js';
 import { summarize } from '../../compiler/format.js';
 import { defineCommand, UserError } from '../command.js';
-import { printDiagnostics } from '../print-diagnostics.js';
 import { projectDir } from '../project-dir.js';
+import { checkSweeps } from '../../compiler/check-sweep.js';
+import { sortDiagnostics } from '../../compiler/diagnostics.js';
+import { parseSetOption, printWithSetArguments, SET_HELP, SET_OPTION } from '../set-option.js';
 
 export default defineCommand({
   name: 'check',
@@ -15,18 +17,26 @@ On a terminal each line is followed by a code frame.
 
 Options:
   --format text|json  json prints the diagnostics as a JSON array
+${SET_HELP}
   -h, --help          show this help
 
 Exit code: 0 clean or warnings only, 1 errors, 2 bad command line.`,
-  options: { format: { type: 'string', default: 'text' } },
+  options: { format: { type: 'string', default: 'text' }, ...SET_OPTION },
   async run({ values, positionals }) {
     if (positionals.length > 1) throw new UserError(`expected at most one project folder, got ${positionals.length}.`);
     const format = values.format as string;
     if (format !== 'text' && format !== 'json') throw new UserError(`--format must be 'text' or 'json', not '${format}'.`);
     const dir = projectDir(positionals[0]);
     const started = performance.now();
-    const result = compile(dir);
-    printDiagnostics(result, { json: format === 'json' });
+    const set = parseSetOption(values.set);
+    if (set.diagnostics.length) {
+      printWithSetArguments({ diagnostics: set.diagnostics, files: [] }, set, { json: format === 'json' });
+      return 2;
+    }
+    const compiled = compile(dir, undefined, { overrides: set.overrides });
+    // Sweep documents: their paths, ranges and metric (nnc sweep --dry-run compiles every trial)
+    const result = compiled.sweeps.length ? { ...compiled, diagnostics: sortDiagnostics([...compiled.diagnostics, ...checkSweeps(dir, compiled)]) } : compiled;
+    printWithSetArguments(result, set, { json: format === 'json' });
     if (format === 'text' && process.stderr.isTTY) {
       const ms = Math.round(performance.now() - started);
       process.stderr.write(`${result.plan ? '✓' : '✗'} ${positionals[0] ?? '.'}: ${summarize(result.diagnostics)} (${ms} ms)\n`);

@@ -29,6 +29,9 @@ Options:
                    --run is given, instead of the newest completed run; the
                    list marks it
   --unpin          use the newest completed run again
+  --sweep <id>     only the runs of this sweep (its id, a unique start of
+                   it, or its name for the newest of that name), with each
+                   run's trial and values
   -h, --help       show this help
 
 Exit code: 0 listed or pinned (also when nothing is stored), 1 the store
@@ -90,6 +93,7 @@ export default defineCommand({
     limit: { type: 'string' },
     pin: { type: 'string' },
     unpin: { type: 'boolean' },
+    sweep: { type: 'string' },
   },
   async run(args) {
     const project = projectArgument(args);
@@ -102,7 +106,7 @@ export default defineCommand({
     }
     const store = await openStore(project);
     try {
-      const runs = store.listRuns({ limit });
+      const runs = args.values.sweep === undefined ? store.listRuns({ limit }) : await sweepRuns(project, String(args.values.sweep), limit);
       const pinned = store.pinnedRun();
       const evaluations = new Map<string, EvaluationRecord[]>();
       for (const e of store.evaluations()) evaluations.set(e.runId, [...(evaluations.get(e.runId) ?? []), e]);
@@ -131,6 +135,17 @@ export default defineCommand({
     }
   },
 });
+
+/** nnc runs --sweep <id>: the sweep's runs, newest first, each with its trial and values in info.sweep */
+async function sweepRuns(project: string, id: string, limit: number): Promise<RunRecord[]> {
+  const { readSweeps } = await import('../../runtime/sweep/sweep-store.js');
+  const found = readSweeps(project, (reader) => {
+    const sweep = reader.findSweep(id);
+    return typeof sweep === 'string' ? sweep : reader.runs(sweep.id).slice(0, limit);
+  });
+  if (typeof found === 'string') throw new UserError(found, 1);
+  return found;
+}
 
 /** nnc runs --pin <id> / --unpin */
 async function pin(project: string, id: string | undefined): Promise<number> {

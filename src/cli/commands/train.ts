@@ -9,8 +9,8 @@ import type { DriverEvent } from '../../runtime/watch/driver.js';
 import { epochLine, formatMetric } from '../../runtime/watch/report.js';
 import { resolveRunId } from '../../runtime/store/run-id.js';
 import { defineCommand, UserError } from '../command.js';
-import { printDiagnostics } from '../print-diagnostics.js';
 import { projectDir } from '../project-dir.js';
+import { parseSetOption, printWithSetArguments, SET_HELP, SET_OPTION } from '../set-option.js';
 
 const help = `Usage: nnc train [project] [options]
 
@@ -27,6 +27,7 @@ Arguments:
 Options:
   --epochs <n>     train for n epochs instead of the plan's training.epochs
                    (with --resume: up to n epochs in all)
+${SET_HELP}
   --resume <run>   continue a stopped, interrupted or finished run from its
                    last checkpoint, with its optimizer state and epoch count,
                    as a new run whose parent is that run; the project must
@@ -42,7 +43,7 @@ Exit code: 0 trained (or stopped), 1 errors in the project or a failed run,
 export default defineCommand({
   name: 'train',
   help,
-  options: { epochs: { type: 'string' }, resume: { type: 'string' }, backend: { type: 'string' }, format: { type: 'string', default: 'text' } },
+  options: { epochs: { type: 'string' }, resume: { type: 'string' }, backend: { type: 'string' }, format: { type: 'string', default: 'text' }, ...SET_OPTION },
   async run({ values, positionals }) {
     const format = values.format as string;
     if (format !== 'text' && format !== 'json') throw new UserError(`'--format' is 'text' or 'json', not '${format}'.`);
@@ -56,10 +57,16 @@ export default defineCommand({
     const say = (line: string) => out.write(`${line}\n`);
 
     const dir = projectDir(positionals[0]);
-    const compiled = compile(dir);
-    printDiagnostics(compiled, { stream: out });
+    const set = parseSetOption(values.set);
+    if (set.diagnostics.length) {
+      printWithSetArguments({ diagnostics: set.diagnostics, files: [] }, set, { stream: out });
+      return 2;
+    }
+    const compiled = compile(dir, undefined, { overrides: set.overrides });
+    printWithSetArguments(compiled, set, { stream: out });
     if (!compiled.plan) return 1;
     const plan = compiled.plan;
+    if (plan.overrides) say(`Overrides: ${plan.overrides.join(', ')} (plan ${plan.hash.slice(0, 8)}).`);
 
     const { loadTf } = await import('../../runtime/backend/index.js');
     let loaded;

@@ -20,7 +20,7 @@ export interface RunRequest {
   /** overrides the plan's epochs */
   readonly epochs?: number;
   /** which command started the run (stored in the run's info); default 'watch' */
-  readonly source?: 'watch' | 'train';
+  readonly source?: 'watch' | 'train' | 'sweep';
 }
 
 /** main thread -> worker */

@@ -74,6 +74,7 @@ export async function runSession(ctx: SessionContext, request: RunRequest & { re
       epochs: request.epochs ?? plan.project.training.epochs,
       seed: plan.project.training.seed,
       source: request.source ?? 'watch',
+      ...(plan.overrides?.length ? { overrides: plan.overrides } : {}),
       ...(resume ? { resumedFrom: resume.runId, startEpoch: resume.state.epoch } : {}),
     },
   });

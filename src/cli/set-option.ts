@@ -1,0 +1,52 @@
+// `--set <path>=<value>` (repeatable) for train, build and check: each
+// argument parsed into an override (compiler/overrides.ts) or a diagnostic
+// in its '<--set n>' pseudo-file, printed with the argument as its code frame.
+import type { CompileResult } from '../compiler/index.js';
+import { diagnosticsToJson, formatDiagnostics } from '../compiler/format.js';
+import { parseSetArgument, setArgumentFile, type Override } from '../compiler/overrides.js';
+import type { Diagnostic } from '../compiler/diagnostics.js';
+import type { OptionSpec } from './command.js';
+
+export const SET_OPTION: OptionSpec = { set: { type: 'string', multiple: true } };
+
+export const SET_HELP = `  --set <path>=<value>
+                   write a value over the project's YAML for this command
+                   only (repeatable): training.learningRate=3e-3,
+                   layers.<layer>.units=64, heads.<head>.weight=0.5,
+                   datasets.<dataset>.<key>=..., tokens.<key>=...,
+                   project.<key>=...; the value is YAML (=true, =[a, b]).
+                   Checked like the files; recorded in the plan and the run`;
+
+export interface SetArguments {
+  readonly overrides: Override[];
+  readonly diagnostics: Diagnostic[];
+  /** argument text by pseudo-file, for code frames */
+  readonly sources: Map<string, string>;
+}
+
+export function parseSetOption(value: unknown): SetArguments {
+  const args = Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : [];
+  const overrides: Override[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const sources = new Map<string, string>();
+  args.forEach((arg, i) => {
+    const parsed = parseSetArgument(arg, i + 1);
+    sources.set(setArgumentFile(i + 1), arg);
+    if (parsed.override) overrides.push(parsed.override);
+    diagnostics.push(...parsed.diagnostics);
+  });
+  return { overrides, diagnostics, sources };
+}
+
+/** Like printDiagnostics, with the --set arguments as sources of their code frames. */
+export function printWithSetArguments(result: Pick<CompileResult, 'diagnostics' | 'files'>, set: SetArguments, options: { json?: boolean; stream?: NodeJS.WriteStream } = {}): void {
+  const stream = options.stream ?? process.stdout;
+  if (options.json) {
+    stream.write(JSON.stringify(diagnosticsToJson(result.diagnostics, process.cwd()), null, 2) + '\n');
+    return;
+  }
+  if (result.diagnostics.length === 0) return;
+  const tty = Boolean(stream.isTTY) && !process.env.NO_COLOR;
+  const sources = tty ? new Map([...result.files.map((f) => [f.path, f.text] as const), ...set.sources]) : undefined;
+  stream.write(formatDiagnostics(result.diagnostics, { cwd: process.cwd(), sources, color: tty }) + '\n');
+}
