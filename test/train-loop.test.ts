@@ -191,7 +191,7 @@ describe('ending a run', () => {
   });
 
   it('takes weight snapshots every weightsEvery batches, with gradient norms', async () => {
-    const plan = tinyPlan({ epochs: 3 }, { weightsEvery: 5 }); // 4 batches per epoch, 12 steps
+    const plan = tinyPlan({ epochs: 3, batchSize: 10, validationSplit: 0 }, { weightsEvery: 5 }); // 4 batches per epoch (all 40 samples train: a split's size follows from its samples' hashes), 12 steps
     const model = buildModel(tf, plan);
     const snapshots: Snapshot[] = [];
     await train({ tf, plan, model, events: { onSnapshot: (s) => void snapshots.push(s) } });
