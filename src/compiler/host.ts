@@ -6,6 +6,7 @@
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { formatBytes, formatCount } from './limits.js';
+import { nodePluginLoader } from './plugins/node-loader.js';
 
 /** Why a file was not read; each becomes its own diagnostic code. */
 export type ReadRefusal = 'missing' | 'folder' | 'unreadable' | 'outside' | 'not-regular' | 'too-large';
@@ -25,6 +26,23 @@ export interface CompilerHost {
   resolve(dir: string, relPath: string): string;
   /** the real path (symlinks resolved), or null when it does not exist */
   realpath(path: string): string | null;
+  /** runs the project's plugins (nnc.yaml `plugins:`); absent: this host runs none, and plugin layers go unchecked */
+  readonly plugins?: PluginLoader;
+}
+
+/** Why a plugin did not load; each becomes its own diagnostic. */
+export type PluginRefusal = 'missing' | 'syntax' | 'throws' | 'async' | 'refused';
+
+export type PluginLoadResult = { readonly exports: unknown } | { readonly error: string; readonly reason: PluginRefusal; readonly line?: number };
+
+/** Loading a plugin runs its code: the compiler gets this seam from its host (plugins/node-loader.ts; tests and nnc diff pass others). */
+export interface PluginLoader {
+  /** false: the loader executes nothing (nnc diff without --trust-plugins); plugins are read and hashed, not run */
+  readonly runs: boolean;
+  /** the absolute path of a package's entry, resolved from the project folder (its node_modules), or null */
+  resolvePackage(name: string, projectDir: string): string | null;
+  /** executes the module at an absolute path and returns its exports, or why it could not */
+  load(path: string): PluginLoadResult;
 }
 
 const SKIP_DIRS = new Set(['node_modules']);
@@ -155,6 +173,7 @@ export const nodeHost: CompilerHost = {
       return null;
     }
   },
+  plugins: nodePluginLoader,
 };
 
 /** An in-memory host for tests and tools: keys are project-relative paths. */

@@ -4,6 +4,7 @@
 import { LAYER_DEFINITIONS, layerDefinition, resolveArguments, type LayerContext, type LayerType, type ShapeResult } from './layers/index.js';
 import type { LayerConfig, Shape } from './plan.js';
 import type { RawLayer } from './raw.js';
+import { pluginLayerType } from './plugins/registry.js';
 
 export { formatShape } from './layers/index.js';
 export type { LayerContext, ShapeResult };
@@ -27,7 +28,12 @@ export const LAYER_RULES = Object.fromEntries((Object.keys(LAYER_DEFINITIONS) as
 
 const ALIASES = new Map<string, LayerType>(Object.values(LAYER_DEFINITIONS).flatMap((d) => (d.aliases ?? []).map((alias) => [alias, d.type as LayerType] as const)));
 
-/** A type as written (`linear`) -> the plan's type (`dense`); null when unknown. */
+/** A type as written (`linear`) -> the plan's type (`dense`), or an active plugin's type; null when unknown. */
 export function canonicalLayerType(type: string): LayerType | null {
-  return ALIASES.get(type) ?? (Object.hasOwn(LAYER_DEFINITIONS, type) ? (type as LayerType) : null);
+  return ALIASES.get(type) ?? (Object.hasOwn(LAYER_DEFINITIONS, type) || pluginLayerType(type) ? (type as LayerType) : null);
+}
+
+/** The rule of a plan layer type: built in, or an active plugin's. */
+export function layerRule(type: LayerType): LayerRule {
+  return Object.hasOwn(LAYER_RULES, type) ? LAYER_RULES[type] : ruleOf(type);
 }

@@ -11,6 +11,7 @@ import { gru } from './gru.js';
 import { layernorm } from './layernorm.js';
 import { lstm } from './lstm.js';
 import { pool } from './pool.js';
+import { pluginLayerType } from '../plugins/registry.js';
 
 /** In the schema's order (the order of its oneOf, and of `nnc check`'s list of types). */
 export const LAYER_DEFINITIONS = { dense, embedding, conv1d, lstm, gru, attention, layernorm, dropout, pool, activation };
@@ -23,9 +24,12 @@ type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) exten
 /** Resolved arguments of any layer type (tfjs-layers names, camelCase): each type fills its own. */
 export type LayerConfig = Readonly<Partial<UnionToIntersection<ConfigOf<LayerType>>>>;
 
-/** The definition of a plan layer type, with its config loosely typed (the plan is JSON). */
+/** The definition of a plan layer type, with its config loosely typed (the plan is JSON): a built-in one, else an active plugin's. */
 export function layerDefinition(type: LayerType): LayerDefinition<Record<string, ArgumentValue>> {
-  return LAYER_DEFINITIONS[type] as unknown as LayerDefinition<Record<string, ArgumentValue>>;
+  if (Object.hasOwn(LAYER_DEFINITIONS, type)) return LAYER_DEFINITIONS[type] as unknown as LayerDefinition<Record<string, ArgumentValue>>;
+  const plugin = pluginLayerType(type);
+  if (!plugin) throw new Error(`Layer type '${type}' is neither built in nor defined by a loaded plugin.`);
+  return plugin.definition;
 }
 
 export { formatShape, resolveArguments, type ArgumentValue, type EmitContext, type LayerArgument, type LayerContext, type LayerDefinition, type ShapeResult } from './define.js';

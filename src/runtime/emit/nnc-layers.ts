@@ -16,6 +16,7 @@ import { conv1dGeometry, nncOps, type Conv1dPadding } from '../ops/index.js';
 import { defineAttention } from './attention.js';
 import { defineRecurrent } from './recurrent.js';
 import type { LayerShape, Tf, Tensor } from './tf.js';
+import { registerPluginLayers } from '../../compiler/plugins/registry.js';
 
 interface BaseArgs {
   readonly name?: string;
@@ -231,5 +232,7 @@ export function registerNncLayers(tf: Tf): NncLayerClasses {
     for (const cls of Object.values(classes)) tf.serialization.registerClass(cls as never);
     defined.set(tf, classes);
   }
+  // the active plugins' layer classes too (compiler/plugins/registry.ts), so their saved models load
+  registerPluginLayers(tf);
   return classes;
 }

@@ -25,8 +25,10 @@ export interface ModelCard {
   readonly metrics: Readonly<Record<string, number>>;
   readonly data: { readonly validationSplit: number; readonly datasets: readonly { readonly name: string; readonly type: string; readonly head: string; readonly samples: number }[] };
   readonly parameters: number;
-  /** each layer's class in the export: standard tfjs-layers / Keras, or nnc's (nnc-layers.js) */
-  readonly layers: readonly ConvertedLayer[];
+  /** each layer's class in the export: standard tfjs-layers / Keras, nnc's (nnc-layers.js), or a plugin's (`plugin`) */
+  readonly layers: readonly (ConvertedLayer & { readonly plugin?: string })[];
+  /** the plugins whose layer classes the model needs (register them before tf.loadLayersModel); absent when none */
+  readonly plugins?: readonly { readonly name: string; readonly file: string; readonly hash: string; readonly layerTypes: readonly string[] }[];
 }
 
 export function modelCard(plan: Plan, run: RunRecord, layers: readonly ConvertedLayer[]): ModelCard {
@@ -56,7 +58,18 @@ export function modelCard(plan: Plan, run: RunRecord, layers: readonly Converted
       datasets: (plan.datasets ?? []).map((d) => ({ name: d.name, type: d.type, head: d.head, samples: d.count })),
     },
     parameters: plan.totals.params,
-    layers,
+    ...pluginsOf(plan, layers),
+  };
+}
+
+/** Layers of plugin types are the plugin's classes, not standard ones; the card names the plugins the model needs. */
+function pluginsOf(plan: Plan, layers: readonly ConvertedLayer[]): Pick<ModelCard, 'layers' | 'plugins'> {
+  const byLayer = new Map(plan.layers.filter((l) => l.plugin).map((l) => [l.name, l.plugin!]));
+  if (byLayer.size === 0) return { layers };
+  const needed = new Set(byLayer.values());
+  return {
+    layers: layers.map((l) => (byLayer.has(l.name) ? { ...l, standard: false, plugin: byLayer.get(l.name)! } : l)),
+    plugins: (plan.plugins ?? []).filter((p) => needed.has(p.name)).map(({ name, file, hash, layerTypes }) => ({ name, file, hash, layerTypes })),
   };
 }
 
@@ -110,11 +123,21 @@ export function renderModelCard(card: ModelCard): string {
     '- `predict.js`: raw inputs in, the same objects as `nnc predict --format json` out',
     '- `card.json`: this card as data; `plan.json`: the plan the model was trained on',
     '',
+    ...(card.plugins?.length
+      ? [
+          '## Plugins',
+          '',
+          'The model has layers of plugin types: register each plugin\'s layer class with tf before loading it (`tf.serialization.registerClass(plugin.layers[i].layerClass(tf))`), with the plugin file the model was trained with:',
+          '',
+          ...card.plugins.map((p) => `- '${p.name}': \`${p.file}\` (content hash \`${p.hash}\`), layer types ${p.layerTypes.map((t) => `'${t}'`).join(', ')}`),
+          '',
+        ]
+      : []),
     '## Layers',
     '',
     '| layer | class | |',
     '|---|---|---|',
-    ...card.layers.map((l) => `| ${cell(l.name)} | ${l.to} | ${l.standard ? 'standard (Keras-compatible)' : 'nnc-layers.js'} |`),
+    ...card.layers.map((l) => `| ${cell(l.name)} | ${l.to} | ${l.plugin ? `plugin '${cell(l.plugin)}'` : l.standard ? 'standard (Keras-compatible)' : 'nnc-layers.js'} |`),
     '',
   ];
   return lines.join('\n');

@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { DriverCommand, DriverEvent, EndStatus } from './driver.js';
 import type { WorkerData } from './worker-driver.js';
 import { createSessionHost } from './session-host.js';
+import { activatePlanPlugins } from '../../compiler/plugins/runtime-plugins.js';
 
 const port = parentPort!;
 const data = workerData as WorkerData;
@@ -17,9 +18,13 @@ const host = createSessionHost({ projectDir: data.projectDir, backend: data.back
 
 port.on('message', (command: DriverCommand) => {
   switch (command.type) {
-    case 'start':
+    case 'start': {
+      // the worker compiles nothing: the plan's plugins are loaded here for emit (a failure fails the run with its sentence)
+      const failed = activatePlanPlugins(command.request.plan, data.projectDir);
+      if (failed) console.error(failed);
       host.start(command.request);
       return;
+    }
     case 'stop':
       host.stop(command.status as EndStatus);
       return;
