@@ -204,7 +204,8 @@ describe('ending a run', () => {
     expect(kernel.min).toBeLessThanOrEqual(kernel.mean);
     expect(kernel.gradNorm).toBeGreaterThan(0);
     expect(snapshots[0].tensors.map((t) => t.name)).toEqual(['hidden/kernel', 'hidden/bias', 'label/kernel', 'label/bias']);
-    expect(snapshots[2].tensors[0].gradNorm).toBeNull();
+    // the last snapshot, between two snapshot steps, carries gradient norms too (measured on the last batch)
+    expect(snapshots[2].tensors.every((t) => t.gradNorm !== null && t.gradNorm > 0)).toBe(true);
     model.dispose();
   });
 });

@@ -67,7 +67,10 @@ export interface PlanProject {
   readonly description: string;
   readonly input: PlanInput;
   readonly training: PlanTraining;
-  readonly monitor: { readonly weightsEvery: number };
+  /** samples: validation samples logged at each snapshot (monitor.samples; absent: the runtime's default, 3) */
+  readonly monitor: { readonly weightsEvery: number; readonly samples?: number };
+  /** nnc watch's periodic backups of the run store (store.backups); absent: none */
+  readonly store?: { readonly backups: { readonly every: string; readonly everyMs: number; readonly keep: number } };
 }
 
 export interface PlanVocabulary {

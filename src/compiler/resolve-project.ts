@@ -62,6 +62,16 @@ export function resolveProject(raw: RawProject): PlanProject {
       // only when given, so plans without it keep their hashes
       ...(t.init !== undefined ? { init: t.init.replace(/\\/g, '/').replace(/\/+$/, '') } : {}),
     },
-    monitor: { weightsEvery: raw.monitor?.weightsEvery ?? 50 },
+    // samples and store only when given, so plans without them keep their hashes
+    monitor: { weightsEvery: raw.monitor?.weightsEvery ?? 50, ...(raw.monitor?.samples !== undefined ? { samples: raw.monitor.samples } : {}) },
+    ...(raw.store?.backups ? { store: { backups: { every: raw.store.backups.every, everyMs: durationMs(raw.store.backups.every), keep: raw.store.backups.keep ?? 5 } } } : {}),
   };
+}
+
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** '30m', '1h', '1.5h', '1d' (the schema's pattern) in milliseconds; NaN for anything else. */
+export function durationMs(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(text);
+  return match ? Math.round(Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]) : Number.NaN;
 }

@@ -66,6 +66,12 @@ export interface TrainingStatsView {
   readonly progress: number;
   readonly numTensors: number;
   readonly memoryBytes: number;
+  /** the training process's CPU time over wall time since the previous stats, in % of one core (absent on epoch stats) */
+  readonly cpuPercent?: number;
+  /** the training process's resident set size */
+  readonly rssBytes?: number;
+  /** the V8 heap in use (the training worker's) */
+  readonly heapUsedBytes?: number;
   /**
    * 'batch' (default when absent): a window of training batches, coalesced
    * (a client may miss some). 'epoch': an epoch's end with its validation

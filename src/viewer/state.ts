@@ -158,6 +158,14 @@ export function addStatsPoints(set: SeriesSet, s: TrainingStatsView): void {
   for (const [name, v] of Object.entries(s.metrics)) set.append(name, s.step, v);
   set.append('lr', s.step, s.learningRate);
   set.append('grad_norm', s.step, s.gradNorm);
+  if (s.kind === 'epoch') return;
+  // the store's resource series (runtime/train/resources.ts)
+  set.append('sys.tensors', s.step, s.numTensors);
+  set.append('sys.tensor_bytes', s.step, s.memoryBytes);
+  set.append('sys.samples_per_second', s.step, s.samplesPerSecond);
+  if (s.cpuPercent !== undefined) set.append('sys.cpu_percent', s.step, s.cpuPercent);
+  if (s.rssBytes !== undefined) set.append('sys.rss', s.step, s.rssBytes);
+  if (s.heapUsedBytes !== undefined) set.append('sys.heap_used', s.step, s.heapUsedBytes);
 }
 
 let freshTimer: ReturnType<typeof setTimeout> | undefined;

@@ -8,13 +8,16 @@ import { colours, renderTable } from '../table.js';
 import { hasStore, noStoreMessage } from '../../runtime/store/paths.js';
 import { resolveRunId } from '../../runtime/store/run-id.js';
 import type { EvaluationRecord, RunRecord, RunStatus, RunStore } from '../../runtime/store/types.js';
+import { runResources, type RunResources } from '../../runtime/store/resource-summary.js';
+import { formatBytes } from '../../shared/format-bytes.js';
 
 const help = `Usage: nnc runs [project] [options]
 
 List the runs stored in <project>/.nnc/nnc.db, newest first: id, status, start,
 duration, backend, plan hash, git commit (* when the folder had uncommitted
 changes), parent run of a warm start or resume, the epoch of the run's best
-checkpoint (its model), the best value of each metric, and the latest
+checkpoint (its model), the best value of each metric, the peak memory
+(RSS) of the training process and its mean samples per second, and the latest
 'nnc evaluate' result (what it scored, its size and each head's headline
 metric; --format json lists every evaluation).
 
@@ -49,7 +52,7 @@ function bestText(best: Readonly<Record<string, number>>): string {
     .join(' ');
 }
 
-function row(run: RunRecord, now: number, pinned: string | null, evaluations: ReadonlyMap<string, readonly EvaluationRecord[]>): string[] {
+function row(run: RunRecord, now: number, pinned: string | null, evaluations: ReadonlyMap<string, readonly EvaluationRecord[]>, usage: RunResources): string[] {
   return [
     run.id,
     run.id === pinned ? `${run.status} (pinned)` : run.status,
@@ -61,6 +64,8 @@ function row(run: RunRecord, now: number, pinned: string | null, evaluations: Re
     run.parentId ?? '-',
     typeof run.info.bestEpoch === 'number' ? String(run.info.bestEpoch) : '-',
     bestText(run.best) || '-',
+    usage.peakRssBytes === null ? '-' : formatBytes(usage.peakRssBytes),
+    usage.meanSamplesPerSecond === null ? '-' : formatNumber(usage.meanSamplesPerSecond),
     evaluationText(evaluations.get(run.id) ?? []),
   ];
 }
@@ -110,9 +115,10 @@ export default defineCommand({
       const pinned = store.pinnedRun();
       const evaluations = new Map<string, EvaluationRecord[]>();
       for (const e of store.evaluations()) evaluations.set(e.runId, [...(evaluations.get(e.runId) ?? []), e]);
+      const usage = new Map(runs.map((run) => [run.id, runResources(store, run)]));
       if (format === 'json') {
         // bestEpoch: the epoch of the run's best checkpoint, its model (null: none finished, or stored before best checkpoints)
-        console.log(JSON.stringify(runs.map((run) => ({ ...run, pinned: run.id === pinned, bestEpoch: typeof run.info.bestEpoch === 'number' ? run.info.bestEpoch : null, evaluations: (evaluations.get(run.id) ?? []).map(({ heads: _, ...e }) => e) })), null, 2));
+        console.log(JSON.stringify(runs.map((run) => ({ ...run, pinned: run.id === pinned, bestEpoch: typeof run.info.bestEpoch === 'number' ? run.info.bestEpoch : null, ...usage.get(run.id), evaluations: (evaluations.get(run.id) ?? []).map(({ heads: _, ...e }) => e) })), null, 2));
         return 0;
       }
       if (runs.length === 0) {
@@ -121,9 +127,9 @@ export default defineCommand({
       }
       const c = colours();
       const now = Date.now();
-      const header = ['id', 'status', 'started', 'duration', 'backend', 'plan', 'commit', 'parent', 'best epoch', 'best', 'evaluated'];
+      const header = ['id', 'status', 'started', 'duration', 'backend', 'plan', 'commit', 'parent', 'best epoch', 'best', 'peak RSS', 'samples/s', 'evaluated'];
       console.log(
-        renderTable(header, runs.map((r) => row(r, now, pinned, evaluations)), (i, cell) => {
+        renderTable(header, runs.map((r) => row(r, now, pinned, evaluations, usage.get(r.id)!)), (i, cell) => {
           if (i === 1) return (c[statusColour[cell.trim().split(' ')[0] as RunStatus] ?? 'reset'] as (s: string) => string)(cell);
           if (i === 0 || i === 5 || i === 6) return c.dim(cell);
           return cell;

@@ -57,7 +57,8 @@ export interface RawProject extends RawDocumentHead<'Project'> {
   readonly description?: string;
   readonly input: RawInput;
   readonly training?: RawTraining;
-  readonly monitor?: { readonly weightsEvery?: number };
+  readonly monitor?: { readonly weightsEvery?: number; readonly samples?: number };
+  readonly store?: { readonly backups?: { readonly every: string; readonly keep?: number } };
 }
 
 // ---- Tokens

@@ -186,6 +186,7 @@ export function statsView(runId: string, s: TrainStats): TrainingStatsView {
     progress: total > 0 ? Math.min(1, s.step / total) : 0,
     numTensors: s.memory.numTensors,
     memoryBytes: s.memory.numBytes,
+    ...(s.resources ? { cpuPercent: s.resources.cpuPercent, rssBytes: s.resources.rssBytes, heapUsedBytes: s.resources.heapUsedBytes } : {}),
     kind: 'batch',
   };
 }

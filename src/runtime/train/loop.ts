@@ -10,7 +10,9 @@ import { prepareData } from './examples.js';
 import { metricsFromSums } from './losses.js';
 import { createMonitor } from './monitor.js';
 import { createOptimizer, learningRateAt, setLearningRate } from './schedule.js';
-import { takeSnapshot } from './snapshot.js';
+import { createResourceMeter } from './resources.js';
+import { createSampleLogger, DEFAULT_LOGGED_SAMPLES, SAMPLES_CATEGORY } from './sample-log.js';
+import { probeGradNorms, takeSnapshot } from './snapshot.js';
 import { createHeadRunner, trainStep } from './step.js';
 import type { ModelMetadata, TrainingState, TrainOptions, TrainResult } from './types.js';
 import { formatBytes } from '../../shared/format-bytes.js';
@@ -46,6 +48,17 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const monitor = createMonitor({ training, heads: runners.map((r) => ({ head: r.head, validated: r.data.validation.count > 0 })), log, ...(resume ? { resume: resume.monitor } : {}) });
   log('info', `The best checkpoint is the epoch with the ${monitor.mode === 'max' ? 'highest' : 'lowest'} '${monitor.name}'${monitor.earlyName ? `; early stopping watches '${monitor.earlyName}'` : ''}.`);
   if (resume) await restoreOptimizer(tf, optimizer, resume);
+  const resources = createResourceMeter();
+  const asked = plan.project.monitor.samples;
+  const sampleLogger = createSampleLogger(tf, plan, runners, data.scaling, asked ?? DEFAULT_LOGGED_SAMPLES);
+  if (sampleLogger) log('info', `Logging ${sampleLogger.count} validation sample${sampleLogger.count === 1 ? '' : 's'} through the model at every weight snapshot (monitor.samples: ${asked ?? `${DEFAULT_LOGGED_SAMPLES}, the default`}; 'nnc logs --kind samples' shows them).`);
+  else if ((asked ?? DEFAULT_LOGGED_SAMPLES) > 0) log('info', 'No sample is logged at snapshots: no head has validation samples.');
+  const logSamples = async (atStep: number, atEpoch: number) => {
+    if (!sampleLogger) return;
+    for (const entry of await sampleLogger.run(atStep, atEpoch)) {
+      events.onLog?.({ time: Date.now(), level: 'info', category: SAMPLES_CATEGORY, message: JSON.stringify(entry), spam: true });
+    }
+  };
 
   // Device-side running sums: per head [see metricSums] for the epoch, and
   // [Σ grad norm, clipped steps] for the run.
@@ -69,6 +82,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let stopped = false;
   let stoppedEarly = false;
   let final: Record<string, number> = {};
+  // the run's last batch: the final snapshot's gradient norms are measured on it
+  let lastBatch: { head: number; indices: readonly number[] } | null = null;
 
   const readSums = async () => {
     const flat = tf.concat([...headSums, runSums]);
@@ -114,6 +129,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       samplesPerSecond: ((samples - lastRead.samples) * 1000) / Math.max(now - lastRead.time, 1),
       elapsedMs: now - started,
       memory: { numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes },
+      resources: resources.read(),
     };
     lastRead = { ...sums, step, samples, time: now };
     events.onStats?.(stats);
@@ -141,6 +157,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         }
         batchesDone++;
         const runner = runners[planned.head];
+        lastBatch = planned;
         step++;
         samples += planned.indices.length;
         const snapshotNow = step % weightsEvery === 0;
@@ -155,6 +172,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           out.gradNorms.dispose();
           const byName = new Map(runner.weightNames.flatMap((name, i) => (norms[i] >= 0 ? [[name, norms[i]] as const] : [])));
           events.onSnapshot?.(await takeSnapshot(tf, model, byName, step, current));
+          await logSamples(step, current);
         }
         if (step % statsEvery === 0) await emitStats(lr, batches.length);
         await nextTick();
@@ -215,7 +233,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         log('info', `Early stopping after epoch ${current}: '${monitor.earlyName}' did not improve for ${training.earlyStopping!.patience} epochs.`);
       }
     }
-    if (step > 0 && step % weightsEvery !== 0) events.onSnapshot?.(await takeSnapshot(tf, model, new Map(), step, current));
+    if (step > 0 && step % weightsEvery !== 0) {
+      // gradients at the final weights, on the last batch (and on each other head's first batch)
+      const probes = runners.map((runner, i) => ({
+        runner,
+        indices: i === lastBatch?.head ? lastBatch.indices : Array.from({ length: Math.min(training.batchSize, runner.data.train.count) }, (_, j) => j),
+      }));
+      if (lastBatch) probes.unshift(probes.splice(lastBatch.head, 1)[0]);
+      events.onSnapshot?.(await takeSnapshot(tf, model, await probeGradNorms(tf, probes), step, current));
+      await logSamples(step, current);
+    }
     const clippedSteps = (await readSums()).run[1];
     if (training.clipNorm !== null && clippedSteps > 0) {
       log('info', `Clipped the gradient norm to ${training.clipNorm} in ${clippedSteps} of ${step} steps.`);

@@ -4,6 +4,7 @@ import type { Plan } from '../../compiler/plan.js';
 import type { LogEntry, Snapshot } from '../store/types.js';
 import type { LayersModel, Tf } from '../emit/tf.js';
 import type { MonitorState } from './monitor.js';
+import type { ResourceUsage } from './resources.js';
 
 type WeightsManifestEntry = Parameters<Tf['io']['decodeWeights']>[1][number];
 import type { Baseline } from './baselines.js';
@@ -28,6 +29,8 @@ export interface TrainStats {
   readonly samplesPerSecond: number;
   readonly elapsedMs: number;
   readonly memory: { readonly numTensors: number; readonly numBytes: number };
+  /** the process's CPU and memory at this tick (resources.ts) */
+  readonly resources?: ResourceUsage;
 }
 
 export interface EpochSummary {

@@ -28,6 +28,7 @@ import {
 import { gitState } from '../store/git.js';
 import type { LogEntry, MetricPoint, RunStore } from '../store/types.js';
 import { train } from '../train/loop.js';
+import { resourcePoints } from '../train/resources.js';
 import { prepareData } from '../train/examples.js';
 import type { TrainingState } from '../train/types.js';
 import type { DriverEvent, EndStatus, RunRequest } from './driver.js';
@@ -121,6 +122,7 @@ export async function runSession(ctx: SessionContext, request: RunRequest & { re
             ...Object.entries(stats.metrics).map(([name, value]) => ({ step: stats.step, epoch: stats.epoch, name, value })),
             { step: stats.step, epoch: stats.epoch, name: 'lr', value: stats.lr },
             { step: stats.step, epoch: stats.epoch, name: 'grad_norm', value: stats.gradNorm },
+            ...resourcePoints(stats),
           ];
           store.addMetrics(runId, points);
           post({ type: 'stats', runId, stats });
