@@ -391,13 +391,14 @@ describe('stored runs', () => {
         { name: 'sentiment.val_accuracy', before: 0.75, after: 0.875, delta: 0.125 },
         { name: 'sentiment.val_loss', before: 0.5, after: 0.25, delta: -0.25 },
       ],
+      source: { kind: 'store' },
     });
     const out = lines(output);
-    expect(out).toContain(`Best metrics (run ${baseRun} -> run ${headRun})`);
-    expect(out).toContain('  sentiment.val_accuracy  0.7500  0.8750  +0.1250');
-    expect(out).toContain('  sentiment.val_loss  0.5000  0.2500  -0.2500');
+    expect(out).toContain(`Best metrics from the run store (run ${baseRun} -> run ${headRun})`);
+    expect(out).toContain('  sentiment.val_accuracy  0.75  0.875  +0.125');
+    expect(out).toContain('  sentiment.val_loss  0.5  0.25  -0.25');
     const markdown = (await diffOf(['main'], repo.project, 'markdown')).output;
-    expect(markdown).toContain('| `sentiment.val_loss` | 0.5000 | 0.2500 | -0.2500 |');
+    expect(markdown).toContain('| `sentiment.val_loss` | 0.5 | 0.25 | -0.25 |');
   });
 });
 

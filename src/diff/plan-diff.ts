@@ -126,6 +126,8 @@ export interface MetricsDiff {
   readonly baseRun: string;
   readonly headRun: string;
   readonly rows: readonly MetricRow[];
+  /** where the metrics come from: both sides' committed metrics files (that path, project-relative), or the run store's best completed runs */
+  readonly source?: { readonly kind: 'files'; readonly path: string } | { readonly kind: 'store' };
 }
 
 export interface PlanDiff {

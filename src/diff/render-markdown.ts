@@ -2,6 +2,8 @@
 // and update its own comment), the summary first, details collapsed, and never
 // longer than GitHub allows a comment to be: the longest tables are cut, with
 // a note saying how many rows were left out.
+import { formatValue } from '../runtime/metrics/format.js';
+import { metricsTitle } from './metrics-title.js';
 import { ARROW, cell, int, pair, settingValue, shape, sideStatus, sideTitle, summaryLine, tokenList, visibleLayers } from './describe.js';
 import type { DiagnosticLine, PlanDiff } from './plan-diff.js';
 
@@ -103,9 +105,8 @@ export function renderMarkdown(diff: PlanDiff, options: MarkdownOptions = {}): s
   }
 
   if (diff.metrics && diff.metrics.rows.length > 0) {
-    const num = (n: number | null) => (n === null ? '-' : n.toFixed(4));
-    const rows = diff.metrics.rows.map((m) => `| ${code(m.name)} | ${num(m.before)} | ${num(m.after)} | ${m.delta === null ? '' : `${m.delta >= 0 ? '+' : ''}${m.delta.toFixed(4)}`} |`);
-    add([`**Best metrics** (run ${code(diff.metrics.baseRun)} → run ${code(diff.metrics.headRun)})`, '', '| metric | base | head | change |', '|---|--:|--:|--:|'], rows, ['']);
+    const rows = diff.metrics.rows.map((m) => `| ${code(m.name)} | ${formatValue(m.before)} | ${formatValue(m.after)} | ${m.delta === null ? '' : `${m.delta >= 0 ? '+' : ''}${formatValue(m.delta)}`} |`);
+    add([`**${metricsTitle(diff.metrics)}** (run ${code(diff.metrics.baseRun)} → run ${code(diff.metrics.headRun)})`, '', '| metric | base | head | change |', '|---|--:|--:|--:|'], rows, ['']);
   }
 
   if (base.diagnostics.length > 0) {

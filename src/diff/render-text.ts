@@ -1,5 +1,7 @@
 // A PlanDiff for a terminal: the summary line, then the layer table and one
 // short section per kind of change. Colour only when asked (a TTY).
+import { formatValue } from '../runtime/metrics/format.js';
+import { metricsTitle } from './metrics-title.js';
 import pc from 'picocolors';
 import { ARROW, cell, int, pair, settingValue, shape, sideStatus, sideTitle, summaryLine, tokenList, visibleLayers } from './describe.js';
 import type { PlanDiff } from './plan-diff.js';
@@ -72,9 +74,9 @@ export function renderText(diff: PlanDiff, options: TextOptions = {}): string {
   if (diff.metrics) {
     const rows = diff.metrics.rows.map((m) => ({
       marker: '',
-      cells: [m.name, m.before === null ? '-' : m.before.toFixed(4), m.after === null ? '-' : m.after.toFixed(4), m.delta === null ? '' : `${m.delta >= 0 ? '+' : ''}${m.delta.toFixed(4)}`],
+      cells: [m.name, formatValue(m.before), formatValue(m.after), m.delta === null ? '' : `${m.delta >= 0 ? '+' : ''}${formatValue(m.delta)}`],
     }));
-    out.push('', c.bold(`Best metrics (run ${diff.metrics.baseRun} ${ARROW} run ${diff.metrics.headRun})`), ...table(['metric', 'base', 'head', 'change'], rows, paint, [1, 2, 3]));
+    out.push('', c.bold(`${metricsTitle(diff.metrics)} (run ${diff.metrics.baseRun} ${ARROW} run ${diff.metrics.headRun})`), ...table(['metric', 'base', 'head', 'change'], rows, paint, [1, 2, 3]));
   }
 
   for (const [name, side] of [['base', base], ['head', head]] as const) {

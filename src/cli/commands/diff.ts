@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { runDiff, type DiffFormat } from '../../diff/run-diff.js';
 import { defineCommand, UserError } from '../command.js';
 
@@ -9,8 +10,11 @@ export default defineCommand({
 
 Compiles the project on both sides and compares the plans: layers added,
 changed, removed or moved (with output shapes and parameters before -> after),
-heads, the vocabulary, datasets, settings, and the best metrics of stored runs
-of both plans. A side that does not compile is compared as written, with its
+heads, the vocabulary, datasets, settings, and the metrics of both sides: from
+their committed metrics files (metrics.json in the project, written by 'nnc
+train --metrics-out' or 'nnc evaluate --metrics-out') when both have one, else
+from the best completed run of each plan in the run store; the heading says
+which. A side that does not compile is compared as written, with its
 diagnostics.
 
 <base> and <head> are git revisions (read with git, the working tree is not
@@ -27,14 +31,23 @@ Options:
   --format text|markdown|json  markdown fits a pull-request comment; its first
                                line, <!-- nnc-diff <project> -->, lets CI find
                                and update it; json is the diff object
+  --metrics <file>             the metrics file of each side, relative to the
+                               project (default: metrics.json)
+  --trust-plugins              run the plugins of both sides (nnc.yaml
+                               'plugins:'); without it none runs, and layers
+                               and datasets of plugin types are compared as
+                               written, unchecked
   -h, --help                   show this help
 
-Exit code: 0 when the head compiles, 1 when it has errors, 2 bad command line.`,
-  options: { format: { type: 'string', default: 'text' } },
+Exit code: 0 when the head compiles (or only its plugins were not run), 1 when
+it has errors, 2 bad command line.`,
+  options: { format: { type: 'string', default: 'text' }, metrics: { type: 'string' }, 'trust-plugins': { type: 'boolean' } },
   async run({ values, positionals }) {
     const format = values.format as DiffFormat;
     if (!FORMATS.includes(format)) throw new UserError(`--format must be 'text', 'markdown' or 'json', not '${format}'.`);
-    const outcome = await runDiff(positionals, { cwd: process.cwd(), format, color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
+    const metricsFile = values.metrics as string | undefined;
+    if (metricsFile === '' || (metricsFile !== undefined && isAbsolute(metricsFile))) throw new UserError(`'--metrics' takes a path relative to the project, such as 'metrics.json', not '${metricsFile}'.`);
+    const outcome = await runDiff(positionals, { cwd: process.cwd(), format, color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, trustPlugins: values['trust-plugins'] === true, ...(metricsFile ? { metricsFile } : {}) });
     if ('error' in outcome) throw new UserError(outcome.error);
     process.stdout.write(outcome.output);
     return outcome.exitCode;

@@ -93,3 +93,11 @@ export function bestEpochMetrics(points: readonly { readonly epoch: number; read
   }
   return { split: validated ? 'validation' : 'train', metrics };
 }
+
+/** `nnc train --metrics-out`: the finished run's metrics at its best epoch (its model), per head. */
+export function trainMetricsFile(run: { readonly id: string; readonly planHash: string; readonly info: Readonly<Record<string, unknown>> }, project: string, heads: readonly string[], points: readonly { readonly epoch: number; readonly name: string; readonly value: number }[]): MetricsFile | null {
+  const best = typeof run.info.bestEpoch === 'number' ? run.info.bestEpoch : Math.max(0, ...points.map((p) => p.epoch));
+  if (best === 0) return null;
+  const { split, metrics } = bestEpochMetrics(points, best, heads);
+  return { format: METRICS_FILE_FORMAT, project, planHash: run.planHash, runId: run.id, source: 'train', split, epoch: best, metrics };
+}
