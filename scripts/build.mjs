@@ -16,6 +16,10 @@ const cli = await build({
   entryPoints: [
     { in: 'src/cli/cli.ts', out: 'cli' },
     { in: 'src/runtime/watch/train-worker.ts', out: 'train-worker' },
+    // the library (package.json exports): nnc, nnc/compiler (no TensorFlow.js), nnc/runtime; declarations: npm run build:types
+    { in: 'src/api/index.ts', out: 'index' },
+    { in: 'src/api/compiler.ts', out: 'compiler' },
+    { in: 'src/api/runtime.ts', out: 'runtime' },
   ],
   outdir: 'dist',
   bundle: true,

@@ -1,0 +1,121 @@
+// nnc/runtime: training, predictions and the layer registration, on
+// TensorFlow.js. The same functions the CLI runs: train() is `nnc train`'s run
+// session (the run is stored in <project>/.nnc/ like any other), and
+// loadPredictor() is what `nnc serve` and the export's predict.js predict
+// with, so its objects are those `nnc predict --format json` prints.
+import type { Plan } from '../compiler/plan.js';
+import type { PlanData } from '../compiler/plan-data.js';
+import { loadTf, type Tf } from '../runtime/backend/index.js';
+import type { PredictOptions, Prediction } from '../runtime/export/portable/open-predictor.js';
+import { registerNncLayers as registerPortableLayers } from '../runtime/export/portable/portable-layers.js';
+import type { LogEntry, RunRecord } from '../runtime/store/types.js';
+import type { EpochSummary, TrainStats } from '../runtime/train/types.js';
+import type { DriverEvent } from '../runtime/watch/driver.js';
+import type { Compiled } from './compiler.js';
+
+export type { EpochSummary, LogEntry, Prediction, PredictOptions, RunRecord, Tf, TrainStats };
+
+/** Registers nnc's layer classes that tfjs-layers lacks (NncAttention, NncPool, NncPadMask) with `tf`, for tf.loadLayersModel on an export (idempotent). */
+export function registerNncLayers(tf: Tf): void {
+  registerPortableLayers(tf);
+}
+
+export interface BackendOptions {
+  /** 'node', 'wasm' or 'cpu' (default: the first that starts; also env NNC_BACKEND) */
+  readonly backend?: string;
+}
+
+export interface TrainOptions extends BackendOptions {
+  /** the project folder whose store (.nnc/) keeps the run; default: the compiled project's */
+  readonly project?: string;
+  /** the plan's samples (compile().data); taken from the compile result when it is given */
+  readonly data?: PlanData | null;
+  /** overrides the plan's training.epochs */
+  readonly epochs?: number;
+  /** aborting stops after the current batch with both checkpoints written (status 'stopped') */
+  readonly signal?: AbortSignal;
+  /** the run record, once stored */
+  onStart?(run: RunRecord): void;
+  /** every few batches: step, epoch, losses, learning rate, speed */
+  onProgress?(stats: TrainStats): void;
+  /** at each epoch's end: training and validation metrics */
+  onEpoch?(summary: EpochSummary): void;
+  /** the run's log lines (those `nnc logs` shows) */
+  onLog?(entry: LogEntry): void;
+}
+
+export interface TrainedRun {
+  /** as `nnc runs --format json` lists it: id, status, best metrics, info (bestEpoch, baselines, ...) */
+  readonly run: RunRecord;
+  /** the run's folder: its best epoch's model, and last/ */
+  readonly checkpoint: string;
+}
+
+/**
+ * Trains once and stores the run, as `nnc train` does. Takes compile()'s
+ * result (or a plan with `project` and `data`); resolves when the run ends,
+ * with its record (status 'completed', 'stopped' or 'failed' with info.error).
+ */
+export async function train(compiled: Compiled | Plan, options: TrainOptions = {}): Promise<TrainedRun> {
+  const isCompiled = 'diagnostics' in compiled;
+  if (isCompiled && !compiled.plan) throw new Error(`The project does not compile:\n${compiled.format()}`);
+  const plan = (isCompiled ? compiled.plan : compiled) as Plan;
+  const project = options.project ?? (isCompiled ? compiled.dir : undefined);
+  if (!project) throw new Error("train(plan, options) needs options.project, the folder whose .nnc/ store keeps the run (or pass compile()'s result).");
+  const data = options.data ?? (isCompiled ? compiled.data : null);
+  const { tf, backend } = await loadTf(options.backend);
+  const { createRunStore } = await import('../runtime/store/store.js');
+  const { runSession } = await import('../runtime/watch/run-session.js');
+  const store = createRunStore(project);
+  if (isCompiled) store.saveDiagnostics(compiled.diagnostics);
+  const ctx = { tf, backend, store, projectDir: project, last: null } as Parameters<typeof runSession>[0];
+  let ended: RunRecord | null = null;
+  try {
+    await runSession(ctx, { plan, data, parentId: null, source: 'train', ...(options.epochs !== undefined ? { epochs: options.epochs } : {}) }, {
+      signal: options.signal ?? new AbortController().signal,
+      stopStatus: () => 'stopped',
+      post: (event: DriverEvent) => {
+        if (event.type === 'run_started') options.onStart?.(event.run);
+        else if (event.type === 'stats') options.onProgress?.(event.stats);
+        else if (event.type === 'epoch') options.onEpoch?.(event.summary);
+        else if (event.type === 'log') options.onLog?.(event.log);
+        else if (event.type === 'run_ended') ended = event.run;
+      },
+    });
+    const run = ended as RunRecord | null;
+    if (!run) throw new Error(options.signal?.aborted ? 'Stopped before training started; no run was stored.' : 'The training session ended without a run record.');
+    return { run, checkpoint: store.runDir(run.id) };
+  } finally {
+    ctx.last?.model.dispose();
+    store.close();
+  }
+}
+
+export interface LoadPredictorOptions extends BackendOptions {
+  /** a project's run (its id or a unique start of it); default: the pinned run, else the newest completed one */
+  readonly run?: string;
+  /** a TensorFlow.js instance to use instead of nnc's backend choice (e.g. @tensorflow/tfjs-node's) */
+  readonly tf?: Tf;
+}
+
+export interface LoadedPredictor {
+  readonly heads: readonly string[];
+  /** "run r1 of 'sentiment'" or "the export in model/" */
+  readonly source: string;
+  /** the model card (what `nnc serve`'s GET /model answers) */
+  readonly card: unknown;
+  /** One prediction per input, in order: what `nnc predict --format json` prints for it. Throws a sentence for a bad input. */
+  predict(inputs: readonly (string | readonly number[])[], options?: PredictOptions): Promise<Prediction[]>;
+  dispose(): void;
+}
+
+/** A stored run of a project folder, or an export folder (`nnc export`), ready to predict. Throws a sentence when there is no model. */
+export async function loadPredictor(dir: string, options: LoadPredictorOptions = {}): Promise<LoadedPredictor> {
+  const tf = options.tf ?? (await loadTf(options.backend)).tf;
+  const { loadServedModel } = await import('../runtime/serve/served-model.js');
+  const { resolve } = await import('node:path');
+  const served = await loadServedModel(tf, resolve(dir), dir, options.run);
+  if (typeof served === 'string') throw new Error(served);
+  const { model } = served;
+  return { heads: model.heads, source: served.source, card: served.card, predict: (inputs, predictOptions) => model.predict(inputs, predictOptions), dispose: () => model.dispose() };
+}
