@@ -10,6 +10,7 @@ import { DatasetsTab } from './tabs/datasets.js';
 import { LogsTab } from './tabs/logs.js';
 import { MonitoringTab } from './tabs/monitoring.js';
 import { RunsTab } from './tabs/runs.js';
+import { SweepsTab } from './tabs/sweeps.js';
 import { TokensTab } from './tabs/tokens.js';
 
 const TABS = [
@@ -19,6 +20,7 @@ const TABS = [
   { id: 'monitoring', label: 'Monitoring', view: MonitoringTab },
   { id: 'logs', label: 'Logs', view: LogsTab },
   { id: 'runs', label: 'Runs', view: RunsTab },
+  { id: 'sweeps', label: 'Sweeps', view: SweepsTab },
 ] as const;
 
 const fromHash = () => TABS.find((t) => `#${t.id}` === location.hash)?.id ?? 'monitoring';

@@ -6,6 +6,7 @@ import type { ProjectView, RunMetricsView, WeightsView } from '../../shared/prot
 import type { LogFilter, LogLevel, RunStore } from '../store/types.js';
 import { shown } from './request-guard.js';
 import type { ProjectSource } from './source.js';
+import { listSweepViews, sweepDetail } from '../sweep/sweep-views.js';
 import { datasetViews, diagnosticView, headViews, layerViews, logView, runView, tensorViews, tokensView } from './views.js';
 
 export interface ApiAnswer {
@@ -18,7 +19,7 @@ const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error'];
 const fail = (status: number, error: string): ApiAnswer => ({ status, body: { error } });
 const ok = (body: unknown): ApiAnswer => ({ status: 200, body });
 
-const SECTIONS = ['projects', 'tokens', 'layers', 'heads', 'datasets', 'diagnostics', 'runs', 'logs'];
+const SECTIONS = ['projects', 'tokens', 'layers', 'heads', 'datasets', 'diagnostics', 'runs', 'logs', 'sweeps'];
 /** where a write method names a thing that exists (a layer, a head, a dataset, a token) and the answer is which file to edit */
 const EDITABLE = ['tokens', 'layers', 'heads', 'datasets'];
 
@@ -28,7 +29,7 @@ export function apiPathExists(pathname: string): boolean {
   const [section, item, rest, ...more] = parts;
   if (section === undefined || more.length > 0 || parts.some((p) => p === '')) return false;
   if (item === undefined) return SECTIONS.includes(section);
-  if (rest === undefined) return section === 'runs' || EDITABLE.includes(section);
+  if (rest === undefined) return section === 'runs' || section === 'sweeps' || EDITABLE.includes(section);
   return (section === 'runs' && rest === 'metrics') || (section === 'models' && rest === 'weights');
 }
 
@@ -58,6 +59,15 @@ export function handleApi(url: URL, sources: readonly ProjectSource[]): ApiAnswe
     }
     case '/api/logs':
       return logs(url, source);
+    case '/api/sweeps':
+      return ok(readStored(() => listSweepViews(source.dir), []));
+  }
+  const sweep = path.match(/^\/api\/sweeps\/([^/]+)$/);
+  if (sweep) {
+    const id = decodeSegment(sweep[1]);
+    if (id === null) return fail(400, `'${shown(sweep[1])}' in the path is not valid percent-encoding (each % is followed by two hex digits of UTF-8).`);
+    const found = readStored(() => sweepDetail(source.dir, id), null);
+    return found ? ok(found) : fail(404, `There is no sweep '${shown(id)}' in project '${source.name}'. GET /api/sweeps lists the sweeps.`);
   }
 
   const metrics = path.match(/^\/api\/runs\/([^/]+)\/metrics$/);
@@ -65,7 +75,7 @@ export function handleApi(url: URL, sources: readonly ProjectSource[]): ApiAnswe
   const run = path.match(/^\/api\/runs\/([^/]+)$/);
   const segment = (metrics ?? weights ?? run)?.[1];
   if (segment === undefined) {
-    return fail(404, `There is no API endpoint '${shown(url.pathname)}'. The endpoints are /api/projects, /api/tokens, /api/layers, /api/heads, /api/datasets, /api/diagnostics, /api/runs, /api/runs/{id}/metrics, /api/models/{name}/weights and /api/logs.`);
+    return fail(404, `There is no API endpoint '${shown(url.pathname)}'. The endpoints are /api/projects, /api/tokens, /api/layers, /api/heads, /api/datasets, /api/diagnostics, /api/runs, /api/runs/{id}/metrics, /api/models/{name}/weights, /api/logs, /api/sweeps and /api/sweeps/{id}.`);
   }
   const name = decodeSegment(segment);
   if (name === null) return fail(400, `'${shown(segment)}' in the path is not valid percent-encoding (each % is followed by two hex digits of UTF-8).`);
@@ -73,6 +83,15 @@ export function handleApi(url: URL, sources: readonly ProjectSource[]): ApiAnswe
   if (weights) return modelWeights(source, name);
   const record = withStore(source, (store) => store.getRun(name), null);
   return record ? ok(runView(record)) : fail(404, `There is no run '${shown(name)}' in project '${source.name}'. GET /api/runs lists the runs.`);
+}
+
+/** Sweeps are read from the store file with a connection of their own; a store that cannot be read has none to show. */
+function readStored<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
 }
 
 function decodeSegment(segment: string): string | null {
