@@ -30,7 +30,7 @@ export function apiPathExists(pathname: string): boolean {
   if (section === undefined || more.length > 0 || parts.some((p) => p === '')) return false;
   if (item === undefined) return SECTIONS.includes(section);
   if (rest === undefined) return section === 'runs' || section === 'sweeps' || EDITABLE.includes(section);
-  return (section === 'runs' && rest === 'metrics') || (section === 'models' && rest === 'weights');
+  return (section === 'runs' && (rest === 'metrics' || rest === 'evaluations')) || (section === 'models' && rest === 'weights');
 }
 
 export function handleApi(url: URL, sources: readonly ProjectSource[]): ApiAnswer {
@@ -71,15 +71,17 @@ export function handleApi(url: URL, sources: readonly ProjectSource[]): ApiAnswe
   }
 
   const metrics = path.match(/^\/api\/runs\/([^/]+)\/metrics$/);
+  const evaluations = path.match(/^\/api\/runs\/([^/]+)\/evaluations$/);
   const weights = path.match(/^\/api\/models\/([^/]+)\/weights$/);
   const run = path.match(/^\/api\/runs\/([^/]+)$/);
-  const segment = (metrics ?? weights ?? run)?.[1];
+  const segment = (metrics ?? evaluations ?? weights ?? run)?.[1];
   if (segment === undefined) {
-    return fail(404, `There is no API endpoint '${shown(url.pathname)}'. The endpoints are /api/projects, /api/tokens, /api/layers, /api/heads, /api/datasets, /api/diagnostics, /api/runs, /api/runs/{id}/metrics, /api/models/{name}/weights, /api/logs, /api/sweeps and /api/sweeps/{id}.`);
+    return fail(404, `There is no API endpoint '${shown(url.pathname)}'. The endpoints are /api/projects, /api/tokens, /api/layers, /api/heads, /api/datasets, /api/diagnostics, /api/runs, /api/runs/{id}/metrics, /api/runs/{id}/evaluations, /api/models/{name}/weights, /api/logs, /api/sweeps and /api/sweeps/{id}.`);
   }
   const name = decodeSegment(segment);
   if (name === null) return fail(400, `'${shown(segment)}' in the path is not valid percent-encoding (each % is followed by two hex digits of UTF-8).`);
   if (metrics) return runMetrics(source, name);
+  if (evaluations) return runEvaluations(source, name);
   if (weights) return modelWeights(source, name);
   const record = withStore(source, (store) => store.getRun(name), null);
   return record ? ok(runView(record)) : fail(404, `There is no run '${shown(name)}' in project '${source.name}'. GET /api/runs lists the runs.`);
@@ -160,6 +162,13 @@ function runMetrics(source: ProjectSource, id: string): ApiAnswer {
   }
   const body: RunMetricsView = { runId: id, metrics: byName };
   return ok(body);
+}
+
+/** nnc evaluate's results for a run, oldest first, with each head's report and worst samples. */
+function runEvaluations(source: ProjectSource, id: string): ApiAnswer {
+  const store = source.store();
+  if (!store?.getRun(id)) return fail(404, `There is no run '${shown(id)}' in project '${source.name}'. GET /api/runs lists the runs.`);
+  return ok({ runId: id, evaluations: store.evaluations(id) });
 }
 
 function modelWeights(source: ProjectSource, name: string): ApiAnswer {

@@ -1,5 +1,6 @@
 // Runs: the history (plan hash, commit, status, backend, best metrics,
-// parent), and two runs' curves of one metric overlaid to compare.
+// parent), two runs' curves of one metric overlaid to compare, and a run's
+// Evaluation (what `nnc evaluate` stored for it).
 import { useEffect, useState } from 'preact/hooks';
 import type { RunView } from '../../shared/protocol.js';
 import { Chart } from '../chart.js';
@@ -7,6 +8,7 @@ import { formatDuration, formatTime, formatValue, shortHash } from '../format.js
 import { html } from '../html.js';
 import { hasSeries, runs, seriesFor, seriesVersion } from '../state.js';
 import { loadRunMetrics } from '../sync.js';
+import { EvaluationView } from './evaluation.js';
 
 const COLORS = ['#4e79a7', '#e15759'];
 
@@ -14,6 +16,7 @@ export function RunsTab() {
   const list = runs.value;
   const [picked, setPicked] = useState<string[]>([]);
   const [metric, setMetric] = useState('');
+  const [evaluated, setEvaluated] = useState<string | null>(null);
   const chosen = (picked.length ? picked : list.slice(0, 2).map((r) => r.id)).filter((id) => list.some((r) => r.id === id));
   useEffect(() => {
     for (const id of chosen) void loadRunMetrics(id, false);
@@ -33,10 +36,11 @@ export function RunsTab() {
     <div class="tab-head"><h2>Runs <span class="muted">${list.length}</span></h2></div>
     <p class="source-note">Stored in <code>.nnc/nnc.db</code>. Tick two runs to overlay their curves.</p>
     <table class="run-table">
-      <thead><tr><th></th><th>run</th><th>started</th><th>took</th><th>status</th><th>plan</th><th>commit</th><th>backend</th><th>best</th><th>parent</th></tr></thead>
-      <tbody>${list.map((r) => runRow(r, chosen.indexOf(r.id), () => toggle(r.id)))}</tbody>
+      <thead><tr><th></th><th>run</th><th>started</th><th>took</th><th>status</th><th>plan</th><th>commit</th><th>backend</th><th>best</th><th>parent</th><th></th></tr></thead>
+      <tbody>${list.map((r) => runRow(r, chosen.indexOf(r.id), () => toggle(r.id), () => setEvaluated(evaluated === r.id ? null : r.id)))}</tbody>
     </table>
     ${list.length ? null : html`<p class="muted">No runs stored yet.</p>`}
+    ${evaluated ? html`<${EvaluationView} runId=${evaluated} onClose=${() => setEvaluated(null)} />` : null}
     ${chosen.length
       ? html`<div class="compare">
           <label>metric <select aria-label="Metric to compare" value=${shownMetric} onChange=${(e: Event) => setMetric((e.target as HTMLSelectElement).value)}>
@@ -48,7 +52,7 @@ export function RunsTab() {
   </section>`;
 }
 
-function runRow(r: RunView, slot: number, toggle: () => void) {
+function runRow(r: RunView, slot: number, toggle: () => void, evaluate: () => void) {
   const best = Object.entries(r.best ?? {}).slice(0, 4);
   return html`<tr data-run=${r.id} class=${slot >= 0 ? 'picked' : ''}>
     <td><input type="checkbox" aria-label=${`compare run ${r.id}`} checked=${slot >= 0} onChange=${toggle} />${slot >= 0
@@ -63,5 +67,6 @@ function runRow(r: RunView, slot: number, toggle: () => void) {
     <td>${r.backend}</td>
     <td class="best">${best.length ? best.map(([k, v]) => html`<span>${k} <b>${formatValue(v)}</b></span>`) : '-'}</td>
     <td>${r.parentId ? html`<code>${r.parentId}</code>` : '-'}</td>
+    <td><button class="open-evaluation" onClick=${evaluate} aria-label=${`evaluation of run ${r.id}`}>Evaluation</button></td>
   </tr>`;
 }
