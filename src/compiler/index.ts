@@ -6,9 +6,10 @@ import { nodeHost, type CompilerHost } from './host.js';
 import { boundDiagnostic } from './limits.js';
 import { load, type ParseCache, type SourceFile } from './load.js';
 import { lower } from './lower.js';
+import { applyOverrides, overrideText, type Override } from './overrides.js';
 import type { Plan } from './plan.js';
 import type { PlanData } from './plan-data.js';
-import { validate } from './validate.js';
+import { validate, type ValidDocument } from './validate.js';
 import { resolve, join } from 'node:path';
 
 export interface CompileResult {
@@ -21,11 +22,15 @@ export interface CompileResult {
   readonly files: readonly SourceFile[];
   /** wall time per stage, ms */
   readonly timings: Readonly<Record<string, number>>;
+  /** the Sweep documents that passed their schema (check-sweep.ts reads them; the plan does not) */
+  readonly sweeps: readonly ValidDocument[];
 }
 
 export interface CompileOptions {
   /** reuse parses of unchanged files between compiles (createParseCache) */
   readonly cache?: ParseCache;
+  /** values written over the documents before validation (--set, a sweep trial; overrides.ts); the plan lists them */
+  readonly overrides?: readonly Override[];
 }
 
 export function compile(projectDir: string, host: CompilerHost = nodeHost, options: CompileOptions = {}): CompileResult {
@@ -43,24 +48,29 @@ export function compile(projectDir: string, host: CompilerHost = nodeHost, optio
   const fallbackFile = loaded.files[0]?.path ?? join(dir, 'nnc.yaml');
   if (loaded.files.length === 0 && loaded.diagnostics.length === 0) {
     diagnostics.push({ code: 1009, severity: 'error', message: `No YAML files were found in '${projectDir}'. Run 'nnc init ${projectDir}' to create a project, or give the path of a project folder.`, file: dir, line: 1, column: 1, length: 1 });
-    return { plan: null, data: null, diagnostics, files: [], timings };
+    return { plan: null, data: null, diagnostics, files: [], timings, sweeps: [] };
   }
-  const validated = validate(loaded.documents);
+  const overridden = options.overrides?.length ? applyOverrides(loaded.documents, options.overrides) : null;
+  if (overridden) diagnostics.push(...overridden.diagnostics);
+  const validated = validate(overridden?.documents ?? loaded.documents);
   diagnostics.push(...validated.diagnostics);
+  const sweeps = validated.documents.filter((d) => d.kind === 'Sweep');
   lap('validate');
   let plan: Plan | null = null;
   let data: PlanData | null = null;
   if (!hasErrors(diagnostics)) {
-    const checked = check(dir, validated.documents, host, fallbackFile);
+    const checked = check(dir, validated.documents.filter((d) => d.kind !== 'Sweep'), host, fallbackFile);
     diagnostics.push(...checked.diagnostics);
     lap('check');
     if (checked.checked && !hasErrors(diagnostics)) {
       ({ plan, data } = lower(checked.checked));
+      // listed, not hashed: the hash changes with the values they wrote, not with how they were given
+      if (options.overrides?.length) plan = { ...plan, overrides: options.overrides.map(overrideText) };
       lap('lower');
     }
   }
   // a value quoted in a message is cut when long: a 10 MB line is not echoed (limits.ts)
-  return { plan, data, diagnostics: sortDiagnostics(diagnostics).map(boundDiagnostic), files: loaded.files, timings };
+  return { plan, data, diagnostics: sortDiagnostics(diagnostics).map(boundDiagnostic), files: loaded.files, timings, sweeps };
 }
 
 export type { Plan } from './plan.js';

@@ -116,6 +116,37 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX evaluations_run ON evaluations (run_id, id);
   `,
+  // 4: nnc sweep: one row per sweep, one per trial, and each run tagged with its sweep and trial (runtime/sweep/sweep-store.ts)
+  `
+  CREATE TABLE sweeps (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    ended_at   INTEGER,
+    method     TEXT NOT NULL,
+    metric     TEXT NOT NULL,
+    mode       TEXT NOT NULL,
+    parallel   INTEGER NOT NULL,
+    spec       TEXT NOT NULL,
+    info       TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE TABLE sweep_trials (
+    sweep_id   TEXT NOT NULL,
+    trial      INTEGER NOT NULL,
+    params     TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    plan_hash  TEXT NOT NULL,
+    run_id     TEXT,
+    value      REAL,
+    epochs     INTEGER NOT NULL DEFAULT 0,
+    stopped_at INTEGER,
+    PRIMARY KEY (sweep_id, trial)
+  );
+  ALTER TABLE runs ADD COLUMN sweep_id TEXT;
+  ALTER TABLE runs ADD COLUMN sweep_trial INTEGER;
+  CREATE INDEX runs_sweep ON runs (sweep_id, sweep_trial);
+  `,
 ];
 
 export type MigrationResult =
