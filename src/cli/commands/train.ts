@@ -5,7 +5,7 @@ import { compile } from '../../compiler/index.js';
 import type { Plan } from '../../compiler/plan.js';
 import type { RunRecord, RunStore } from '../../runtime/store/types.js';
 import type { Baseline, EpochSummary, TrainStats } from '../../runtime/train/index.js';
-import type { DriverEvent } from '../../runtime/watch/driver.js';
+import type { SessionEvent } from '../../runtime/session/types.js';
 import { epochLine, formatMetric } from '../../runtime/watch/report.js';
 import { resolveRunId } from '../../runtime/store/run-id.js';
 import { defineCommand, UserError } from '../command.js';
@@ -35,6 +35,10 @@ ${SET_HELP}
   --backend <b>    TensorFlow.js backend: node, wasm or cpu (default: the
                    first that starts; also NNC_BACKEND)
   --format <f>     text (default) or json: the finished run as JSON on stdout
+  --metrics-out <file>
+                   write the run's metrics per head at its best epoch
+                   (validation) as a small stable JSON, to commit beside the
+                   project ('nnc diff' compares two revisions' files)
   -h, --help       show this help
 
 Exit code: 0 trained (or stopped), 1 errors in the project or a failed run,
@@ -43,7 +47,7 @@ Exit code: 0 trained (or stopped), 1 errors in the project or a failed run,
 export default defineCommand({
   name: 'train',
   help,
-  options: { epochs: { type: 'string' }, resume: { type: 'string' }, backend: { type: 'string' }, format: { type: 'string', default: 'text' }, ...SET_OPTION },
+  options: { epochs: { type: 'string' }, resume: { type: 'string' }, backend: { type: 'string' }, format: { type: 'string', default: 'text' }, 'metrics-out': { type: 'string' }, ...SET_OPTION },
   async run({ values, positionals }) {
     const format = values.format as string;
     if (format !== 'text' && format !== 'json') throw new UserError(`'--format' is 'text' or 'json', not '${format}'.`);
@@ -78,7 +82,7 @@ export default defineCommand({
     say(`Training '${plan.project.name}' on the TensorFlow.js '${loaded.backend}' backend.`);
 
     const { createRunStore } = await import('../../runtime/store/store.js');
-    const { runSession, loadResume } = await import('../../runtime/watch/run-session.js');
+    const { createSessionContext, loadResume, releaseSession, runSession } = await import('../../runtime/session/run-session.js');
     const store = createRunStore(dir);
     store.saveDiagnostics(compiled.diagnostics);
     let resume: Exclude<Awaited<ReturnType<typeof loadResume>>, string> | undefined;
@@ -103,12 +107,12 @@ export default defineCommand({
     for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
     const progress = await createProgress(out, Boolean(out.isTTY) && !json);
     let ended: RunRecord | null = null;
-    const ctx = { tf: loaded.tf, backend: loaded.backend, store, projectDir: dir, last: null };
+    const ctx = createSessionContext({ tf: loaded.tf, backend: loaded.backend, store, projectDir: dir });
     try {
       await runSession(ctx, { plan, data: compiled.data, parentId: resume?.runId ?? null, source: 'train', ...(epochs ? { epochs } : {}), ...(resume ? { resume } : {}) }, {
         signal: controller.signal,
         stopStatus: () => 'stopped',
-        post: (event: DriverEvent) => {
+        post: (event: SessionEvent) => {
           if (event.type === 'stats') progress.stats(event.stats);
           else if (event.type === 'epoch') progress.epoch(event.summary);
           else if (event.type === 'log' && event.log.level === 'warning') progress.line(`warning: ${event.log.message}`);
@@ -118,7 +122,7 @@ export default defineCommand({
     } finally {
       progress.stop();
       for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
-      (ctx.last as { model: { dispose(): void } } | null)?.model.dispose();
+      releaseSession(ctx);
     }
     const run = ended as RunRecord | null;
     if (!run) {
@@ -133,6 +137,13 @@ export default defineCommand({
     const checkpoint = relative(process.cwd(), store.runDir(run.id)) || '.';
     if (json) process.stdout.write(`${JSON.stringify({ run, baselines, checkpoint })}\n`);
     else say(summary(run, plan, baselines, checkpoint, store));
+    const metricsOut = values['metrics-out'] as string | undefined;
+    if (metricsOut !== undefined && run.status !== 'failed') {
+      const { trainMetricsFile, writeMetricsFile } = await import('../../runtime/metrics/metrics-file.js');
+      const file = trainMetricsFile(run, plan.project.name, plan.heads.map((h) => h.name), store.metrics(run.id));
+      if (file) writeMetricsFile(metricsOut, file);
+      process.stderr.write(file ? `Wrote the metrics of epoch ${file.epoch} to '${metricsOut}'.\n` : `No epoch finished, so no metrics were written to '${metricsOut}'.\n`);
+    }
     store.close();
     return run.status === 'failed' ? 1 : 0;
   },
@@ -147,7 +158,7 @@ async function resumable(
   plan: Plan,
   id: string,
   epochs: number | undefined,
-  loadResume: typeof import('../../runtime/watch/run-session.js').loadResume,
+  loadResume: typeof import('../../runtime/session/run-session.js').loadResume,
 ): Promise<Exclude<Awaited<ReturnType<typeof loadResume>>, string>> {
   const run = resolveRunId(store, id);
   if (typeof run === 'string') throw new UserError(run, 1);
