@@ -65,7 +65,7 @@ describe('validate: document header', () => {
 
   it('an unknown kind, with a suggestion', () => {
     expect(check('apiVersion: nnc/v1\nkind: Layer\nlayers: []\n')).toEqual([
-      "2:7 NNC2003 [Layer] 'kind' must be one of 'Project', 'Tokens', 'Layers', 'Heads' or 'Dataset', but it is 'Layer'. Did you mean 'Layers'?",
+      "2:7 NNC2003 [Layer] 'kind' must be one of 'Project', 'Tokens', 'Layers', 'Heads', 'Dataset' or 'Sweep', but it is 'Layer'. Did you mean 'Layers'?",
     ]);
   });
 
