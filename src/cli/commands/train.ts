@@ -222,7 +222,7 @@ function summary(run: RunRecord, plan: Plan, baselines: readonly Baseline[], che
   for (const head of plan.heads) {
     const base = baselines.find((b) => b.head === head.name);
     const validated = Object.keys(run.best).some((name) => name.startsWith(`${head.name}.val_`));
-    for (const name of ['accuracy', 'mae', 'token_accuracy', 'perplexity', 'loss']) {
+    for (const name of ['accuracy', 'f1', 'mae', 'token_accuracy', 'perplexity', 'loss']) {
       // without validation samples, the best training metrics
       const metric = validated ? `val_${name}` : name;
       const best = run.best[`${head.name}.${metric}`];

@@ -4,6 +4,7 @@
 import type { PlanHead } from '../../compiler/plan.js';
 import type { HeadData } from './examples.js';
 import type { Scaling } from './scaling.js';
+import { scoresFromConfusion } from '../metrics/classification.js';
 
 export interface Baseline {
   readonly head: string;
@@ -33,11 +34,20 @@ function classificationBaseline(head: PlanHead, train: ArrayLike<number>, valida
     loss -= Math.log(priors[validation[i]]);
   }
   const name = head.classes[majority] ?? String(majority);
+  // macro F1 of always answering the majority class (metrics/classification.ts computes it as nnc evaluate does)
+  const constant = new Array(classes).fill(0).map((_, c) => new Array<number>(classes).fill(0).map((__, j) => (j === majority ? countOf(validation, c) : 0)));
+  const { f1 } = scoresFromConfusion(constant, Array.from({ length: classes }, (_, c) => head.classes[c] ?? String(c)));
   return {
     head: head.name,
-    metrics: { val_accuracy: hits / validation.length, val_loss: loss / validation.length },
+    metrics: { val_accuracy: hits / validation.length, val_f1: f1, val_loss: loss / validation.length },
     description: `always '${name}'`,
   };
+}
+
+function countOf(labels: ArrayLike<number>, label: number): number {
+  let n = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] === label) n++;
+  return n;
 }
 
 function regressionBaseline(head: PlanHead, validation: Float32Array | Int32Array, std: readonly number[]): Baseline {
