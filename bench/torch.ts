@@ -2,6 +2,7 @@
 // child process: one JSON line per measurement, in the same run as nnc's.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { torchEnv } from './torch-env.js';
 
 /** samples/s by wall clock and by CPU time; null when the configuration cannot train. */
 export interface TorchMeasure {
@@ -22,7 +23,8 @@ export async function startTorch(): Promise<Torch | string> {
   for (const python of ['python3', '/usr/bin/python3']) {
     let child: ChildProcessWithoutNullStreams;
     try {
-      child = spawn(python, ['bench/torch_models.py', '--serve']);
+      // OpenBLAS picks its own kernels (torch-env.ts); the long-lived child answers between nnc's measurements
+      child = spawn(python, ['bench/torch_models.py', '--serve'], { env: torchEnv(null) });
     } catch {
       continue;
     }

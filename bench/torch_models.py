@@ -2,9 +2,14 @@
 
 Serves bench/training-speed.bench.ts: reads lines "<threads>\t<model name>"
 on stdin and answers each with one JSON line {"wall": samples/s, "cpu":
-samples/s of process CPU time}, medians of timed steps after warm-up. Run
-alone, prints every model at torch's default thread count. Nothing in CI
-needs it (on Debian: apt-get install python3-torch).
+samples/s of process CPU time}, medians of timed steps after warm-up. With
+--once (bench/torch-baseline.bench.ts: a process that exits before nnc is
+measured), prints one JSON object: the BLAS in use (torch_blas.py) and
+every model at the thread count torch starts with, or at --threads n
+(torch.set_num_threads; the caller sets OPENBLAS_NUM_THREADS in the
+environment too). Run alone, prints every model at torch's default thread
+count. Nothing in CI needs it (on Debian: apt-get install python3-torch
+libopenblas0-pthread; without OpenBLAS torch runs on the slow reference BLAS).
 """
 import json
 import os
@@ -116,8 +121,24 @@ def serve():
         print(json.dumps(measure(build, batch, make, classes)), flush=True)
 
 
+def once(args):
+    from torch_blas import blas_info, summary
+
+    if "--threads" in args:
+        torch.set_num_threads(int(args[args.index("--threads") + 1]))
+    wanted = args[args.index("--models") + 1].split(",") if "--models" in args else None
+    results = {}
+    for name, batch, build, make, classes in MODELS:
+        if wanted is None or any(w in name for w in wanted):
+            results[name] = measure(build, batch, make, classes)
+    info = blas_info()
+    print(json.dumps({"blas": summary(info), "info": info, "threads": torch.get_num_threads(), "results": results}))
+
+
 if __name__ == "__main__":
     if "--serve" in sys.argv:
         serve()
+    elif "--once" in sys.argv:
+        once(sys.argv)
     else:
         print(json.dumps({name: measure(build, batch, make, classes) for name, batch, build, make, classes in MODELS}))
