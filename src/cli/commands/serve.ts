@@ -32,6 +32,12 @@ Options:
   --host <h>       address to bind (default 127.0.0.1, this machine only)
   --run <id>       a project's run to serve, or the one whose id starts with
                    <id> ('nnc runs' lists them)
+  --follow         (a project) switch to a better run when 'nnc train' or
+                   'nnc watch' stores one: a newer completed run whose best
+                   checkpoint beats the served one's by the same metric
+                   (training.checkpoint.monitor); requests already in the
+                   model finish on the old one
+  --follow-every <s>  seconds between looks at the store (default 2)
   --backend <b>    TensorFlow.js backend: node, wasm or cpu
   -h, --help       show this help
 
@@ -43,13 +49,16 @@ const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i;
 export default defineCommand({
   name: 'serve',
   help,
-  options: { port: { type: 'string' }, host: { type: 'string' }, run: { type: 'string' }, backend: { type: 'string' } },
+  options: { port: { type: 'string' }, host: { type: 'string' }, run: { type: 'string' }, backend: { type: 'string' }, follow: { type: 'boolean' }, 'follow-every': { type: 'string' } },
   async run({ values, positionals }) {
     if (positionals.length > 1) throw new UserError(`Expected one project or export folder, got ${positionals.length}.`);
     const port = values.port === undefined ? 8080 : parsePort(values.port);
     const host = (values.host as string | undefined) ?? '127.0.0.1';
     const shown = positionals[0] ?? '.';
     const dir = positionals[0] === undefined ? projectDir(undefined) : resolve(positionals[0]);
+    const every = values['follow-every'] === undefined ? 2 : Number(values['follow-every']);
+    if (!(every >= 0.05 && every <= 86400)) throw new UserError(`'--follow-every' takes seconds between 0.05 and 86400, not '${String(values['follow-every'])}'.`);
+    if (values['follow-every'] !== undefined && values.follow !== true) throw new UserError("'--follow-every' sets how often --follow looks at the store: give --follow too.");
 
     const { loadTf } = await import('../../runtime/backend/index.js');
     let tf;
@@ -61,22 +70,32 @@ export default defineCommand({
     const { loadServedModel } = await import('../../runtime/serve/served-model.js');
     const served = await loadServedModel(tf, dir, shown, values.run as string | undefined);
     if (typeof served === 'string') throw new UserError(served, 1);
+    if (values.follow === true && served.runId === null) {
+      served.model.dispose();
+      throw new UserError(`'${shown}' is an export, one fixed model: --follow follows the runs of a project folder.`);
+    }
     if (!LOOPBACK.test(host)) {
       console.error(`nnc serve: serving on '${host}': anyone who can reach this machine on port ${port} can use this model.`);
     }
     const { createPredictionServer } = await import('../../runtime/serve/prediction-server.js');
     let server;
     try {
-      server = await createPredictionServer({ model: served.model, card: served.card, host, port });
+      server = await createPredictionServer({ model: served.model, card: served.card, runId: served.runId, host, port });
     } catch (error) {
       served.model.dispose();
       throw new UserError(`Cannot serve on ${host}:${port}: ${(error as Error).message}.`, 1);
     }
     const stopped = untilInterrupted();
-    console.log(`nnc serve: ${served.source} at ${server.url} (POST /predict, GET /health, GET /model); Ctrl-C stops.`);
+    const live = server;
+    const { followBetterRuns } = await import('../../runtime/serve/follow.js');
+    const follower = values.follow === true
+      ? followBetterRuns({ tf, dir, shown, runId: served.runId!, intervalMs: every * 1000, swap: (next) => live.swap(next.model, next.card, next.runId), log: (line) => console.log(line) })
+      : null;
+    console.log(`nnc serve: ${served.source} at ${server.url} (POST /predict, GET /health, GET /model)${follower ? `; following better runs every ${every} s` : ''}; Ctrl-C stops.`);
     const signal = await stopped;
+    await follower?.stop();
     await server.close();
-    served.model.dispose();
+    server.model().dispose();
     const { requests, calls } = server.stats();
     console.log(`nnc serve: stopped (${signal}) after ${requests} request${requests === 1 ? '' : 's'} in ${calls} model call${calls === 1 ? '' : 's'}.`);
     return 0;

@@ -23,11 +23,20 @@ export interface PredictionServerOptions {
   readonly bodyLimit?: number;
   /** a line per failed model call (500); default console.error */
   readonly log?: (line: string) => void;
+  /** for GET /health: the stored run served (null for an export) */
+  readonly runId?: string | null;
 }
 
 export interface PredictionServer {
   readonly url: string;
   stats(): BatcherStats;
+  /** the model served now */
+  model(): ExportedModel;
+  /**
+   * Serves `model` from the next model call on (nnc serve --follow). Requests
+   * already in a model call finish on the old model, which is then disposed.
+   */
+  swap(model: ExportedModel, card: unknown, runId: string | null): void;
   /** stops taking connections, answers the requests already in, then resolves */
   close(): Promise<void>;
 }
@@ -67,10 +76,28 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
 }
 
 export async function createPredictionServer(options: PredictionServerOptions): Promise<PredictionServer> {
-  const { model, card } = options;
+  // what is served; swap() replaces the whole object at once
+  let live = { model: options.model, card: options.card, runId: options.runId ?? null };
   const limit = options.bodyLimit ?? BODY_LIMIT;
   const log = options.log ?? ((line: string) => console.error(line));
-  const batcher = createBatcher((inputs, head) => model.predict(inputs, { head }));
+  // model calls under way per model: a swapped-out model is disposed when its last call ends
+  const calls = new Map<ExportedModel, number>();
+  const retired = new Set<ExportedModel>();
+  const release = (m: ExportedModel) => {
+    const left = (calls.get(m) ?? 1) - 1;
+    if (left > 0) return void calls.set(m, left);
+    calls.delete(m);
+    if (retired.delete(m)) m.dispose();
+  };
+  const batcher = createBatcher(async (inputs, head) => {
+    const m = live.model;
+    calls.set(m, (calls.get(m) ?? 0) + 1);
+    try {
+      return await m.predict(inputs, { head });
+    } finally {
+      release(m);
+    }
+  });
   const started = Date.now();
 
   async function predict(req: IncomingMessage): Promise<unknown> {
@@ -91,6 +118,7 @@ export async function createPredictionServer(options: PredictionServerOptions): 
     if (unknown.length > 0) throw new HttpError(400, `Unknown field '${unknown[0]}' in the request body; it takes 'inputs' and optionally 'head'.`);
     if (inputs === undefined) throw new HttpError(400, "The request body has no 'inputs': send {\"inputs\": [...]}.");
     if (headName !== undefined && typeof headName !== 'string') throw new HttpError(400, "'head' must be a head's name (a string).");
+    const { model } = live;
     const head = headOf(model.preprocess, headName);
     if (typeof head === 'string') throw new HttpError(400, head);
     const problem = checkInputs(model.preprocess, inputs, head);
@@ -117,9 +145,9 @@ export async function createPredictionServer(options: PredictionServerOptions): 
     }
     if (path === '/health') {
       const stats = batcher.stats();
-      return send(res, 200, { status: 'ok', model: model.preprocess.project, heads: model.heads, uptimeSeconds: Math.round((Date.now() - started) / 1000), requests: stats.requests, modelCalls: stats.calls });
+      return send(res, 200, { status: 'ok', model: live.model.preprocess.project, heads: live.model.heads, run: live.runId, uptimeSeconds: Math.round((Date.now() - started) / 1000), requests: stats.requests, modelCalls: stats.calls });
     }
-    if (path === '/model') return send(res, 200, card);
+    if (path === '/model') return send(res, 200, live.card);
     send(res, 200, await predict(req));
   }
 
@@ -145,6 +173,14 @@ export async function createPredictionServer(options: PredictionServerOptions): 
   return {
     url: `http://${host}:${address.port}`,
     stats: () => batcher.stats(),
+    model: () => live.model,
+    swap(model, card, runId) {
+      const old = live.model;
+      live = { model, card, runId };
+      if (old === model) return;
+      if (calls.has(old)) retired.add(old);
+      else old.dispose();
+    },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

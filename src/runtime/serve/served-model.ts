@@ -20,6 +20,8 @@ export interface ServedModel {
   readonly card: unknown;
   /** for the start-up line: "run r1 of 'sentiment'" or "the export in model/" */
   readonly source: string;
+  /** the stored run served (null for an export) */
+  readonly runId: string | null;
 }
 
 export function isExportDir(dir: string): boolean {
@@ -37,7 +39,7 @@ export async function loadServedModel(tf: Tf, dir: string, shown: string, runId:
       const card = existsSync(join(dir, 'card.json')) ? JSON.parse(await readFile(join(dir, 'card.json'), 'utf8')) : { name: preprocess.project };
       registerPortableLayers(tf);
       const model = await openExport(tf, { modelJson, weights: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer, preprocess });
-      return { model, card, source: `the export in ${shown}` };
+      return { model, card, source: `the export in ${shown}`, runId: null };
     } catch (error) {
       return `Cannot load the export in '${shown}': ${(error as Error).message}. Export it again with 'nnc export <project> --out ${shown}'.`;
     }
@@ -57,7 +59,7 @@ export async function loadServedModel(tf: Tf, dir: string, shown: string, runId:
     const model = wrapModel(tf, loaded.model, preprocessOf(plan, metadata));
     const converted = toPortableTopology(loaded.model.toJSON(null, false) as unknown as ModelTopology);
     const card = modelCard(plan, run, converted.ok ? converted.layers : []);
-    return { model, card, source: `run ${run.id} of '${plan.project.name}'` };
+    return { model, card, source: `run ${run.id} of '${plan.project.name}'`, runId: run.id };
   } finally {
     store.close();
   }
