@@ -82,10 +82,10 @@ describe('nnc runs', () => {
     const r = await call(runs, [dir]);
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
-    expect(lines[0]).toMatch(/^id\s+status\s+started\s+duration\s+backend\s+plan\s+commit\s+parent\s+best$/);
+    expect(lines[0]).toMatch(/^id\s+status\s+started\s+duration\s+backend\s+plan\s+commit\s+parent\s+best epoch\s+best\s+peak RSS\s+samples\/s\s+evaluated$/);
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toMatch(new RegExp(`^${second.id}\\s+failed\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+\\d+s\\s+cpu\\s+01234567\\s+\\*\\s+${first.id}\\s+-$`));
-    expect(lines[2]).toMatch(new RegExp(`^${first.id}\\s+completed\\s+.*\\s+wasm\\s+01234567\\s+a1b2c3d\\s+-\\s+sentiment\\.val_accuracy=0\\.9 sentiment\\.val_loss=0\\.3123$`));
+    expect(lines[1]).toMatch(new RegExp(`^${second.id}\\s+failed\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+\\d+s\\s+cpu\\s+01234567\\s+\\*\\s+${first.id}\\s+-\\s+-\\s+-\\s+-\\s+-$`));
+    expect(lines[2]).toMatch(new RegExp(`^${first.id}\\s+completed\\s+.*\\s+wasm\\s+01234567\\s+a1b2c3d\\s+-\\s+-\\s+sentiment\\.val_accuracy=0\\.9 sentiment\\.val_loss=0\\.3123\\s+-\\s+-\\s+-$`));
     expect(r.out).not.toContain('\u001b['); // no colour when stdout is not a terminal
   });
 

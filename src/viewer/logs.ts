@@ -57,3 +57,68 @@ export function visibleLogs(lines: readonly LogView[], filter: LogFilter): LogVi
   }
   return out;
 }
+
+/** The payload of a `samples` log line (runtime/train/sample-log.ts SampleEntry, as the wire carries it). */
+export interface LoggedSample {
+  readonly sample: number;
+  readonly head: string;
+  readonly step: number;
+  readonly epoch: number;
+  readonly input: string | number[];
+  readonly expected: string | number | number[];
+  readonly output: { readonly class: string; readonly probability: number } | { readonly value: number | number[] } | { readonly text: string };
+}
+
+export const SAMPLES_KIND = 'samples';
+
+/** A `samples` line's payload with its run, or null for any other line (or a payload that does not parse). */
+export function sampleOf(line: LogView): (LoggedSample & { readonly runId: string | null }) | null {
+  if (line.category !== SAMPLES_KIND) return null;
+  try {
+    const s = JSON.parse(line.message) as LoggedSample;
+    return typeof s === 'object' && s !== null && typeof s.sample === 'number' && typeof s.step === 'number' && s.output ? { ...s, runId: line.runId } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One sample of one run across steps, oldest first (a step logged twice keeps its last entry). */
+export function sampleHistory(lines: readonly LogView[], runId: string | null, sample: number): LoggedSample[] {
+  const bySteps = new Map<number, LoggedSample>();
+  for (const line of lines) {
+    const s = sampleOf(line);
+    if (s && s.sample === sample && (runId === null || s.runId === runId)) bySteps.set(s.step, s);
+  }
+  return [...bySteps.values()].sort((a, b) => a.step - b.step);
+}
+
+/** The samples a run logged (number, head, input), in number order. */
+export function loggedSamples(lines: readonly LogView[], runId: string | null): LoggedSample[] {
+  const first = new Map<number, LoggedSample>();
+  for (const line of lines) {
+    const s = sampleOf(line);
+    if (s && (runId === null || s.runId === runId) && !first.has(s.sample)) first.set(s.sample, s);
+  }
+  return [...first.values()].sort((a, b) => a.sample - b.sample);
+}
+
+export function sampleValueText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return `[${v.join(', ')}]`;
+  return String(v);
+}
+
+export function sampleOutputText(s: LoggedSample): string {
+  const o = s.output;
+  if ('class' in o) return `${o.class} (p ${o.probability.toFixed(3)})`;
+  if ('value' in o) return sampleValueText(o.value);
+  return o.text;
+}
+
+/** true/false where the output can be right or wrong (a class, a text), null for a value */
+export function sampleCorrect(s: LoggedSample): boolean | null {
+  const o = s.output;
+  if ('class' in o) return o.class === s.expected;
+  if ('text' in o) return o.text === s.expected;
+  return null;
+}

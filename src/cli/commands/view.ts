@@ -9,7 +9,9 @@ const help = `Usage: nnc view [project...] [options]
 
 Serves the viewer, its JSON API and WebSocket over the runs stored in each
 project's .nnc/ folder (default: the current folder), without training. The
-model tabs show the project as it compiles now. Ctrl-C stops.
+model tabs show the project as it compiles now. What another process writes
+to the store meanwhile ('nnc train' in another terminal) reaches the open
+pages live, as under 'nnc watch' (read every 0.5 s). Ctrl-C stops.
 
 Options:
   --port <n>       viewer port (default 8000; 0 picks a free one)
@@ -52,12 +54,17 @@ export default defineCommand({
       } catch (error) {
         throw new UserError((error as Error).message, 1);
       }
+      // runs another process writes reach the pages live (runtime/server/store-follower.ts)
+      const { createStoreFollower } = await import('../../runtime/server/store-follower.js');
+      const live = server;
+      const followers = projects.map((p) => createStoreFollower({ dir: p.dir, project: p.name, emit: (message) => live.broadcast(message) }));
       // listen for Ctrl-C before saying where the viewer is: whoever reads the URL may stop us at once
       const interrupted = untilInterrupted();
       console.log(`nnc view: viewer at ${server.url}; Ctrl-C stops.`);
       try {
         await interrupted;
       } finally {
+        for (const follower of followers) follower.close();
         await server.close();
       }
     } finally {

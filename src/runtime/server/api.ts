@@ -208,7 +208,9 @@ function logs(url: URL, source: ProjectSource): ApiAnswer {
     ...(level ? { level: level as LogLevel } : {}),
     ...(q.get('q') ? { q: q.get('q')! } : {}),
     ...(q.get('run') ? { runId: q.get('run')! } : {}),
-    spam: spam === '1' || spam === 'true',
+    // kind: one category; its per-batch lines (samples are flagged so) come with it
+    ...(q.get('kind') ? { category: q.get('kind')! } : {}),
+    spam: spam === '1' || spam === 'true' || !!q.get('kind'),
     limit: Math.min(limit ?? 1000, 10_000),
     ...(after ? { afterId: after } : {}),
   };

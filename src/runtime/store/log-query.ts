@@ -34,6 +34,10 @@ export function queryLogs(db: Database.Database, filter: LogFilter): StoredLog[]
     const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     params.push(pattern, pattern);
   }
+  if (filter.category !== undefined) {
+    where.push('category = ?');
+    params.push(filter.category);
+  }
   if (filter.spam !== true) where.push('spam = 0');
   if (filter.afterId !== undefined) {
     where.push('id > ?');

@@ -1,7 +1,11 @@
 // The store's schema as an ordered list of migrations. PRAGMA user_version holds
 // how many have been applied; a migration is never edited once released, a
-// change of schema is a new entry at the end.
+// change of schema is a new entry at the end. Before a store that holds
+// anything is migrated, a backup of it as it was goes to .nnc/backups/
+// (backups.ts); when that backup cannot be made, nothing is migrated.
 import type Database from 'better-sqlite3';
+import { relative } from 'node:path';
+import { backupDir, backupStore } from './backups.js';
 
 export const migrations: readonly string[] = [
   // 1: the initial schema
@@ -150,7 +154,8 @@ export const migrations: readonly string[] = [
 ];
 
 export type MigrationResult =
-  | { readonly ok: true; readonly from: number; readonly to: number }
+  /** backup: the copy taken before migrating, when there was one */
+  | { readonly ok: true; readonly from: number; readonly to: number; readonly backup?: string }
   | { readonly ok: false; readonly message: string };
 
 /** Applies the migrations the file lacks, each in its own transaction. */
@@ -162,6 +167,20 @@ export function migrate(db: Database.Database, file: string): MigrationResult {
       message: `The run store '${file}' was written by a newer nnc (schema ${from}, this nnc knows ${migrations.length}). Upgrade nnc to read it.`,
     };
   }
+  if (from === migrations.length) return { ok: true, from, to: from };
+  // a new store (version 0) holds nothing to lose
+  let backup: string | undefined;
+  if (from > 0) {
+    try {
+      backup = backupStore(db, file, 'migration', from);
+    } catch (error) {
+      const reason = (error as Error).message.replace(/\.$/, '');
+      return {
+        ok: false,
+        message: `The run store '${file}' has schema ${from} and this nnc needs ${migrations.length}; it backs the store up before upgrading it, and the backup to '${backupDir(file)}' failed (${reason}). Nothing was changed: free disk space or make that folder writable, then run the command again.`,
+      };
+    }
+  }
   // Each step re-reads the version under the write lock: two processes opening a
   // new store at once must not both create the tables.
   for (let version = from; version < migrations.length; version++) {
@@ -171,7 +190,14 @@ export function migrate(db: Database.Database, file: string): MigrationResult {
       db.pragma(`user_version = ${version + 1}`);
     }).immediate();
   }
-  return { ok: true, from, to: migrations.length };
+  if (backup) {
+    // said where `nnc logs` shows it: the store changed under the user's feet, and where the old one is
+    db.prepare("INSERT INTO logs (run_id, time, level, category, message, spam, count) VALUES (NULL, ?, 'info', 'system', ?, 0, 1)").run(
+      Date.now(),
+      `The run store was upgraded from schema ${from} to ${migrations.length}; a copy of it as it was is '${relative(process.cwd(), backup) || backup}' ('nnc backup --restore' puts it back, for an older nnc).`,
+    );
+  }
+  return { ok: true, from, to: migrations.length, ...(backup ? { backup } : {}) };
 }
 
 /** For a read-only connection, which cannot migrate: the schema must already be current. */

@@ -23,6 +23,7 @@ export interface LogFilter {
   readonly runId?: string;
   readonly level?: LogLevel; // this level and above
   readonly q?: string; // substring, case-insensitive
+  readonly category?: string; // this category only ('samples': the logged validation samples)
   readonly spam?: boolean; // true includes spam lines; false or absent hides them
   readonly limit?: number; // newest N (default 1000), returned oldest first
   readonly afterId?: number;

@@ -56,7 +56,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const logSamples = async (atStep: number, atEpoch: number) => {
     if (!sampleLogger) return;
     for (const entry of await sampleLogger.run(atStep, atEpoch)) {
-      events.onLog?.({ time: Date.now(), level: 'info', category: SAMPLES_CATEGORY, message: JSON.stringify(entry), spam: true });
+      // not spam: the viewer's channel keeps only the newest of a burst of spam lines, and each sample counts
+      events.onLog?.({ time: Date.now(), level: 'info', category: SAMPLES_CATEGORY, message: JSON.stringify(entry), spam: false });
     }
   };
 

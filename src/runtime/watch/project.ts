@@ -15,6 +15,7 @@ import type { EpochSummary } from '../train/types.js';
 import { createProjectCompiler } from './cached-compile.js';
 import { createCachingHost } from './cached-host.js';
 import type { DriverEvent, DriverFactory, TrainingDriver } from './driver.js';
+import { createPeriodicBackup } from './periodic-backup.js';
 
 /** What the CLI prints; every method optional. */
 export interface WatchReporter {
@@ -89,6 +90,8 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
   const restartDelayMs = options.restartDelayMs ?? 30;
   const runIds: string[] = [];
 
+  // store.backups: the project's periodic backups, said in the store's log
+  const backups = createPeriodicBackup(store, (level, message) => store.addLog(null, { time: Date.now(), level, category: 'system', message, spam: false }));
   const driver: TrainingDriver = options.driver({ projectDir: dir, ...(options.backend ? { backend: options.backend } : {}), onEvent });
 
   function onEvent(event: DriverEvent): void {
@@ -274,6 +277,7 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
       if (result.plan && outcome !== 'unchanged') {
         plan = result.plan;
         data = result.data;
+        backups.update(plan);
         emit({ type: 'project_compiled', project: name, summary: planSummary(name, plan) });
         if (previous) for (const message of createdMessages(previous, plan)) emit(message);
       }
@@ -288,6 +292,7 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
     },
     async close() {
       closed = true;
+      backups.close();
       if (restartTimer) clearTimeout(restartTimer);
       restartTimer = null;
       await work?.catch(() => undefined);

@@ -1,10 +1,14 @@
 // Logs: level filter, text search, a toggle for spam lines (per-batch lines,
 // hidden by default), repeats collapsed with a count, and following new lines
-// unless the reader has scrolled up.
+// unless the reader has scrolled up. Above them, the Samples panel follows one
+// logged validation sample across the run (samples-panel.ts); a sample line in
+// the list reads as text, not as its JSON payload.
 import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { formatCount } from '../format.js';
 import { html } from '../html.js';
-import { LEVELS, visibleLogs, type Level } from '../logs.js';
+import { LEVELS, sampleOf, sampleOutputText, sampleValueText, visibleLogs, type Level } from '../logs.js';
+import type { LogView } from '../../shared/protocol.js';
+import { SamplesPanel } from './samples-panel.js';
 import { logs } from '../state.js';
 import { reloadLogs } from '../sync.js';
 
@@ -50,11 +54,12 @@ export function LogsTab() {
           show spam lines <span class="muted">(${formatCount(spamCount)})</span></label>
       </div>
     </div>
+    <${SamplesPanel} />
     <div class="log-box" ref=${box} onScroll=${onScroll}>
       ${lines.length > shown.length ? html`<div class="muted log-more">${formatCount(lines.length - shown.length)} older lines not shown; narrow the filter.</div>` : null}
       ${shown.map(
         (l) => html`<div class=${`log lvl-${l.level}${l.spam ? ' spam' : ''}`} data-level=${l.level}>
-          <time>${new Date(l.time).toLocaleTimeString()}</time><span class="lvl">${l.level}</span><span class="cat">${l.category}</span><span class="msg">${l.message}</span>${l.count > 1
+          <time>${new Date(l.time).toLocaleTimeString()}</time><span class="lvl">${l.level}</span><span class="cat">${l.category}</span><span class="msg">${messageText(l)}</span>${l.count > 1
             ? html`<span class="repeat" title="repeated">×${l.count}</span>`
             : null}
         </div>`,
@@ -65,4 +70,11 @@ export function LogsTab() {
       ? null
       : html`<button type="button" class="follow" onClick=${() => setFollowing(true)}>Scrolled up: new lines keep arriving. Follow again ↓</button>`}
   </section>`;
+}
+
+/** A samples line as a sentence: step, sample, head, input, output and expected. */
+function messageText(line: LogView): string {
+  const s = sampleOf(line);
+  if (!s) return line.message;
+  return `step ${s.step} · #${s.sample} ${s.head}: ${sampleValueText(s.input)} → ${sampleOutputText(s)} (expected ${sampleValueText(s.expected)})`;
 }
