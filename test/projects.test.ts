@@ -19,7 +19,10 @@ describe('example projects', () => {
   it('cover every layer type, head task, loss and dataset type', () => {
     const plans = results.filter((r) => r.dir.startsWith('projects')).map((r) => r.result.plan!);
     const used = (f: (p: (typeof plans)[0]) => string[]) => new Set(plans.flatMap(f));
-    expect([...used((p) => p.layers.map((l) => l.type))].sort()).toEqual(Object.keys(LAYER_RULES).sort());
+    // built-in types; projects/plugin-demo adds a plugin layer type and a plugin dataset type
+    expect([...used((p) => p.layers.filter((l) => !l.plugin).map((l) => l.type))].sort()).toEqual(Object.keys(LAYER_RULES).sort());
+    expect([...used((p) => p.layers.filter((l) => l.plugin).map((l) => `${l.plugin}:${l.type}`))]).toEqual(['scaled-dense:scaled_dense']);
+    expect([...used((p) => p.datasets.filter((d) => d.plugin).map((d) => `${d.plugin!.name}:${d.plugin!.type}`))]).toEqual(['scaled-dense:star_reviews']);
     expect([...used((p) => p.heads.map((h) => h.task))].sort()).toEqual(['classification', 'generation', 'regression']);
     expect([...used((p) => p.heads.map((h) => h.loss))].sort()).toEqual(['bce', 'crossentropy', 'huber', 'mae', 'mse']);
     expect([...used((p) => p.datasets.map((d) => d.type))].sort()).toEqual(['article_approximation', 'binary_classification', 'multi_classification', 'qa', 'regression', 'text_generation']);

@@ -29,6 +29,15 @@ export function modelSummary(plan: Plan): string {
     `Trainable params: ${int(trainable)}`,
     `Non-trainable params: ${int(params - trainable)}`,
     `Estimated weight memory: ${formatBytes(weightBytes)} (float32; Adam keeps 2 more copies while training)`,
-    `${plan.project.input.type === 'text' ? `Vocabulary: ${int(plan.vocabulary.tokens.length)} tokens; d` : 'D'}atasets: ${plan.datasets.map((d) => `${d.name} (${int(d.count)})`).join(', ') || 'none'}`,
+    `${plan.project.input.type === 'text' ? `Vocabulary: ${int(plan.vocabulary.tokens.length)} tokens; d` : 'D'}atasets: ${plan.datasets.map((d) => `${d.name} (${int(d.count)}${d.plugin ? `, ${d.plugin.type} as ${d.type}` : ''})`).join(', ') || 'none'}`,
+    ...(plan.plugins ?? []).map((p) => `Plugin '${p.name}': ${p.file} (content hash ${p.hash}); ${pluginUses(plan, p.name)}`),
   ].join('\n');
+}
+
+/** What of the plan a plugin defines: "layer 'boost' (scaled_dense), dataset 'reviews' (star_reviews)". */
+function pluginUses(plan: Plan, plugin: string): string {
+  const layers = plan.layers.filter((l) => l.plugin === plugin).map((l) => `layer '${l.name}' (${l.type})`);
+  const datasets = plan.datasets.filter((d) => d.plugin?.name === plugin).map((d) => `dataset '${d.name}' (${d.plugin!.type})`);
+  const uses = [...layers, ...datasets];
+  return uses.length ? uses.join(', ') : 'none of its types is used';
 }

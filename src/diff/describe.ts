@@ -49,6 +49,8 @@ export function sideTitle(side: DiffSide): string {
 
 export function sideStatus(side: DiffSide): string {
   if (side.compiled) return side.warnings ? `compiles with ${side.warnings} warning${side.warnings === 1 ? '' : 's'}` : 'compiles';
+  // no errors and no plan: its plugins were not run (plugin-trust.ts)
+  if (side.errors === 0) return 'not compiled: its plugins were not run (--trust-plugins runs them)';
   return `does not compile: ${side.errors} error${side.errors === 1 ? '' : 's'}`;
 }
 

@@ -1,7 +1,7 @@
 // One side of a diff in a single shape, whether it compiled (from the plan)
 // or not (from the YAML documents as written, with nulls where only the
 // compiler knows: shapes, parameters, hashes, source-file sample counts).
-import { canonicalLayerType, LAYER_RULES } from '../compiler/layer-types.js';
+import { canonicalLayerType, layerRule } from '../compiler/layer-types.js';
 import type { CompileResult } from '../compiler/index.js';
 import { loadSource, UNREAD_FILE_CODES } from '../compiler/load.js';
 import type { Plan, Shape } from '../compiler/plan.js';
@@ -158,7 +158,7 @@ function rawLayer(raw: Record<string, unknown> & { name: string }, index: number
   let config: Record<string, unknown>;
   if (type) {
     // defaults filled the way the compiler fills them, so unchanged layers compare equal to the other side's plan
-    const resolved: Record<string, unknown> = { ...LAYER_RULES[type].resolve(raw as unknown as RawLayer, { inputKind, vocabularySize: Number.NaN, index }) };
+    const resolved: Record<string, unknown> = { ...layerRule(type).resolve(raw as unknown as RawLayer, { inputKind, vocabularySize: Number.NaN, index }) };
     delete resolved.inputDim;
     config = resolved;
   } else {

@@ -11,6 +11,7 @@ import { compile, type CompileResult } from '../compiler/index.js';
 import type { SideInput } from './compare.js';
 import { createGitHost, resolveRepository } from './git-host.js';
 import { viewOfCompile } from './side-view.js';
+import { diffPluginLoader, folderHost } from './plugin-trust.js';
 
 export type SideSpec =
   | { readonly kind: 'folder'; readonly label: string; readonly dir: string; /** as shown, relative to the current folder */ readonly project: string }
@@ -96,15 +97,18 @@ export interface CompiledSide {
   readonly time: number;
 }
 
-export function compileSide(spec: SideSpec): CompiledSide {
+/** trustPlugins: run the side's plugins (plugin-trust.ts); without it none runs, and plugin layers are compared as written */
+export function compileSide(spec: SideSpec, options: { trustPlugins?: boolean } = {}): CompiledSide {
   const started = performance.now();
+  const trust = options.trustPlugins === true;
   let result: CompileResult;
   let input: Omit<SideInput, 'view' | 'diagnostics'>;
   if (spec.kind === 'folder') {
-    result = compile(spec.dir);
+    result = compile(spec.dir, folderHost(trust));
     input = { label: spec.label, commit: null, project: spec.project, projectDir: spec.dir };
   } else {
-    const host = createGitHost({ repoRoot: spec.repoRoot, commit: spec.commit, projectPath: spec.projectPath, projectDir: spec.projectDir });
+    const git = createGitHost({ repoRoot: spec.repoRoot, commit: spec.commit, projectPath: spec.projectPath, projectDir: spec.projectDir });
+    const host = { ...git, plugins: diffPluginLoader(trust, git) };
     result = compile(spec.projectDir, host);
     input = { label: spec.label, commit: spec.commit, project: spec.projectPath || '.', projectDir: spec.projectDir };
   }

@@ -196,6 +196,8 @@ export interface LayerView {
   readonly hash: string;
   readonly file: string;
   readonly line: number;
+  /** the plugin that defines the layer's type (nnc.yaml 'plugins:'); absent for built-in types */
+  readonly plugin?: string;
 }
 
 /** GET /api/heads */

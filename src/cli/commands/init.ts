@@ -2,10 +2,11 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { defineCommand, UserError } from '../command.js';
 import { initTemplate } from '../init-template.js';
+import { withPlugin } from '../init-plugin-template.js';
 import { installedSchemasDir, SCHEMA_COPY_DIR, SCHEMA_FILES, schemaLocation, type SchemaLocation } from '../schema-location.js';
 import { shellQuote } from '../shell-quote.js';
 
-const help = `Usage: nnc init <dir> [--name <name>] [--force]
+const help = `Usage: nnc init <dir> [--name <name>] [--plugin] [--force]
 
 Creates a small project that trains in seconds: nnc.yaml (Project),
 tokens.yaml, layers.yaml, heads.yaml and datasets/reviews.yaml with a JSONL
@@ -25,6 +26,8 @@ differs from what it would write as it is, listing it.
 
 Options:
   --name <name>  project name (default: the folder's name, made valid)
+  --plugin       also write plugins/scaled-dense.mjs, a plugin with a layer
+                 type, listed in nnc.yaml and used in layers.yaml
   --force        overwrite the files that differ (init lists them); the
                  .gitignore is still merged, never replaced
   -h, --help     show this help
@@ -96,7 +99,7 @@ function schemaNote(location: SchemaLocation, dir: string): string {
 export default defineCommand({
   name: 'init',
   help,
-  options: { name: { type: 'string' }, force: { type: 'boolean', default: false } },
+  options: { name: { type: 'string' }, force: { type: 'boolean', default: false }, plugin: { type: 'boolean', default: false } },
   async run({ values, positionals }) {
     const target = positionals[0];
     if (target === undefined || target === '') throw new UserError(`Give the folder to create, e.g. 'nnc init my-model'.`);
@@ -107,7 +110,8 @@ export default defineCommand({
     if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UserError(`'${target}' is a file. Give a new folder, or one to add the project to.`);
     const name = projectName(dir, values.name as string | undefined);
     const location = schemaLocation(dir);
-    const files = { ...initTemplate(name, location.dir), ...schemaFiles(location) };
+    const template = initTemplate(name, location.dir);
+    const files = { ...(values.plugin === true ? withPlugin(template) : template), ...schemaFiles(location) };
     const force = values.force === true;
     const plan = Object.entries(files).map(([rel, text]) => planFile(dir, rel, text, force));
 

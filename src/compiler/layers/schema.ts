@@ -59,8 +59,9 @@ function branchSchema(definition: LayerDefinition): Json {
   };
 }
 
-export function layersSchema(): Json {
-  const definitions = Object.values(LAYER_DEFINITIONS) as unknown as LayerDefinition[];
+/** extra: plugin layer types (`nnc schemas` writes a project's schemas with them) */
+export function layersSchema(extra: readonly LayerDefinition[] = []): Json {
+  const definitions = [...(Object.values(LAYER_DEFINITIONS) as unknown as LayerDefinition[]), ...extra];
   const branchName = (d: LayerDefinition) => d.schemaName ?? d.type;
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',

@@ -60,6 +60,7 @@ export function layerViews(plan: Plan): LayerView[] {
     hash: l.hash,
     file: l.source.file,
     line: l.source.line,
+    ...(l.plugin ? { plugin: l.plugin } : {}),
   }));
 }
 

@@ -37,6 +37,7 @@ export function createCachingHost(base: CompilerHost = nodeHost): CachingHost {
     listYamlFiles: (dir) => base.listYamlFiles(dir),
     resolve: (dir, rel) => base.resolve(dir, rel),
     realpath: (path) => base.realpath(path),
+    ...(base.plugins ? { plugins: base.plugins } : {}),
     readFile(path, options): ReadResult {
       // the limit is part of the key: text cached under a larger limit is not served under a smaller one
       const key = statKey(path, options?.maxBytes);

@@ -62,14 +62,15 @@ export function ArchitectureTab() {
 }
 
 function args(l: LayerView): string {
-  return ARG_KEYS.filter((k) => l.config[k] !== undefined && l.config[k] !== null)
+  // a plugin type's arguments are its own: show them all
+  return (l.plugin ? Object.keys(l.config) : ARG_KEYS).filter((k) => l.config[k] !== undefined && l.config[k] !== null)
     .map((k) => `${k}: ${String(l.config[k])}`)
     .join(', ');
 }
 
 function layerRow(l: LayerView, index: number, isNew: boolean) {
   return html`<tr class=${isNew ? 'layer fresh' : 'layer'} data-layer=${l.name}>
-    <td class="muted">${index}</td><td class="name">${l.name}</td><td><span class="type">${l.type}</span></td>
+    <td class="muted">${index}</td><td class="name">${l.name}</td><td><span class="type">${l.type}</span>${l.plugin ? html` <span class="muted plugin" title="a layer type from this plugin (nnc.yaml 'plugins:')">plugin '${l.plugin}'</span>` : ''}</td>
     <td class="args">${args(l)}</td><td>${formatShape(l.outputShape)}</td><td class="num">${formatCount(l.params)}</td>
     <td class="where">${l.file ? `${l.file}:${l.line}` : ''}</td>
   </tr>`;
