@@ -19,11 +19,12 @@ const commands: Record<string, { readonly summary: string; load(): Promise<{ def
   predict: { summary: 'inference with a stored model', load: () => import('./commands/predict.js') },
   evaluate: { summary: "score a stored model on a split or a file: metrics per head, confusion matrix", load: () => import('./commands/evaluate.js') },
   export: { summary: 'write a trained model in TensorFlow.js format plus its plan', load: () => import('./commands/export.js') },
-  serve: { summary: 'serve predictions over HTTP from a stored run or an export', load: () => import('./commands/serve.js') },
   import: { summary: 'turn a TensorFlow.js layers model (model.json) into an nnc project that trains on from its weights', load: () => import('./commands/import.js') },
+  serve: { summary: 'serve predictions over HTTP from a stored run or an export', load: () => import('./commands/serve.js') },
   runs: { summary: 'list stored runs; --pin <id> picks the run predict, export and serve use', load: () => import('./commands/runs.js') },
   logs: { summary: 'print stored logs', load: () => import('./commands/logs.js') },
   backup: { summary: 'consistent copy of the run store while it is in use', load: () => import('./commands/backup.js') },
+  schemas: { summary: "write the project's JSON Schemas for editors, with its plugin types", load: () => import('./commands/schemas.js') },
 };
 
 function mainHelp(): string {

@@ -4,7 +4,7 @@
 // Returns a Checked model (everything the plan needs but hashes) or null.
 import { diagnosticAt, type Diagnostic } from './diagnostics.js';
 import type { CompilerHost } from './host.js';
-import { canonicalLayerType, formatShape, LAYER_RULES } from './layer-types.js';
+import { canonicalLayerType, formatShape, layerRule } from './layer-types.js';
 import type { LoadedDocument, PathSegment } from './load.js';
 import type { PlanLayer, PlanProject, Shape } from './plan.js';
 import type { Kind, RawDataset, RawHead, RawHeads, RawLayers, RawProject, ValidDocument } from './raw.js';
@@ -145,7 +145,7 @@ function checkLayers(document: ValidDocument, project: PlanProject, vocabularySi
       failed = true;
       return;
     }
-    const rule = LAYER_RULES[type];
+    const rule = layerRule(type);
     const ctx = { inputKind: project.input.type, vocabularySize, index };
     if (index === 0 && project.input.type === 'text' && type !== 'embedding') {
       diagnostics.push(diagnosticAt(document, [...path, 'type'], 3007, `Layer '${layer.name}' gets token ids from the text input, which only an 'embedding' layer can take. Add an 'embedding' layer first.`));

@@ -11,6 +11,10 @@ import type { Plan } from './plan.js';
 import type { PlanData } from './plan-data.js';
 import { validate, type ValidDocument } from './validate.js';
 import { resolve, join } from 'node:path';
+import { applyPlugins } from './plugins/apply.js';
+import { loadPlugins } from './plugins/load-plugins.js';
+import { withPlugins } from './plugins/plan-plugins.js';
+import { activatePlugins } from './plugins/registry.js';
 
 export interface CompileResult {
   /** null when there are errors */
@@ -52,18 +56,24 @@ export function compile(projectDir: string, host: CompilerHost = nodeHost, optio
   }
   const overridden = options.overrides?.length ? applyOverrides(loaded.documents, options.overrides) : null;
   if (overridden) diagnostics.push(...overridden.diagnostics);
-  const validated = validate(overridden?.documents ?? loaded.documents);
+  // plugins add layer and dataset types: loaded before validation, which then sees their documents made ready (plugins/apply.ts)
+  const plugins = loadPlugins(dir, overridden?.documents ?? loaded.documents, host);
+  activatePlugins(plugins.set);
+  const prepared = applyPlugins(overridden?.documents ?? loaded.documents, plugins.set);
+  diagnostics.push(...plugins.diagnostics, ...prepared.diagnostics);
+  const validated = validate(prepared.documents);
   diagnostics.push(...validated.diagnostics);
   const sweeps = validated.documents.filter((d) => d.kind === 'Sweep');
   lap('validate');
   let plan: Plan | null = null;
   let data: PlanData | null = null;
-  if (!hasErrors(diagnostics)) {
-    const checked = check(dir, validated.documents.filter((d) => d.kind !== 'Sweep'), host, fallbackFile);
+  if (!hasErrors(diagnostics) && !prepared.blocked) {
+    const checked = check(dir, prepared.restore(validated.documents).filter((d) => d.kind !== 'Sweep'), host, fallbackFile);
     diagnostics.push(...checked.diagnostics);
     lap('check');
     if (checked.checked && !hasErrors(diagnostics)) {
       ({ plan, data } = lower(checked.checked));
+      plan = withPlugins(plan, plugins.set, prepared.datasetOrigins);
       // listed, not hashed: the hash changes with the values they wrote, not with how they were given
       if (options.overrides?.length) plan = { ...plan, overrides: options.overrides.map(overrideText) };
       lap('lower');

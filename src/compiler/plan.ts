@@ -99,6 +99,8 @@ export interface PlanLayer {
   readonly chainHash: string;
   /** where it is written, for tools that point back at YAML */
   readonly source: SourceRef;
+  /** the plugin that defines this layer's type (plan.plugins); absent for built-in types */
+  readonly plugin?: string;
 }
 
 export type Task = 'classification' | 'regression' | 'generation';
@@ -159,6 +161,8 @@ export interface PlanDataset {
   /** over type, head and the samples' content (not the name) */
   readonly hash: string;
   readonly sourceRef: SourceRef;
+  /** a plugin dataset type: its name as written and its plugin; `type` is the built-in layout its samples were encoded to */
+  readonly plugin?: { readonly name: string; readonly type: string };
   /**
    * Plans written before runs stopped storing data held every sample here;
    * compile() never sets it. prepareData() still trains such a plan (and
@@ -191,6 +195,21 @@ export interface Plan {
     /** float32 weights, bytes */
     readonly weightBytes: number;
   };
+  /** the plugins nnc.yaml lists, with their files' content hashes (part of the plan's hash); absent when none */
+  readonly plugins?: readonly PlanPlugin[];
   /** overrides compiled in (`nnc train --set`, a sweep trial's values), as 'path=value'; absent when none. Not hashed: the values they wrote are */
   readonly overrides?: readonly string[];
+}
+
+/** A plugin the plan was compiled with (src/compiler/plugins/). */
+export interface PlanPlugin {
+  readonly name: string;
+  /** the `plugins:` entry as written: a project path or a package name */
+  readonly specifier: string;
+  /** project-relative path of the module it loaded */
+  readonly file: string;
+  /** over the module file's content */
+  readonly hash: string;
+  readonly layerTypes: readonly string[];
+  readonly datasetTypes: readonly string[];
 }

@@ -7,6 +7,8 @@ import type { PlanDiff } from './plan-diff.js';
 import { renderMarkdown } from './render-markdown.js';
 import { renderText } from './render-text.js';
 import { compileSide, resolveSides } from './sides.js';
+import { hasErrors } from '../compiler/diagnostics.js';
+import { pluginChangeNotes, uncheckedNote } from './plugin-trust.js';
 
 export type DiffFormat = 'text' | 'markdown' | 'json';
 
@@ -20,16 +22,18 @@ export interface DiffOutcome {
 }
 
 /** A command-line mistake comes back as { error: sentence }. */
-export async function runDiff(positionals: readonly string[], options: { cwd: string; format: DiffFormat; color?: boolean; /** project-relative metrics file (default metrics.json) */ metricsFile?: string }): Promise<DiffOutcome | { error: string }> {
+export async function runDiff(positionals: readonly string[], options: { cwd: string; format: DiffFormat; color?: boolean; /** run the plugins of both sides (never by default: a revision's plugins may come from anyone) */ trustPlugins?: boolean; /** project-relative metrics file (default metrics.json) */ metricsFile?: string }): Promise<DiffOutcome | { error: string }> {
   const sides = resolveSides(positionals, options.cwd);
   if ('error' in sides) return sides;
-  const base = compileSide(sides.base);
-  const head = compileSide(sides.head);
+  const base = compileSide(sides.base, { trustPlugins: options.trustPlugins });
+  const head = compileSide(sides.head, { trustPlugins: options.trustPlugins });
   const metricsFile = options.metricsFile ?? DEFAULT_METRICS_FILE;
   const runs = await bestRuns(sides.storeDirs, { base: base.input.view.planHash, head: head.input.view.planHash }, { base: sides.base, head: sides.head, metricsFile });
   let diff = comparePlans(base.input, head.input, runs);
   if (diff.metrics && runs.source) diff = { ...diff, metrics: { ...diff.metrics, source: runs.source } };
   if (runs.note) diff = { ...diff, notes: [...diff.notes, runs.note] };
+  const unchecked = [uncheckedNote('base', base.result, base.input.view), uncheckedNote('head', head.result, head.input.view), ...pluginChangeNotes(base.result.plan, head.result.plan)].filter((n): n is string => n !== null);
+  if (unchecked.length) diff = { ...diff, notes: [...diff.notes, ...unchecked] };
   const output = options.format === 'json' ? JSON.stringify(diff, null, 2) + '\n' : options.format === 'markdown' ? renderMarkdown(diff) : renderText(diff, { color: options.color }) + '\n';
-  return { diff, output, exitCode: head.input.view.compiled ? 0 : 1, times: { base: base.time, head: head.time } };
+  return { diff, output, exitCode: head.input.view.compiled || !hasErrors(head.result.diagnostics) ? 0 : 1, times: { base: base.time, head: head.time } };
 }

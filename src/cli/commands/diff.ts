@@ -33,16 +33,21 @@ Options:
                                and update it; json is the diff object
   --metrics <file>             the metrics file of each side, relative to the
                                project (default: metrics.json)
+  --trust-plugins              run the plugins of both sides (nnc.yaml
+                               'plugins:'); without it none runs, and layers
+                               and datasets of plugin types are compared as
+                               written, unchecked
   -h, --help                   show this help
 
-Exit code: 0 when the head compiles, 1 when it has errors, 2 bad command line.`,
-  options: { format: { type: 'string', default: 'text' }, metrics: { type: 'string' } },
+Exit code: 0 when the head compiles (or only its plugins were not run), 1 when
+it has errors, 2 bad command line.`,
+  options: { format: { type: 'string', default: 'text' }, metrics: { type: 'string' }, 'trust-plugins': { type: 'boolean' } },
   async run({ values, positionals }) {
     const format = values.format as DiffFormat;
     if (!FORMATS.includes(format)) throw new UserError(`--format must be 'text', 'markdown' or 'json', not '${format}'.`);
     const metricsFile = values.metrics as string | undefined;
     if (metricsFile === '' || (metricsFile !== undefined && isAbsolute(metricsFile))) throw new UserError(`'--metrics' takes a path relative to the project, such as 'metrics.json', not '${metricsFile}'.`);
-    const outcome = await runDiff(positionals, { cwd: process.cwd(), format, color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, ...(metricsFile ? { metricsFile } : {}) });
+    const outcome = await runDiff(positionals, { cwd: process.cwd(), format, color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, trustPlugins: values['trust-plugins'] === true, ...(metricsFile ? { metricsFile } : {}) });
     if ('error' in outcome) throw new UserError(outcome.error);
     process.stdout.write(outcome.output);
     return outcome.exitCode;
