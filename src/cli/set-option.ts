@@ -9,13 +9,18 @@ import type { OptionSpec } from './command.js';
 
 export const SET_OPTION: OptionSpec = { set: { type: 'string', multiple: true } };
 
-export const SET_HELP = `  --set <path>=<value>
-                   write a value over the project's YAML for this command
-                   only (repeatable): training.learningRate=3e-3,
-                   layers.<layer>.units=64, heads.<head>.weight=0.5,
-                   datasets.<dataset>.<key>=..., tokens.<key>=...,
-                   project.<key>=...; the value is YAML (=true, =[a, b]).
-                   Checked like the files; recorded in the plan and the run`;
+/** The option's lines of a --help, its description starting at `column` (where the command's other descriptions start). */
+export function setHelp(column: number): string {
+  const text = "write a value over the project's YAML for this command only, as <path>=<value> (repeatable): training.learningRate=3e-3, layers.<layer>.units=64, heads.<head>.weight=0.5, datasets.<dataset>.<key>=..., tokens.<key>=..., project.<key>=...; the value is YAML (=true, =[a, b]). Checked like the files; recorded in the plan and the run";
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && column + lines[last].length + 1 + word.length <= 78) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  const head = '  --set <override>'.padEnd(column);
+  return lines.map((line, i) => (i === 0 ? head : ' '.repeat(column)) + line).join('\n');
+}
 
 export interface SetArguments {
   readonly overrides: Override[];

@@ -92,7 +92,14 @@ metric: verdict.val_accuracy
     const detail = (await (await fetch(`${view.url}/api/sweeps/${list[0].id}`)).json()) as SweepDetailView;
     expect(detail.trials).toHaveLength(6);
     expect(detail.sweep).toMatchObject({ name: 'widths', status: 'completed', metric: 'verdict.val_accuracy', mode: 'max', parameters: ['layers.hidden.units', 'training.learningRate', 'training.epochs'] });
-    await page.waitForFunction(() => document.querySelectorAll('table.sweep-trials tbody tr').length === 6 && [...document.querySelectorAll('table.sweep-trials tbody td:nth-child(3)')].every((td) => td.textContent!.trim() === 'completed'));
+    const allCompleted = async () => {
+      const statuses = (await rows()).map((r) => r[2]);
+      return statuses.length === 6 && statuses.every((s) => s === 'completed');
+    };
+    for (let waited = 0; !(await allCompleted()); waited += 100) {
+      if (waited > 10_000) throw new Error(`the table did not show 6 completed trials: ${JSON.stringify(await rows())}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
 
     // ranked as the API ranks them: rank, trial, status, 3 parameters, metric, epochs, run
     const ranked = await rows();

@@ -4,7 +4,7 @@ import { compile } from '../../compiler/index.js';
 import { defineCommand, UserError } from '../command.js';
 import { modelSummary } from '../model-summary.js';
 import { projectDir } from '../project-dir.js';
-import { parseSetOption, printWithSetArguments, SET_HELP, SET_OPTION } from '../set-option.js';
+import { parseSetOption, printWithSetArguments, SET_OPTION, setHelp } from '../set-option.js';
 
 export default defineCommand({
   name: 'build',
@@ -18,7 +18,7 @@ Options:
                       weights.bin, TensorFlow.js format) into <dir>
   --backend <b>       TensorFlow.js backend for --out (node, wasm, cpu)
   --format text|json  json prints the plan instead of the summary
-${SET_HELP}
+${setHelp(22)}
   -h, --help          show this help
 
 Exit code: 0 built, 1 errors in the project, 2 bad command line.`,

@@ -5,7 +5,7 @@ import { defineCommand, UserError } from '../command.js';
 import { projectDir } from '../project-dir.js';
 import { checkSweeps } from '../../compiler/check-sweep.js';
 import { sortDiagnostics } from '../../compiler/diagnostics.js';
-import { parseSetOption, printWithSetArguments, SET_HELP, SET_OPTION } from '../set-option.js';
+import { parseSetOption, printWithSetArguments, SET_OPTION, setHelp } from '../set-option.js';
 
 export default defineCommand({
   name: 'check',
@@ -17,7 +17,7 @@ On a terminal each line is followed by a code frame.
 
 Options:
   --format text|json  json prints the diagnostics as a JSON array
-${SET_HELP}
+${setHelp(22)}
   -h, --help          show this help
 
 Exit code: 0 clean or warnings only, 1 errors, 2 bad command line.`,

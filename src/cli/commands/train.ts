@@ -10,7 +10,7 @@ import { epochLine, formatMetric } from '../../runtime/watch/report.js';
 import { resolveRunId } from '../../runtime/store/run-id.js';
 import { defineCommand, UserError } from '../command.js';
 import { projectDir } from '../project-dir.js';
-import { parseSetOption, printWithSetArguments, SET_HELP, SET_OPTION } from '../set-option.js';
+import { parseSetOption, printWithSetArguments, SET_OPTION, setHelp } from '../set-option.js';
 
 const help = `Usage: nnc train [project] [options]
 
@@ -27,7 +27,7 @@ Arguments:
 Options:
   --epochs <n>     train for n epochs instead of the plan's training.epochs
                    (with --resume: up to n epochs in all)
-${SET_HELP}
+${setHelp(19)}
   --resume <run>   continue a stopped, interrupted or finished run from its
                    last checkpoint, with its optimizer state and epoch count,
                    as a new run whose parent is that run; the project must
