@@ -154,3 +154,12 @@ metric: loss`)).toEqual([
     ]);
   });
 });
+
+describe('halving with a cosine schedule', () => {
+  it('is a warning at halving: the schedule would decay over each segment', () => {
+    const nnc = BASE['nnc.yaml'] + 'training:\n  epochs: 6\n  schedule: {type: cosine, minLearningRate: 0.0001}\n';
+    const out = sweepOf(`parameters: {training.learningRate: [0.01, 0.1]}\nmetric: loss\nhalving: {epochs: [2]}`, { 'nnc.yaml': nnc });
+    expect(out.diagnostics.map((d) => formatDiagnostic(d, { cwd: ROOT }))).toEqual([expect.stringMatching(/^sweep\.yaml:6:1 - warning NNC3079: With halving, trials train in segments/)]);
+    expect(out.sweep!.trials).toHaveLength(2);
+  });
+});
