@@ -19,7 +19,7 @@ import { prepareData } from '../src/runtime/train/examples.js';
 import { mulberry32 } from '../src/runtime/train/random.js';
 import { createHeadRunner } from '../src/runtime/train/step.js';
 import type { DriverEvent } from '../src/runtime/watch/driver.js';
-import { loadResume, runSession, type SessionContext } from '../src/runtime/watch/run-session.js';
+import { loadResume, runSession, type SessionContext } from '../src/runtime/session/run-session.js';
 import { makePlan } from './train-helpers.js';
 
 let tf: typeof tfjs;

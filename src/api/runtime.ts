@@ -65,10 +65,10 @@ export async function train(compiled: Compiled | Plan, options: TrainOptions = {
   const data = options.data ?? (isCompiled ? compiled.data : null);
   const { tf, backend } = await loadTf(options.backend);
   const { createRunStore } = await import('../runtime/store/store.js');
-  const { runSession } = await import('../runtime/watch/run-session.js');
+  const { createSessionContext, releaseSession, runSession } = await import('../runtime/session/run-session.js');
   const store = createRunStore(project);
   if (isCompiled) store.saveDiagnostics(compiled.diagnostics);
-  const ctx = { tf, backend, store, projectDir: project, last: null } as Parameters<typeof runSession>[0];
+  const ctx = createSessionContext({ tf, backend, store, projectDir: project });
   let ended: RunRecord | null = null;
   try {
     await runSession(ctx, { plan, data, parentId: null, source: 'train', ...(options.epochs !== undefined ? { epochs: options.epochs } : {}) }, {
@@ -86,7 +86,7 @@ export async function train(compiled: Compiled | Plan, options: TrainOptions = {
     if (!run) throw new Error(options.signal?.aborted ? 'Stopped before training started; no run was stored.' : 'The training session ended without a run record.');
     return { run, checkpoint: store.runDir(run.id) };
   } finally {
-    ctx.last?.model.dispose();
+    releaseSession(ctx);
     store.close();
   }
 }

@@ -93,7 +93,7 @@ export default defineCommand({
       import('../../runtime/sweep/sweep-store.js'),
       import('../../runtime/sweep/run-sweep.js'),
       import('../../runtime/watch/worker-driver.js'),
-      import('../../runtime/watch/run-session.js'),
+      import('../../runtime/session/run-session.js'),
     ]);
     const store = createRunStore(dir);
     store.saveDiagnostics(compiled.diagnostics);

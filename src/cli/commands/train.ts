@@ -5,7 +5,7 @@ import { compile } from '../../compiler/index.js';
 import type { Plan } from '../../compiler/plan.js';
 import type { RunRecord, RunStore } from '../../runtime/store/types.js';
 import type { Baseline, EpochSummary, TrainStats } from '../../runtime/train/index.js';
-import type { DriverEvent } from '../../runtime/watch/driver.js';
+import type { SessionEvent } from '../../runtime/session/types.js';
 import { epochLine, formatMetric } from '../../runtime/watch/report.js';
 import { resolveRunId } from '../../runtime/store/run-id.js';
 import { defineCommand, UserError } from '../command.js';
@@ -82,7 +82,7 @@ export default defineCommand({
     say(`Training '${plan.project.name}' on the TensorFlow.js '${loaded.backend}' backend.`);
 
     const { createRunStore } = await import('../../runtime/store/store.js');
-    const { runSession, loadResume } = await import('../../runtime/watch/run-session.js');
+    const { createSessionContext, loadResume, releaseSession, runSession } = await import('../../runtime/session/run-session.js');
     const store = createRunStore(dir);
     store.saveDiagnostics(compiled.diagnostics);
     let resume: Exclude<Awaited<ReturnType<typeof loadResume>>, string> | undefined;
@@ -107,12 +107,12 @@ export default defineCommand({
     for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
     const progress = await createProgress(out, Boolean(out.isTTY) && !json);
     let ended: RunRecord | null = null;
-    const ctx = { tf: loaded.tf, backend: loaded.backend, store, projectDir: dir, last: null };
+    const ctx = createSessionContext({ tf: loaded.tf, backend: loaded.backend, store, projectDir: dir });
     try {
       await runSession(ctx, { plan, data: compiled.data, parentId: resume?.runId ?? null, source: 'train', ...(epochs ? { epochs } : {}), ...(resume ? { resume } : {}) }, {
         signal: controller.signal,
         stopStatus: () => 'stopped',
-        post: (event: DriverEvent) => {
+        post: (event: SessionEvent) => {
           if (event.type === 'stats') progress.stats(event.stats);
           else if (event.type === 'epoch') progress.epoch(event.summary);
           else if (event.type === 'log' && event.log.level === 'warning') progress.line(`warning: ${event.log.message}`);
@@ -122,7 +122,7 @@ export default defineCommand({
     } finally {
       progress.stop();
       for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
-      (ctx.last as { model: { dispose(): void } } | null)?.model.dispose();
+      releaseSession(ctx);
     }
     const run = ended as RunRecord | null;
     if (!run) {
@@ -158,7 +158,7 @@ async function resumable(
   plan: Plan,
   id: string,
   epochs: number | undefined,
-  loadResume: typeof import('../../runtime/watch/run-session.js').loadResume,
+  loadResume: typeof import('../../runtime/session/run-session.js').loadResume,
 ): Promise<Exclude<Awaited<ReturnType<typeof loadResume>>, string>> {
   const run = resolveRunId(store, id);
   if (typeof run === 'string') throw new UserError(run, 1);

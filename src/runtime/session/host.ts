@@ -1,14 +1,14 @@
 // What runs inside a training worker (or in-process for tests): TensorFlow.js
 // loaded once, one store connection, one run at a time, each with its own
-// AbortController. Posts DriverEvents; 'idle' after every run.
+// AbortController. Posts HostEvents; 'idle' after every run.
 import type { RunStore } from '../store/types.js';
-import type { DriverEvent, EndStatus, RunRequest } from './driver.js';
-import { runSession, type SessionContext } from './run-session.js';
+import { createSessionContext, releaseSession, runSession, type SessionContext } from './run-session.js';
+import type { EndStatus, HostEvent, RunRequest } from './types.js';
 
 export interface SessionHostOptions {
   readonly projectDir: string;
   readonly backend: string | null;
-  readonly post: (event: DriverEvent) => void;
+  readonly post: (event: HostEvent) => void;
 }
 
 export interface SessionHost {
@@ -29,7 +29,7 @@ export function createSessionHost(options: SessionHostOptions): SessionHost {
     const loaded = await loadTf(options.backend ?? undefined);
     const store: RunStore = createRunStore(options.projectDir);
     post({ type: 'ready', backend: loaded.backend, notes: loaded.notes });
-    return { tf: loaded.tf, backend: loaded.backend, store, projectDir: options.projectDir, last: null };
+    return createSessionContext({ tf: loaded.tf, backend: loaded.backend, store, projectDir: options.projectDir });
   }
 
   async function run(request: RunRequest, own: AbortController): Promise<void> {
@@ -69,8 +69,7 @@ export function createSessionHost(options: SessionHostOptions): SessionHost {
       await current;
       if (context) {
         const ctx = await context.catch(() => null);
-        ctx?.last?.model.dispose();
-        if (ctx) ctx.last = null;
+        if (ctx) releaseSession(ctx);
         ctx?.store.close();
       }
       context = null;

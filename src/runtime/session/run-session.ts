@@ -1,7 +1,8 @@
-// One run, as the worker (and the in-process driver) does it: create the run
-// in the store, build the model, warm-start it from the parent run, train with
-// the run's AbortSignal, store metrics, logs, snapshots and checkpoints, end
-// the run. Events go out as DriverEvents.
+// One run, as `nnc train` and the session host (a training worker, or the
+// in-process driver) do it: create the run in the store, build the model,
+// warm-start it from the parent run, train with the run's AbortSignal, store
+// metrics, logs, snapshots and checkpoints, end the run. Events go out as
+// SessionEvents (types.ts).
 //
 // The warm start prefers the parent's model still in memory (the previous run
 // of this worker, holding its best epoch's weights: no disk round trip), else
@@ -31,8 +32,8 @@ import { train } from '../train/loop.js';
 import { resourcePoints } from '../train/resources.js';
 import { prepareData } from '../train/examples.js';
 import type { TrainingState } from '../train/types.js';
-import type { DriverEvent, EndStatus, RunRequest } from './driver.js';
-import { guardCheckpoints } from './project-root.js';
+import { guardCheckpoints } from '../watch/project-root.js';
+import type { EndStatus, ResumeFrom, RunRequest, SessionEvent } from './types.js';
 import { startFromInit } from '../import/init-weights.js';
 
 export interface SessionContext {
@@ -44,20 +45,25 @@ export interface SessionContext {
   last: { readonly runId: string; readonly plan: Plan; readonly model: LayersModel } | null;
 }
 
+/** A context for sessions that share TensorFlow.js, a store and the last run's model; releaseSession frees that model. */
+export function createSessionContext(options: Omit<SessionContext, 'last'>): SessionContext {
+  return { ...options, last: null };
+}
+
+/** Disposes the model the context kept for the next warm start (the store stays open: its owner closes it). */
+export function releaseSession(ctx: SessionContext): void {
+  ctx.last?.model.dispose();
+  ctx.last = null;
+}
+
 export interface RunControl {
   readonly signal: AbortSignal;
   /** the status a stop request asked for */
   readonly stopStatus: () => EndStatus;
-  readonly post: (event: DriverEvent) => void;
+  readonly post: (event: SessionEvent) => void;
 }
 
-/** What `nnc train --resume` hands the session: the stopped run and its saved state (see loadResume). */
-export interface ResumeFrom {
-  readonly runId: string;
-  readonly state: TrainingState;
-}
-
-export async function runSession(ctx: SessionContext, request: RunRequest & { readonly resume?: ResumeFrom }, control: RunControl): Promise<void> {
+export async function runSession(ctx: SessionContext, request: RunRequest, control: RunControl): Promise<void> {
   const { tf, store } = ctx;
   const { plan, resume } = request;
   const { post, signal } = control;

@@ -8,7 +8,7 @@
 import type { CompiledSweep, SweepTrial } from '../../compiler/check-sweep.js';
 import type { RunRecord } from '../store/types.js';
 import type { DriverEvent, DriverFactory, RunRequest, TrainingDriver } from '../watch/driver.js';
-import type { ResumeFrom } from '../watch/run-session.js';
+import type { ResumeFrom } from '../session/types.js';
 import { bestUpTo, halve, rankTrials } from './halving.js';
 import type { SweepRecord, SweepWriter, TrialStatus } from './sweep-store.js';
 
@@ -39,7 +39,7 @@ export interface SweepRunOptions {
   readonly backend?: string;
   readonly signal: AbortSignal;
   readonly createDriver: DriverFactory;
-  /** a stopped segment's saved state, to continue it (run-session.ts loadResume) */
+  /** a stopped segment's saved state, to continue it (session/run-session.ts loadResume) */
   readonly loadResume: (runId: string) => Promise<ResumeFrom | string>;
   readonly writer: SweepWriter;
   readonly onEvent?: (event: SweepEvent) => void;

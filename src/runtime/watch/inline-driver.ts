@@ -2,7 +2,7 @@
 // the worker. For tests (tf.memory() is visible), benchmarks, and as the
 // fallback when the worker bundle is missing.
 import type { DriverEvent, DriverOptions, TrainingDriver } from './driver.js';
-import { createSessionHost } from './session-host.js';
+import { createSessionHost } from '../session/host.js';
 
 export function createInlineDriver(options: DriverOptions): TrainingDriver {
   let busy = false;

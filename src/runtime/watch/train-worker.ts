@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DriverCommand, DriverEvent, EndStatus } from './driver.js';
 import type { WorkerData } from './worker-driver.js';
-import { createSessionHost } from './session-host.js';
+import { createSessionHost } from '../session/host.js';
 import { activatePlanPlugins } from '../../compiler/plugins/runtime-plugins.js';
 
 const port = parentPort!;
