@@ -180,7 +180,9 @@ describe('applyMessages', () => {
     expect(liveRunId.value).toBe('r1');
     expect(runs.value.map((x) => x.status)).toEqual(['completed']);
     const set = seriesFor('r1');
-    expect(set.names()).toEqual(['grad_norm', 'lr', 'sentiment.accuracy', 'sentiment.loss']);
+    // batch stats also feed the resource series the store keeps (sys.*)
+    expect(set.names()).toEqual(['grad_norm', 'lr', 'sentiment.accuracy', 'sentiment.loss', 'sys.samples_per_second', 'sys.tensor_bytes', 'sys.tensors']);
+    expect([...set.get('sys.tensor_bytes')!.ys.subarray(0, 2)]).toEqual([1000, 1000]);
     expect([...set.get('sentiment.loss')!.ys.subarray(0, 2)]).toEqual([0.7, 0.6]);
     expect(stats.value?.step).toBe(20);
     expect(logs.value.map((l) => l.count)).toEqual([2]);
