@@ -7,7 +7,8 @@ import { formatDiagnostics, summarize } from '../../compiler/format.js';
 import type { RunRecord } from '../store/types.js';
 import type { EpochSummary } from '../train/types.js';
 import type { WarmStartView } from '../../shared/protocol.js';
-import type { CompileOutcome, WatchReporter } from './project.js';
+import type { WatchReporter } from './project.js';
+import type { CompileOutcome } from './restart.js';
 
 export interface ReporterOptions {
   readonly out?: NodeJS.WriteStream;
