@@ -10,6 +10,7 @@
 // run whose parent is the stopped one: it starts from the parent's last
 // checkpoint with its optimizer state and epoch count, and inherits its best
 // checkpoint until an epoch beats it.
+import type { io } from '@tensorflow/tfjs';
 import type { Plan } from '../../compiler/plan.js';
 import type { WarmStartView } from '../../shared/protocol.js';
 import type { Tf } from '../backend/index.js';
@@ -152,13 +153,18 @@ export async function runSession(ctx: SessionContext, request: RunRequest, contr
         },
         async onCheckpoint(checkpoint) {
           const state = await checkpoint.state();
-          await model!.save(checkpointHandler(lastCheckpointDir(dir), trainingStateFiles({ ...state })));
-          if (checkpoint.best && checkpoint.monitor.value !== null) {
-            const info: BestCheckpointInfo = { epoch: checkpoint.epoch, step: checkpoint.step, monitor: checkpoint.monitor.name, mode: checkpoint.monitor.mode, value: checkpoint.monitor.value };
-            await model!.save(checkpointHandler(dir, { [BEST_INFO]: `${JSON.stringify(info)}\n` }));
-            keepBest(model!);
-          }
-          if (!planWritten) await writeCheckpointExtras(dir, { plan });
+          const best: BestCheckpointInfo | null = checkpoint.best && checkpoint.monitor.value !== null
+            ? { epoch: checkpoint.epoch, step: checkpoint.step, monitor: checkpoint.monitor.name, mode: checkpoint.monitor.mode, value: checkpoint.monitor.value }
+            : null;
+          // the weights are encoded once; the last checkpoint, the best one and plan.json are written
+          // side by side (each atomic on its own, in its own folder or file), so their disk syncs overlap
+          const artifacts = await modelArtifacts(tf, model!);
+          await settleAll([
+            checkpointHandler(lastCheckpointDir(dir), trainingStateFiles({ ...state })).save!(artifacts),
+            best ? checkpointHandler(dir, { [BEST_INFO]: `${JSON.stringify(best)}\n` }).save!(artifacts) : null,
+            planWritten ? null : writeCheckpointExtras(dir, { plan }),
+          ]);
+          if (best) keepBest(model!);
           planWritten = true;
         },
       }),
@@ -195,6 +201,23 @@ export async function runSession(ctx: SessionContext, request: RunRequest, contr
     if (!kept) model?.dispose();
     if (bestWeights) tf.dispose([...(bestWeights as Map<string, Tensor>).values()]);
   }
+}
+
+/** The model as a checkpoint handler receives it (topology and weights, encoded once), to save in several folders. */
+async function modelArtifacts(tf: Tf, model: LayersModel): Promise<io.ModelArtifacts> {
+  let captured: io.ModelArtifacts | null = null;
+  await model.save(tf.io.withSaveHandler(async (artifacts) => {
+    captured = artifacts;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  return captured!;
+}
+
+/** Waits for every write, then throws the first failure: no write is still under way when the caller hears of one. */
+async function settleAll(writes: ReadonlyArray<Promise<unknown> | null>): Promise<void> {
+  const results = await Promise.allSettled(writes);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**
