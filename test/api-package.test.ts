@@ -102,7 +102,8 @@ await root.registerNncLayers(tf);
 const registered = ['NncAttention', 'NncPool', 'NncPadMask'].every((name) => tf.serialization.SerializationMap.getMap().classNameMap[name] !== undefined);
 let missing = null;
 try { await root.loadPredictor('broken'); } catch (error) { missing = error.message; }
-process.stdout.write(JSON.stringify({ broken: { ok: broken.ok, codes: broken.diagnostics.map((d) => d.code), text: broken.format() }, ok: { ok: ok.ok, hash: ok.plan.hash }, predictions, bad, registered, missing, heads: predictor.heads }));
+const evaluation = await root.evaluate('my-model', { backend: 'cpu' });
+process.stdout.write(JSON.stringify({ evaluation, broken: { ok: broken.ok, codes: broken.diagnostics.map((d) => d.code), text: broken.format() }, ok: { ok: ok.ok, hash: ok.plan.hash }, predictions, bad, registered, missing, heads: predictor.heads }));
 `,
     );
     const { stdout } = await node('entries.mjs');
@@ -122,6 +123,13 @@ process.stdout.write(JSON.stringify({ broken: { ok: broken.ok, codes: broken.dia
     expect(result.bad).toMatch(/takes text, but the input is the number 42/);
     expect(result.registered).toBe(true);
     expect(result.missing).toMatch(/neither an export .* nor a project with stored runs/);
+    // evaluate: the figures nnc evaluate prints for the same run and split
+    const evaluated = JSON.parse(execFileSync(process.execPath, [cli, 'evaluate', join(app, 'my-model'), '--format', 'json', '--backend', 'cpu'], { encoding: 'utf8' }).split('\n')[0]) as { run: string; split: string; heads: Record<string, { count: number; metrics: Record<string, number> }> };
+    expect(result.evaluation.run).toBe(evaluated.run);
+    expect(result.evaluation.split).toBe(evaluated.split);
+    expect(result.evaluation.heads.verdict.count).toBe(evaluated.heads.verdict.count);
+    expect(Object.keys(result.evaluation.heads.verdict.metrics).sort()).toEqual(Object.keys(evaluated.heads.verdict.metrics).sort());
+    for (const [metric, value] of Object.entries(evaluated.heads.verdict.metrics)) expect(result.evaluation.heads.verdict.metrics[metric], metric).toBeCloseTo(value, 5);
   }, 120_000);
 
   it("nnc/compiler's module graph loads no TensorFlow.js (nor SQLite or chokidar); nnc's root does not either until train or loadPredictor", async () => {
@@ -135,7 +143,7 @@ process.stdout.write(JSON.stringify({ broken: { ok: broken.ok, codes: broken.dia
   }, 60_000);
 
   it('type-checks a TypeScript consumer against the shipped declarations (and rejects a wrong use)', async () => {
-    const good = `import { compile, train, loadPredictor, registerNncLayers, type Compiled, type Prediction, type TrainStats } from 'nnc';
+    const good = `import { compile, train, loadPredictor, evaluate, registerNncLayers, type Compiled, type Evaluation, type Prediction, type TrainStats } from 'nnc';
 import { compile as compileOnly, type Diagnostic } from 'nnc/compiler';
 import * as runtime from 'nnc/runtime';
 import * as tf from '@tensorflow/tfjs';
@@ -155,6 +163,9 @@ await registerNncLayers(tf);
 runtime.registerNncLayers(tf);
 const run2: runtime.TrainedRun = await runtime.train(compiled.plan!, { project: 'my-model', backend: 'cpu' });
 console.log(run2.checkpoint);
+const scored: Evaluation = await evaluate('my-model', { split: 'validation', heads: ['verdict'] });
+const accuracy: number | undefined = scored.heads['verdict']?.metrics['accuracy'];
+console.log(accuracy);
 `;
     const tsconfig = { compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'], typeRoots: [join(REPO, 'node_modules/@types')], skipLibCheck: true }, files: ['consumer.ts'] };
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(tsconfig));

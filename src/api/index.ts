@@ -7,6 +7,8 @@ export { compile, formatDiagnostics, type Compiled, type CompileOptions, type Di
 export type {
   BackendOptions,
   EpochSummary,
+  Evaluation,
+  EvaluateOptions,
   LoadedPredictor,
   LoadPredictorOptions,
   LogEntry,
@@ -34,4 +36,9 @@ export async function loadPredictor(...args: Parameters<typeof Runtime.loadPredi
 /** Registers nnc's layer classes (attention, masked pooling, padding mask) with a TensorFlow.js instance, for tf.loadLayersModel on an export. */
 export async function registerNncLayers(tf: Runtime.Tf): Promise<void> {
   (await runtime()).registerNncLayers(tf);
+}
+
+/** Scores a stored run on a split of its project, as `nnc evaluate` does (nnc/runtime's evaluate). */
+export async function evaluate(...args: Parameters<typeof Runtime.evaluate>): ReturnType<typeof Runtime.evaluate> {
+  return (await runtime()).evaluate(...args);
 }

@@ -12,6 +12,7 @@ import type { LogEntry, RunRecord } from '../runtime/store/types.js';
 import type { EpochSummary, TrainStats } from '../runtime/train/types.js';
 import type { DriverEvent } from '../runtime/watch/driver.js';
 import type { Compiled } from './compiler.js';
+import type { HeadReport } from '../runtime/metrics/report.js';
 
 export type { EpochSummary, LogEntry, Prediction, PredictOptions, RunRecord, Tf, TrainStats };
 
@@ -118,4 +119,69 @@ export async function loadPredictor(dir: string, options: LoadPredictorOptions =
   if (typeof served === 'string') throw new Error(served);
   const { model } = served;
   return { heads: model.heads, source: served.source, card: served.card, predict: (inputs, predictOptions) => model.predict(inputs, predictOptions), dispose: () => model.dispose() };
+}
+
+export interface EvaluateOptions extends BackendOptions {
+  /** the run (its id or a unique start of it); default: the pinned run, else the newest completed one */
+  readonly run?: string;
+  /** default: 'test' when the plan holds out a test split, else 'validation' */
+  readonly split?: 'validation' | 'test' | 'train';
+  /** the heads to score (default: every head) */
+  readonly heads?: readonly string[];
+  /** 'best' (default: the run's best epoch) or 'last' */
+  readonly checkpoint?: 'best' | 'last';
+}
+
+export interface Evaluation {
+  readonly run: string;
+  readonly split: 'validation' | 'test' | 'train';
+  readonly checkpoint: 'best' | 'last';
+  /** per head what `nnc evaluate --format json` prints under "heads" */
+  readonly heads: Readonly<Record<string, { readonly task: string; readonly count: number; readonly metrics: Readonly<Record<string, number>>; readonly report: HeadReport }>>;
+}
+
+/**
+ * Scores a project's stored run on one of its splits, with the metrics
+ * `nnc evaluate` computes (src/runtime/metrics; unlike the command, nothing
+ * is stored). Throws a sentence when there is no run, the files do not
+ * compile, or the model no longer fits them.
+ */
+export async function evaluate(dir: string, options: EvaluateOptions = {}): Promise<Evaluation> {
+  const { resolve } = await import('node:path');
+  const project = resolve(dir);
+  const { compile } = await import('../compiler/index.js');
+  const compiled = compile(project);
+  if (!compiled.plan || !compiled.data) throw new Error(`The project's files do not compile ('nnc check' lists the errors), so its splits cannot be read.`);
+  const { tf } = await loadTf(options.backend);
+  const { createRunStore } = await import('../runtime/store/store.js');
+  const { findRun, loadRun } = await import('../runtime/predict/load.js');
+  const { evaluateHeads } = await import('../runtime/metrics/evaluate-run.js');
+  const store = createRunStore(project, { readonly: true });
+  try {
+    const run = findRun(store, options.run);
+    if (typeof run === 'string') throw new Error(run);
+    const loaded = await loadRun(tf, store, run, options.checkpoint ?? 'best');
+    if (typeof loaded === 'string') throw new Error(loaded);
+    try {
+      const plan = compiled.plan;
+      if (plan.modelHash !== loaded.plan.modelHash) {
+        throw new Error(`The model of run ${run.id} was built from another model than the project's files now give (model hash ${loaded.plan.modelHash.slice(0, 8)}, now ${plan.modelHash.slice(0, 8)}), so it cannot score their splits. Train again.`);
+      }
+      const unknown = (options.heads ?? []).filter((h) => !plan.heads.some((p) => p.name === h));
+      if (unknown.length) throw new Error(`The project has no head ${unknown.map((h) => `'${h}'`).join(', ')}. Its heads: ${plan.heads.map((h) => `'${h.name}'`).join(', ')}.`);
+      const heads = options.heads ? plan.heads.filter((h) => options.heads!.includes(h.name)) : plan.heads;
+      const split = options.split ?? (plan.project.training.testSplit > 0 ? 'test' : 'validation');
+      const results = await evaluateHeads({ tf, plan, model: loaded.model, scaling: loaded.scaling, heads, source: { kind: 'split', split, data: compiled.data } });
+      return {
+        run: run.id,
+        split,
+        checkpoint: loaded.checkpoint.which === 'last' ? 'last' : 'best',
+        heads: Object.fromEntries(results.map((r) => [r.head.name, { task: r.head.task, count: r.report.count, metrics: r.metrics, report: r.report }])),
+      };
+    } finally {
+      loaded.model.dispose();
+    }
+  } finally {
+    store.close();
+  }
 }
