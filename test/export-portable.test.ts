@@ -5,7 +5,8 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toPortableTopology, type ModelTopology } from '../src/runtime/export/portable-topology.js';
@@ -22,13 +23,15 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** A script beside the export that uses predict.js (default folder) and tf.loadLayersModel after nnc-layers.js. */
-function plainScript(name: string): string {
+function plainScript(name: string, plugins: readonly string[] = []): string {
   const file = join(root, `${name}.mjs`);
+  // a model with plugin layers needs their classes registered, as its model card says
+  const register = plugins.map((p, i) => `import plugin${i} from ${JSON.stringify(pathToFileURL(p).href)};\nfor (const l of plugin${i}.layers ?? []) if (l.layerClass) tf.serialization.registerClass(l.layerClass(tf));\n`).join('');
   writeFileSync(
     file,
     `import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
-import './${name}/nnc-layers.js';
+${register}import './${name}/nnc-layers.js';
 import { load } from './${name}/predict.js';
 const inputs = JSON.parse(await readFile(process.argv[2], 'utf8'));
 const model = await load();
@@ -70,16 +73,18 @@ describe('nnc export: a model that runs without nnc', () => {
         expect(new Set(specifiers), file).toEqual(new Set(file === 'predict.js' ? ['@tensorflow/tfjs', './nnc-layers.js', 'node:fs/promises'] : ['@tensorflow/tfjs']));
       }
       const preprocess = readPreprocess(out);
+      const plugins = ((JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')).plugins ?? []) as { file: string }[]).map((p) => resolve(source, p.file));
+      const pluginClasses = new Set((JSON.parse(readFileSync(join(out, 'card.json'), 'utf8')).layers as { to: string; plugin?: string }[]).filter((l) => l.plugin).map((l) => l.to));
       const inputs = sampleInputs(preprocess);
       const inputFile = join(root, `${name}-inputs.json`);
       writeFileSync(inputFile, JSON.stringify(inputs));
       const [expected, plain] = await Promise.all([
         cliPredictions(dir, preprocess, inputs, root),
-        exec(process.execPath, [plainScript(name), inputFile], { cwd: root, maxBuffer: 64 * 1024 * 1024 }),
+        exec(process.execPath, [plainScript(name, plugins), inputFile], { cwd: root, maxBuffer: 64 * 1024 * 1024 }),
       ]);
       const result = JSON.parse(plain.stdout) as { predictions: Record<string, Prediction[]>; outputNames: string[]; classes: string[] };
       expect(result.outputNames).toEqual(preprocess.heads.map((h) => h.name));
-      for (const className of result.classes) expect(STANDARD.has(className) || NNC_KEPT.has(className), className).toBe(true);
+      for (const className of result.classes) expect(STANDARD.has(className) || NNC_KEPT.has(className) || pluginClasses.has(className), className).toBe(true);
       for (const head of preprocess.heads) expectSamePredictions(result.predictions[head.name], expected[head.name], `${name}/${head.name}`);
 
       const model = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as { modelTopology: ModelTopology };

@@ -3,10 +3,11 @@
 // splits; an optional test split that training never sees; stratify; the
 // split settings' diagnostics; what check says about repeated inputs.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/index.js';
 import { memoryHost } from '../src/compiler/host.js';
+import { nodePluginLoader } from '../src/compiler/plugins/node-loader.js';
 import { FIELDS } from '../src/compiler/samples.js';
 import { assignSplits, contentKey, SPLIT } from '../src/compiler/split.js';
 import type { DatasetType } from '../src/compiler/plan.js';
@@ -28,8 +29,10 @@ function readProject(dir: string): Record<string, string> {
 }
 
 const ROOT = '/virtual/example';
-const compileMemory = (files: Record<string, string>) => {
-  const result = compile(ROOT, memoryHost(ROOT, files));
+/** example: the folder under projects/ whose plugins (nnc.yaml 'plugins:') the in-memory project runs */
+const compileMemory = (files: Record<string, string>, example?: string) => {
+  const plugins = example ? { ...nodePluginLoader, load: (path: string) => nodePluginLoader.load(resolve('projects', example, relative(ROOT, path))) } : undefined;
+  const result = compile(ROOT, { ...memoryHost(ROOT, files), ...(plugins ? { plugins } : {}) });
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return result;
 };
@@ -44,7 +47,7 @@ describe('splits of the example projects', () => {
   for (const example of examples) {
     it(`${example}: 20 more samples in a dataset, or a renamed dataset, move no sample between splits`, () => {
       const files = readProject(join('projects', example));
-      const before = compileMemory(files);
+      const before = compileMemory(files, example);
       const held = before.data!.datasets.reduce((n, d) => n + d.split.filter((s) => s !== SPLIT.train).length, 0);
       expect(held).toBeGreaterThan(0);
 
@@ -67,7 +70,7 @@ describe('splits of the example projects', () => {
         grown[sourcePath] = `${files[sourcePath].trimEnd()}\n${records.join('\n')}\n`;
         added += records.length;
       }
-      const after = compileMemory(grown);
+      const after = compileMemory(grown, example);
       const wasSplit = splitsOf(before);
       for (const d of after.data!.datasets) {
         const old = wasSplit.get(d.name)!;
@@ -81,7 +84,7 @@ describe('splits of the example projects', () => {
       // renaming every dataset moves nothing either
       const renamed: Record<string, string> = {};
       for (const [path, text] of Object.entries(files)) renamed[path] = /^kind: Dataset$/m.test(text) ? text.replace(/^name: (\w+)/m, 'name: $1_renamed') : text;
-      const moved = compileMemory(renamed);
+      const moved = compileMemory(renamed, example);
       expect(moved.data!.datasets.map((d) => [d.name.replace(/_renamed$/, ''), Array.from(d.split)])).toEqual(before.data!.datasets.map((d) => [d.name, Array.from(d.split)]));
     });
   }
