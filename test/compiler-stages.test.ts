@@ -79,7 +79,10 @@ describe('check and lower', () => {
     });
     expect(p.vocabulary.tokens.slice(0, 5)).toEqual(['<pad>', '<unk>', '<eos>', 'movie', 'great']);
     expect(p.vocabulary.special).toEqual({ pad: 0, unk: 1, bos: null, sep: null, eos: 2 });
-    expect(p.vocabulary.categories.fromDatasets).toEqual(['a', 'the', 'plot', 'was', 'awful']);
+    // the data's words keep their ids (by frequency) and are filed by what they are made of (token-categories.ts)
+    expect(p.vocabulary.tokens.slice(5)).toEqual(['a', 'the', 'plot', 'was', 'awful']);
+    expect(p.vocabulary.dataTokens).toEqual({ first: 5, count: 5 });
+    expect(p.vocabulary.categories.alphabetic).toEqual(['a', 'the', 'plot', 'was', 'awful']);
   });
 
   it('adds <bos>, <sep> and <eos> for a generation head', () => {
@@ -141,7 +144,7 @@ describe('format', () => {
     const text = formatDiagnostic(d, { cwd: '/virtual/demo', sources: new Map(r.files.map((f) => [f.path, f.text])) });
     expect(text).toBe(
       [
-        "layers.yaml:6:65 - error NNC3002: Layer 'hidden' declares in: 4, but 'pool' outputs 8.",
+        "layers.yaml:6:65 - error NNC3002: Layer 'hidden' declares in: 4, but 'pool' outputs 8. Write 'in: 8', or give 'embed', where this width comes from, 4 units.",
         '',
         '  5 |   - {name: pool, type: pool, mode: mean}',
         '> 6 |   - {name: hidden, type: dense, units: 8, activation: relu, in: 4}',

@@ -88,6 +88,7 @@ export function lower(checked: Checked): { plan: Plan; data: PlanData } {
     vocabulary: {
       tokens: vocabulary.tokens,
       categories: vocabulary.categories,
+      ...(vocabulary.dataTokens ? { dataTokens: vocabulary.dataTokens } : {}),
       special: { pad: 0 as const, unk: 1 as const, bos: special('<bos>'), sep: special('<sep>'), eos: special('<eos>') },
       hash: vocabularyHash,
     },

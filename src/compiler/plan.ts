@@ -76,8 +76,14 @@ export interface PlanProject {
 export interface PlanVocabulary {
   /** token text by id; id 0 is <pad>, id 1 is <unk> */
   readonly tokens: readonly string[];
-  /** category name -> token texts, in file order; tokens added from datasets are under 'fromDatasets' */
+  /**
+   * category name -> token texts, in file order; a token added from the data
+   * (fromDatasets) is appended to its automatic category (token-categories.ts:
+   * numeric, alphabetic, punctuation, symbols or mixed), created after the file's own when the file has none by that name
+   */
   readonly categories: Readonly<Record<string, readonly string[]>>;
+  /** the tokens added from the data are ids first..first+count-1 (the last ones); absent when none were (and in plans stored before categories) */
+  readonly dataTokens?: { readonly first: number; readonly count: number };
   readonly special: { readonly pad: 0; readonly unk: 1; readonly bos: number | null; readonly sep: number | null; readonly eos: number | null };
   readonly hash: string;
 }

@@ -1,8 +1,10 @@
 // The vocabulary: special tokens first, then categories in file order, then
-// words seen in datasets (fromDatasets). Ids are stable for a given input.
+// words seen in datasets (fromDatasets), each filed under an automatic
+// category by what it is made of. Ids are stable for a given input.
 import { diagnosticAt, type Diagnostic } from './diagnostics.js';
 import type { LoadedDocument } from './load.js';
 import type { RawTokens } from './raw.js';
+import { addDataTokens, type DataTokenRange } from './token-categories.js';
 
 export const SPECIAL = ['<pad>', '<unk>', '<bos>', '<sep>', '<eos>'] as const;
 
@@ -10,6 +12,8 @@ export interface VocabularyDraft {
   readonly tokens: string[];
   readonly categories: Record<string, string[]>;
   readonly ids: Map<string, number>;
+  /** the tokens taken from the data: the last ids, each also in its automatic category */
+  readonly dataTokens?: DataTokenRange;
 }
 
 export interface VocabularyInput {
@@ -74,6 +78,7 @@ export function buildVocabulary(input: VocabularyInput): { vocabulary: Vocabular
 
   // fromDatasets; without a Tokens document a text project takes every dataset word
   const from = input.document ? raw.fromDatasets : input.textInput ? { minCount: 1, maxSize: 5000 } : undefined;
+  let dataTokens: DataTokenRange | undefined;
   if (from) {
     const minCount = from.minCount ?? 2;
     const maxSize = from.maxSize ?? 5000;
@@ -83,7 +88,9 @@ export function buildVocabulary(input: VocabularyInput): { vocabulary: Vocabular
     const room = Math.max(0, maxSize - tokens.length);
     const added = candidates.slice(0, room).map(([t]) => t);
     if (added.length > 0) {
-      categories.fromDatasets = added;
+      // each under its automatic category (token-categories.ts); ids keep this order
+      addDataTokens(categories, added);
+      dataTokens = { first: tokens.length, count: added.length };
       added.forEach(add);
     }
     if (tokens.length > maxSize && input.document) {
@@ -92,5 +99,5 @@ export function buildVocabulary(input: VocabularyInput): { vocabulary: Vocabular
       );
     }
   }
-  return { vocabulary: { tokens, categories, ids }, diagnostics };
+  return { vocabulary: { tokens, categories, ids, ...(dataTokens ? { dataTokens } : {}) }, diagnostics };
 }

@@ -7,6 +7,7 @@ import { loadSource, UNREAD_FILE_CODES } from '../compiler/load.js';
 import type { Plan, Shape } from '../compiler/plan.js';
 import type { RawLayer, RawProject } from '../compiler/raw.js';
 import { resolveProject } from '../compiler/resolve-project.js';
+import { categoriesAsListed } from '../compiler/token-categories.js';
 
 export interface LayerView {
   readonly name: string;
@@ -69,7 +70,8 @@ export function viewOfPlan(plan: Plan): SideView {
       inputShape: h.inputShape,
       params: h.params,
     })),
-    vocabulary: plan.vocabulary.categories,
+    // the data's words as 'fromDatasets', as a side read without compiling has them (compare.ts)
+    vocabulary: categoriesAsListed(plan.vocabulary),
     vocabularySize: plan.vocabulary.tokens.length,
     datasets: plan.datasets.map((d) => ({ name: d.name, type: d.type, head: d.head, count: d.count, hash: d.hash })),
     settings: settingsOf(plan.project),
