@@ -78,7 +78,7 @@ describe('nnc check with a plugin that cannot be used', () => {
 
 describe('the plugin example project', () => {
   it('trains above its baseline, predicts, and exports naming the plugin its model needs', () => {
-    const dir = demo('trained');
+    demo('trained');
     const build = nnc(['build', 'trained']);
     expect(build.code).toBe(0);
     expect(build.stdout).toMatch(/boost\s+scaled_dense\s+\[24\]\s+408/);

@@ -4,12 +4,14 @@
 // types encoded into built-in samples, every way a plugin fails as a
 // diagnostic at its `plugins` entry, and the plan's hashes following the
 // plugin file's content.
-import { resolve } from 'node:path';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/index.js';
 import { formatDiagnostic } from '../src/compiler/format.js';
 import { memoryHost, type CompilerHost } from '../src/compiler/host.js';
-import { memoryPluginLoader } from '../src/compiler/plugins/node-loader.js';
+import { memoryPluginLoader, nodePluginLoader } from '../src/compiler/plugins/node-loader.js';
 import { withPlugins } from '../src/compiler/plugins/plan-plugins.js';
 import { NO_PLUGINS } from '../src/compiler/plugins/registry.js';
 import { textProject } from './helpers/text-project.js';
@@ -92,7 +94,7 @@ describe('plugin layer types', () => {
     expect(lines(base('{name: boost, type: scaled_dens, units: 4}'))).toEqual([expect.stringMatching(/^layers\.yaml:6:25 - error NNC2007: 'type' in layer 'boost' must be one of 'dense', .* or 'scaled_dense', but it is 'scaled_dens'\. Did you mean 'scaled_dense'\?$/)]);
     // name, in and out keep the usual checks
     expect(lines(base('{name: Boost, type: scaled_dense, units: 4, in: 9}'))[0]).toMatch(/NNC2008: .*'Boost'.*Did you mean 'boost'\?/);
-    expect(lines(base('{name: boost, type: scaled_dense, units: 4, in: 9}'))).toEqual(["layers.yaml:6:53 - error NNC3002: Layer 'boost' declares in: 9, but 'pool' outputs 8."]);
+    expect(lines(base('{name: boost, type: scaled_dense, units: 4, in: 9}'))).toEqual(["layers.yaml:6:53 - error NNC3002: Layer 'boost' declares in: 9, but 'pool' outputs 8. Write 'in: 8', or give 'embed', where this width comes from, 9 units."]);
   });
 
   it("report a shape rule that refuses or throws at the layer, naming the plugin", () => {
@@ -149,5 +151,24 @@ describe('a plugin that cannot be used', () => {
     const result = compile(ROOT, memoryHost(ROOT, files));
     expect(result.plan).toBeNull();
     expect(result.diagnostics.map((d) => formatDiagnostic(d, { cwd: ROOT }))).toEqual([expect.stringMatching(/^nnc\.yaml:7:11 - info NNC3095: Plugin '\.\/plugins\/p\.mjs' was not run: this compiler host runs no plugin code\./)]);
+  });
+});
+
+describe('the node plugin loader', () => {
+  it('loads an edited plugin file again (nnc watch), from a copy it removes, and reports where a load fails', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-loader-'));
+    try {
+      const file = join(dir, 'p.mjs');
+      writeFileSync(file, 'export const version = 1;\n');
+      expect((nodePluginLoader.load(file) as { exports: { version: number } }).exports.version).toBe(1);
+      writeFileSync(file, 'export const version = 2;\n');
+      expect((nodePluginLoader.load(file) as { exports: { version: number } }).exports.version).toBe(2);
+      writeFileSync(file, 'const a = 1;\nthrow new Error("no");\n');
+      expect(nodePluginLoader.load(file)).toEqual({ reason: 'throws', error: 'it threw while loading: no', line: 2 });
+      expect(readdirSync(dir)).toEqual(['p.mjs']);
+      expect(nodePluginLoader.load(join(dir, 'gone.mjs'))).toMatchObject({ reason: 'missing' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,8 +6,10 @@
 // told so in a diagnostic). Errors come back as values: a plugin that does not
 // parse, throws while it loads or is missing is a diagnostic, never a crash.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import type { PluginLoader, PluginLoadResult } from '../host.js';
 
 /** The file and line a syntax error is at: `node --check` says it where require does not (only on this error path). */
@@ -51,24 +53,58 @@ export const nodePluginLoader: PluginLoader = {
   },
   load(path): PluginLoadResult {
     const require = createRequire(path);
+    const target = currentVersion(path);
     try {
-      return { exports: require(path) };
+      return { exports: require(target) };
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ERR_REQUIRE_ASYNC_MODULE') {
-        return { reason: 'async', error: 'it uses top-level await, which nnc cannot run while it compiles; move the awaited work into emit or a function' };
-      }
-      if (code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes(`'${path}'`)) return { reason: 'missing', error: 'the file does not exist' };
-      if (error instanceof SyntaxError && !thrownAt(error, path)) {
-        const line = syntaxErrorLine(path);
-        return { reason: 'syntax', error: `it has a syntax error: ${messageOf(error)}`, ...(line === undefined ? {} : { line }) };
-      }
-      const line = thrownAt(error, path);
-      const name = error instanceof Error && error.name !== 'Error' ? `${error.name}: ` : '';
-      return { reason: 'throws', error: `it threw while loading: ${name}${messageOf(error)}`, ...(line === undefined ? {} : { line }) };
+      return explainLoadError(error, target);
+    } finally {
+      if (target !== path) rmSync(target, { force: true });
     }
   },
 };
+
+/**
+ * Node keeps a module it loaded: a plugin edited while nnc watch runs would
+ * keep its old code under its new content hash. A changed file is loaded
+ * again from a copy named by its content, beside it (so its own relative
+ * imports resolve), removed once loaded.
+ */
+const firstLoaded = new Map<string, string>();
+
+function currentVersion(path: string): string {
+  let text: Buffer;
+  try {
+    text = readFileSync(path);
+  } catch {
+    return path; // require says why
+  }
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  const first = firstLoaded.get(path);
+  if (first === undefined || first === hash) {
+    firstLoaded.set(path, hash);
+    return path;
+  }
+  const ext = extname(path);
+  const copy = join(dirname(path), `.${basename(path, ext)}.${hash}${ext}`);
+  writeFileSync(copy, text);
+  return copy;
+}
+
+function explainLoadError(error: unknown, target: string): PluginLoadResult {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ERR_REQUIRE_ASYNC_MODULE') {
+    return { reason: 'async', error: 'it uses top-level await, which nnc cannot run while it compiles; move the awaited work into emit or a function' };
+  }
+  if (code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes(`'${target}'`)) return { reason: 'missing', error: 'the file does not exist' };
+  if (error instanceof SyntaxError && !thrownAt(error, target)) {
+    const line = syntaxErrorLine(target);
+    return { reason: 'syntax', error: `it has a syntax error: ${messageOf(error)}`, ...(line === undefined ? {} : { line }) };
+  }
+  const line = thrownAt(error, target);
+  const name = error instanceof Error && error.name !== 'Error' ? `${error.name}: ` : '';
+  return { reason: 'throws', error: `it threw while loading: ${name}${messageOf(error)}`, ...(line === undefined ? {} : { line }) };
+}
 
 /** A loader that runs nothing: nnc diff without --trust-plugins, the in-memory hosts of tests and tools. */
 export function refusingPluginLoader(why: string): PluginLoader {
