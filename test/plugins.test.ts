@@ -4,7 +4,7 @@
 // types encoded into built-in samples, every way a plugin fails as a
 // diagnostic at its `plugins` entry, and the plan's hashes following the
 // plugin file's content.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -167,6 +167,31 @@ describe('the node plugin loader', () => {
       expect(nodePluginLoader.load(file)).toEqual({ reason: 'throws', error: 'it threw while loading: no', line: 2 });
       expect(readdirSync(dir)).toEqual(['p.mjs']);
       expect(nodePluginLoader.load(join(dir, 'gone.mjs'))).toMatchObject({ reason: 'missing' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a plugin package', () => {
+  it("resolves from the project's node_modules, and a name that is not installed says so", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-plugin-package-'));
+    try {
+      cpSync(resolve('projects/plugin-demo'), dir, { recursive: true, filter: (src) => !src.includes('.nnc') });
+      const pkg = join(dir, 'node_modules/nnc-plugin-scaled');
+      mkdirSync(pkg, { recursive: true });
+      writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'nnc-plugin-scaled', type: 'module', main: 'index.mjs' }));
+      cpSync(join(dir, 'plugins/scaled-dense.mjs'), join(pkg, 'index.mjs'));
+      rmSync(join(dir, 'plugins'), { recursive: true });
+      const nncYaml = join(dir, 'nnc.yaml');
+      writeFileSync(nncYaml, readFileSync(nncYaml, 'utf8').replace('./plugins/scaled-dense.mjs', 'nnc-plugin-scaled'));
+      const result = compile(dir);
+      expect(result.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+      expect(result.plan!.plugins).toMatchObject([{ name: 'scaled-dense', specifier: 'nnc-plugin-scaled', file: 'node_modules/nnc-plugin-scaled/index.mjs' }]);
+      writeFileSync(nncYaml, readFileSync(nncYaml, 'utf8').replace('nnc-plugin-scaled', 'nnc-plugin-nope'));
+      expect(compile(dir).diagnostics.map((d) => formatDiagnostic(d, { cwd: dir }))).toEqual([
+        "nnc.yaml:9:11 - error NNC3090: Plugin 'nnc-plugin-nope' is not installed where the project can find it: no package 'nnc-plugin-nope' in the node_modules of the project folder or above. Run 'npm install nnc-plugin-nope' there, or remove the entry.",
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
