@@ -41,7 +41,7 @@ describe('nnc check', () => {
     writeFileSync(join(dir, 'layers.yaml'), layers);
     const r = nnc(['check', 'broken'], { cwd: tmp });
     expect(r.code).toBe(1);
-    expect(r.stdout.trim()).toBe("broken/layers.yaml:7:66 - error NNC3002: Layer 'hidden' declares in: 32, but 'pool' outputs 16.");
+    expect(r.stdout.trim()).toBe("broken/layers.yaml:7:66 - error NNC3002: Layer 'hidden' declares in: 32, but 'pool' outputs 16. Write 'in: 16', or give 'embed', where this width comes from, 32 units.");
     const json = JSON.parse(nnc(['check', 'broken', '--format', 'json'], { cwd: tmp }).stdout);
     expect(json).toEqual([expect.objectContaining({ file: 'broken/layers.yaml', line: 7, column: 66, code: 3002, severity: 'error' })]);
   });

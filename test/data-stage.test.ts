@@ -38,8 +38,8 @@ describe('the data stage', () => {
   it('reports records that do not fit at their lines, blank lines counted', () => {
     const text = ['{"input": "a good movie", "label": 1}', '', '{"input": "a bad movie"}', '{"input": "fun", "label": 0}', '{"input": [1, 2], "label": 0}'].join('\n');
     expect(check({ ...dataset(), 'datasets/reviews.jsonl': text })).toEqual([
-      "datasets/reviews.yaml:6:9 - error NNC4005: Record 2 (line 3) of 'reviews.jsonl' has no 'label'; a 'binary_classification' sample needs 'input' and 'label'. Fix the record or change the dataset's type.",
-      "datasets/reviews.yaml:6:9 - error NNC4005: Record 4 (line 5) of 'reviews.jsonl' has a list of numbers in 'input', but the project's input is 'text'. Give text, or set input.type: features in the Project.",
+      "datasets/reviews.jsonl:3:1 - error NNC4005: Record 2 of 'reviews.jsonl' has no 'label'; a 'binary_classification' sample needs 'input' and 'label'. Fix the record or change the dataset's type.\n  related: datasets/reviews.yaml:6:9 - the 'source' of dataset 'reviews', which reads 'reviews.jsonl'",
+      "datasets/reviews.jsonl:5:1 - error NNC4005: Record 4 of 'reviews.jsonl' has a list of numbers in 'input', but the project's input is 'text'. Give text, or set input.type: features in the Project.\n  related: datasets/reviews.yaml:6:9 - the 'source' of dataset 'reviews', which reads 'reviews.jsonl'",
     ]);
   });
 
@@ -52,6 +52,6 @@ describe('the data stage', () => {
       'datasets/inline.yaml': 'apiVersion: nnc/v1\nkind: Dataset\nname: inline\ntype: binary_classification\nhead: sentiment\nsamples:\n  - {input: "a great movie", label: 1}\n  - {input: "the plot was awful", label: 0}\n',
     });
     const lines = result.diagnostics.map((d) => `${d.severity} NNC${d.code}: ${d.message}`);
-    expect(lines).toEqual([expect.stringMatching(/^error NNC4002: Record 32 \(line 32\) of 'reviews.jsonl' is not valid JSON/)]);
+    expect(lines).toEqual([expect.stringMatching(/^error NNC4002: Record 32 of 'reviews.jsonl' is not valid JSON/)]);
   });
 });

@@ -5,7 +5,9 @@ import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadSource } from '../src/compiler/load.js';
-import { checkSample, validate, type RawDataset, type RawHeads, type RawLayers, type RawProject, type RawTokens } from '../src/compiler/validate.js';
+import { checkSample, csvHeaderProblem, FIELDS } from '../src/compiler/samples.js';
+import { sampleSchemas } from '../src/compiler/validators/schemas.js';
+import { validate, type RawDataset, type RawHeads, type RawLayers, type RawProject, type RawTokens } from '../src/compiler/validate.js';
 import { PROJECTS_DIR, yamlFilesBelow } from './helpers/project-yaml-files.js';
 
 const header = (kind: string) => `apiVersion: nnc/v1\nkind: ${kind}\n`;
@@ -484,15 +486,19 @@ samples:
   });
 });
 
-describe('checkSample (external records)', () => {
-  it('names the record and returns the sample when it fits', () => {
-    expect(checkSample('binary_classification', { input: 'x', lable: 1 }, 'record 3')).toEqual({
-      problems: [{ code: 2005, path: ['lable'], message: "Unknown key 'lable' in record 3. Did you mean 'label'?", suggestion: 'label' }],
-    });
-    expect(checkSample('regression', { input: [1, 'a'], target: 2 }, 'record 7').problems.map((p) => p.message)).toEqual([
-      "Item 2 of 'input' in record 7 must be a number, but it is the string \"a\".",
-    ]);
-    expect(checkSample('qa', { question: 'q', answer: 'a' }, 'record 1')).toEqual({ sample: { question: 'q', answer: 'a' }, problems: [] });
+describe('checkSample (one checker for inline samples, records and plugin encodes)', () => {
+  it('names the field that does not fit, with the fields the type takes from its schema', () => {
+    expect(checkSample('binary_classification', { input: 'x', lable: 1 })).toEqual({ error: "has the field 'lable', which a 'binary_classification' sample does not take; its fields are 'input' and 'label'", field: 'lable' });
+    expect(checkSample('regression', { input: [1, 'a'], target: 2 })).toEqual({ error: "has a list in 'input', which must be a list of numbers or text", field: 'input' });
+    expect(checkSample('qa', { question: 'q', answer: 'a' })).toEqual({ kind: 'generation', prompt: 'q', target: 'a' });
+  });
+  it('takes its fields from the sample schemas', () => {
+    for (const [type, schema] of Object.entries(sampleSchemas)) expect(FIELDS[type as keyof typeof FIELDS]).toEqual((schema as { required: string[] }).required);
+  });
+  it('says what a CSV header lacks or has too many of', () => {
+    expect(csvHeaderProblem('binary_classification', ['input', 'label'])).toBeNull();
+    expect(csvHeaderProblem('binary_classification', ['text', 'label'])).toBe("has the column 'text', which a 'binary_classification' record does not take, and lacks 'input'");
+    expect(csvHeaderProblem('qa', ['question'])).toBe("lacks 'answer'");
   });
 });
 

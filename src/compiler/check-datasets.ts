@@ -7,14 +7,15 @@
 import type { CheckedHead } from './check-heads.js';
 import { nameSuggestion } from './check.js';
 import { MAX_SAMPLE_ERRORS, reportSample, type DatasetInput, type TokenTable } from './dataset-columns.js';
-import { diagnosticAt, type Diagnostic } from './diagnostics.js';
-import type { LoadedDocument } from './load.js';
+import { diagnosticAt, relatedAt, type Diagnostic, type RelatedLocation } from './diagnostics.js';
+import { hasPath, type LoadedDocument } from './load.js';
 import type { DatasetSamples, TokenRuns } from './plan-data.js';
 import type { DatasetType, PlanProject, Sample } from './plan.js';
 import type { RawProject } from './raw.js';
 import { DATASET_TASK, type CheckedSample } from './samples.js';
 import { assignSplits, splitCounts } from './split.js';
 import type { VocabularyDraft } from './vocabulary.js';
+import { MESSAGES } from './diagnostic-messages.js';
 
 export interface CheckedDataset {
   readonly name: string;
@@ -51,12 +52,34 @@ export const UNK_WARNING_SHARE = 0.5;
 export const LENGTH_PERCENTILE = 0.95;
 
 export const DATASET_CODES = {
-  splitTwice: 3050,
-  splitTooLarge: 3051,
-  stratifyIgnored: 3052,
-  truncated: 3053,
-  repeatedInputs: 3054,
+  splitTwice: MESSAGES.splitGivenTwice.code,
+  splitTooLarge: MESSAGES.splitTooLarge.code,
+  stratifyIgnored: MESSAGES.stratifyIgnored.code,
+  truncated: MESSAGES.truncated.code,
+  repeatedInputs: MESSAGES.repeatedInputs.code,
 } as const;
+
+/**
+ * Why a dataset's words are unknown, with what to change: words the Tokens
+ * document neither lists nor takes from the data, words seen fewer than
+ * minCount times, or words maxSize left out.
+ */
+function unknownCause(unknownIds: ReadonlySet<number>, table: TokenTable, vocabulary: VocabularyDraft): { text: string; related?: RelatedLocation } {
+  const from = vocabulary.fromDatasets;
+  const words = unknownIds.size;
+  const distinct = `${words.toLocaleString('en-US')} distinct unknown word${words === 1 ? '' : 's'}`;
+  if (!from) return { text: `: its ${distinct} ${words === 1 ? 'is' : 'are'} listed in no category of the Tokens document, which takes no words from the data (it has no 'fromDatasets'). List ${words === 1 ? 'it' : 'them'}, or add 'fromDatasets: {minCount: 1}' to take words from the data.` };
+  let rare = 0;
+  for (const id of unknownIds) if (table.counts[id] < from.minCount) rare++;
+  const cut = words - rare;
+  const at = (key: string, message: string) => (from.document && hasPath(from.document, ['fromDatasets', key]) ? relatedAt(from.document, ['fromDatasets', key], message) : undefined);
+  if (cut >= rare) {
+    const related = at('maxSize', `fromDatasets.maxSize: ${from.maxSize}`);
+    return { text: `: 'fromDatasets.maxSize: ${from.maxSize}' caps the vocabulary at ${from.maxSize.toLocaleString('en-US')} tokens, and ${cut.toLocaleString('en-US')} more distinct word${cut === 1 ? '' : 's'} of the data ${cut === 1 ? 'is' : 'are'} seen at least minCount (${from.minCount}) times. Raise maxSize to ${(vocabulary.tokens.length + cut).toLocaleString('en-US')} to take them.`, ...(related ? { related } : {}) };
+  }
+  const related = at('minCount', `fromDatasets.minCount: ${from.minCount}`);
+  return { text: `: ${rare === words ? `${words === 1 ? 'its' : 'all its'} ${distinct}` : `${rare.toLocaleString('en-US')} of its ${distinct}`} ${rare === 1 ? 'is' : 'are'} seen fewer than 'fromDatasets.minCount: ${from.minCount}' times, so the vocabulary leaves ${rare === 1 ? 'it' : 'them'} out. Lower minCount, or add ${rare === 1 ? 'it' : 'them'} to a category.`, ...(related ? { related } : {}) };
+}
 
 /** `validationSplit` and `split` both given, or shares that leave nothing to train on. */
 export function checkSplitSettings(projectDoc: LoadedDocument, raw: RawProject, diagnostics: Diagnostic[]): void {
@@ -94,16 +117,16 @@ export function checkDatasetSamples(input: DatasetCheckInput): CheckedDataset[] 
     const head = heads.get(d.raw.head);
     if (!head) {
       if (input.declaredHeads.has(d.raw.head)) continue; // the head has its own error
-      diagnostics.push(diagnosticAt(doc, ['head'], 3006, `Dataset '${d.raw.name}' trains head '${d.raw.head}', which is not a head.${nameSuggestion(d.raw.head, heads.keys())} Use the name of a head in the Heads document.`));
+      diagnostics.push(diagnosticAt(doc, ['head'], MESSAGES.unknownHead.code, `Dataset '${d.raw.name}' trains head '${d.raw.head}', which is not a head.${nameSuggestion(d.raw.head, heads.keys())} Use the name of a head in the Heads document.`));
       continue;
     }
     const task = DATASET_TASK[d.raw.type];
     if (task !== head.task) {
-      diagnostics.push(diagnosticAt(doc, ['type'], 3013, `Dataset '${d.raw.name}' is '${d.raw.type}', which trains a ${task} head, but head '${head.name}' is a ${head.task} head. Change the dataset's type or its head.`));
+      diagnostics.push(diagnosticAt(doc, ['type'], MESSAGES.datasetDoesNotFitHead.code, `Dataset '${d.raw.name}' is '${d.raw.type}', which trains a ${task} head, but head '${head.name}' is a ${head.task} head. Change the dataset's type or its head.`));
       continue;
     }
     if (d.raw.type === 'binary_classification' && head.classes.length !== 2) {
-      diagnostics.push(diagnosticAt(doc, ['type'], 3013, `Dataset '${d.raw.name}' is 'binary_classification', but head '${head.name}' has ${head.classes.length} classes. Use 'multi_classification' or give the head two classes.`));
+      diagnostics.push(diagnosticAt(doc, ['type'], MESSAGES.datasetDoesNotFitHead.code, `Dataset '${d.raw.name}' is 'binary_classification', but head '${head.name}' has ${head.classes.length} classes. Use 'multi_classification' or give the head two classes.`));
       continue;
     }
     const count = d.count;
@@ -112,12 +135,16 @@ export function checkDatasetSamples(input: DatasetCheckInput): CheckedDataset[] 
     // tokens: provisional ids -> vocabulary ids, counting the unknown
     let unknown = 0;
     let total = 0;
+    const unknownIds = new Set<number>();
     const runs = (from: DatasetInput['tokens']): TokenRuns | null => {
       if (!text) return null;
       const ids = from.values.view();
       for (let k = 0; k < ids.length; k++) {
         const id = ids[k];
-        if (!known[id]) unknown++;
+        if (!known[id]) {
+          unknown++;
+          unknownIds.add(id);
+        }
         ids[k] = remap[id];
       }
       total += ids.length;
@@ -138,7 +165,7 @@ export function checkDatasetSamples(input: DatasetCheckInput): CheckedDataset[] 
         const index = classOf[written[i]];
         if (index < 0 || index >= head.classes.length) {
           const label = d.labelValues[written[i]];
-          report(i, 'label', 3014, `has label '${label}', which is not a class of head '${head.name}' (${head.classes.map((c) => `'${c}'`).join(', ')}). Use one of them, or add it to the head's classes.`);
+          report(i, 'label', MESSAGES.labelNotAClass.code, `has label '${label}', which is not a class of head '${head.name}' (${head.classes.map((c) => `'${c}'`).join(', ')}). Use one of them, or add it to the head's classes.`);
           continue;
         }
         labels[i] = index;
@@ -155,7 +182,7 @@ export function checkDatasetSamples(input: DatasetCheckInput): CheckedDataset[] 
       for (let i = 0; i < count; i++) {
         const length = offsets[i + 1] - offsets[i];
         if (length !== width) {
-          report(i, 'target', 3018, `has ${length} target value${length === 1 ? '' : 's'}, but head '${head.name}' predicts ${width}. Give every sample of this head the same number of targets.`);
+          report(i, 'target', MESSAGES.targetWidth.code, `has ${length} target value${length === 1 ? '' : 's'}, but head '${head.name}' predicts ${width}. Give every sample of this head the same number of targets.`);
           continue;
         }
         targets.set(values.subarray(offsets[i], offsets[i + 1]), i * width);
@@ -163,12 +190,13 @@ export function checkDatasetSamples(input: DatasetCheckInput): CheckedDataset[] 
     }
 
     if (d.errors > MAX_SAMPLE_ERRORS) {
-      diagnostics.push(diagnosticAt(doc, ['name'], 3031, `Dataset '${d.raw.name}' has ${d.errors - MAX_SAMPLE_ERRORS} more samples with errors; only the first ${MAX_SAMPLE_ERRORS} are shown.`));
+      diagnostics.push(diagnosticAt(doc, ['name'], MESSAGES.moreSampleErrors.code, `Dataset '${d.raw.name}' has ${d.errors - MAX_SAMPLE_ERRORS} more samples with errors; only the first ${MAX_SAMPLE_ERRORS} are shown.`));
     }
     if (text && total > 0 && unknown / total > UNK_WARNING_SHARE) {
       const share = Math.round((unknown / total) * 100);
+      const cause = unknownCause(unknownIds, input.tokens, vocabulary);
       diagnostics.push(
-        diagnosticAt(doc, ['name'], 3017, `${share}% of the tokens in dataset '${d.raw.name}' are unknown ('<unk>'). Add its words to the Tokens document, or use fromDatasets to take them from the data.`, { severity: 'warning' }),
+        diagnosticAt(doc, ['name'], MESSAGES.mostlyUnknownTokens.code, `${share}% of the tokens in dataset '${d.raw.name}' are unknown ('<unk>')${cause.text}`, { severity: 'warning', ...(cause.related ? { related: [cause.related] } : {}) }),
       );
     }
     if (text && tokens) warnLongSamples(d, tokens, targetTokens, project, truncateWritten, diagnostics);

@@ -1,5 +1,5 @@
 // Heads: attach points, task/loss rules, pooling, output width and classes.
-import { diagnosticAt, type Diagnostic } from './diagnostics.js';
+import { diagnosticAt, relatedAt, type Diagnostic } from './diagnostics.js';
 import type { CheckedLayer, DatasetInput } from './check.js';
 import { nameSuggestion } from './check.js';
 import { formatShape } from './layer-types.js';
@@ -7,6 +7,7 @@ import type { LoadedDocument, PathSegment } from './load.js';
 import type { Loss, PlanHead, PlanProject, Task } from './plan.js';
 import type { RawHead } from './raw.js';
 import { DATASET_TASK } from './samples.js';
+import { MESSAGES } from './diagnostic-messages.js';
 
 /** A head as the plan will hold it, before hashes, with where it is written. */
 export type CheckedHead = Omit<PlanHead, 'hash' | 'chainHash' | 'source'> & {
@@ -41,42 +42,43 @@ export function checkHeads(input: HeadInput): CheckedHead[] {
     const at = (key: string | null, code: number, message: string, severity: 'error' | 'warning' = 'error') =>
       diagnostics.push(diagnosticAt(document, key ? [...path, key] : path, code, message, { severity }));
     if (seen.has(raw.name)) {
-      at('name', 3004, `The head name '${raw.name}' is already used. Head names must be unique; rename one.`);
+      const first = input.raw.findIndex((h) => h.name === raw.name);
+      diagnostics.push(diagnosticAt(document, [...path, 'name'], MESSAGES.duplicateName.code, `The head name '${raw.name}' is already used. Head names must be unique; rename one.`, { related: [relatedAt(document, ['heads', first, 'name'], `the first head named '${raw.name}'`)] }));
       return;
     }
     seen.add(raw.name);
     if (byName.has(raw.name) || byName.has(`${raw.name}_pool`)) {
       const clash = byName.has(raw.name) ? raw.name : `${raw.name}_pool`;
-      at('name', 3033, `Head '${raw.name}' has the name of layer '${clash}', and the model needs a distinct name for each. Rename the head or the layer.`);
+      at('name', MESSAGES.headNamedLikeLayer.code, `Head '${raw.name}' has the name of layer '${clash}', and the model needs a distinct name for each. Rename the head or the layer.`);
       return;
     }
     const layer = byName.get(raw.attach);
     if (!layer) {
-      at('attach', 3005, `Head '${raw.name}' attaches to '${raw.attach}', which is not a layer.${nameSuggestion(raw.attach, byName.keys())} Attach it to one of: ${[...byName.keys()].map((n) => `'${n}'`).join(', ')}.`);
+      at('attach', MESSAGES.unknownLayer.code, `Head '${raw.name}' attaches to '${raw.attach}', which is not a layer.${nameSuggestion(raw.attach, byName.keys())} Attach it to one of: ${[...byName.keys()].map((n) => `'${n}'`).join(', ')}.`);
       return;
     }
     const task = raw.task;
     const loss = raw.loss ?? (task === 'regression' ? 'mse' : 'crossentropy');
     if (!LOSSES[task].includes(loss)) {
-      at('loss', 3010, `Loss '${loss}' does not fit a '${task}' head. Use ${LOSSES[task].map((l) => `'${l}'`).join(' or ')}.`);
+      at('loss', MESSAGES.lossDoesNotFitTask.code, `Loss '${loss}' does not fit a '${task}' head. Use ${LOSSES[task].map((l) => `'${l}'`).join(' or ')}.`);
       return;
     }
     const labelSmoothing = raw.labelSmoothing ?? 0;
     if (labelSmoothing > 0 && loss !== 'crossentropy') {
-      at('labelSmoothing', 3019, `labelSmoothing applies to the 'crossentropy' loss only, but head '${raw.name}' uses '${loss}'. Remove labelSmoothing or use crossentropy.`);
+      at('labelSmoothing', MESSAGES.labelSmoothing.code, `labelSmoothing applies to the 'crossentropy' loss only, but head '${raw.name}' uses '${loss}'. Remove labelSmoothing or use crossentropy.`);
     }
     const shape = layer.outputShape;
     const sequence = shape.length === 2;
     if (task === 'generation' && !sequence) {
-      at('attach', 3012, `Generation head '${raw.name}' predicts a token at every step, so it must attach to a sequence output, but '${layer.name}' outputs ${formatShape(shape)}. Attach it to a layer with returnSequences: true or an attention layer, before any pool.`);
+      at('attach', MESSAGES.generationNeedsSequence.code, `Generation head '${raw.name}' predicts a token at every step, so it must attach to a sequence output, but '${layer.name}' outputs ${formatShape(shape)}. Attach it to a layer with returnSequences: true or an attention layer, before any pool.`);
       return;
     }
     if (task === 'generation' && input.project.input.type !== 'text') {
-      at('task', 3027, `Generation head '${raw.name}' produces tokens, which needs a text input. Set input.type: text in the Project or change the task.`);
+      at('task', MESSAGES.generationNeedsText.code, `Generation head '${raw.name}' produces tokens, which needs a text input. Set input.type: text in the Project or change the task.`);
       return;
     }
     if (raw.pool !== undefined && (!sequence || task === 'generation')) {
-      at('pool', 3023, `Head '${raw.name}' has pool: ${raw.pool}, but ${task === 'generation' ? 'a generation head keeps every step' : `'${layer.name}' outputs a vector ${formatShape(shape)}`}, so it is ignored. Remove 'pool'.`, 'warning');
+      at('pool', MESSAGES.poolIgnored.code, `Head '${raw.name}' has pool: ${raw.pool}, but ${task === 'generation' ? 'a generation head keeps every step' : `'${layer.name}' outputs a vector ${formatShape(shape)}`}, so it is ignored. Remove 'pool'.`, 'warning');
     }
     const pool = sequence && task !== 'generation' ? raw.pool ?? 'mean' : null;
     const width = shape[shape.length - 1];
@@ -88,15 +90,15 @@ export function checkHeads(input: HeadInput): CheckedHead[] {
     if (task === 'classification') {
       classes = raw.classes ? raw.classes.map(String) : classesFromData(datasets);
       if (raw.classes && new Set(classes).size !== classes.length) {
-        at('classes', 3021, `Head '${raw.name}' lists a class twice. List each class once.`);
+        at('classes', MESSAGES.classes.code, `Head '${raw.name}' lists a class twice. List each class once.`);
         return;
       }
       if (loss === 'bce' && classes.length !== 2) {
-        at('loss', 3011, `Loss 'bce' needs exactly two classes, but head '${raw.name}' has ${classes.length}${classes.length ? ` (${classes.map((c) => `'${c}'`).join(', ')})` : ''}. Use 'crossentropy' or give the head two classes.`);
+        at('loss', MESSAGES.bceNeedsTwoClasses.code, `Loss 'bce' needs exactly two classes, but head '${raw.name}' has ${classes.length}${classes.length ? ` (${classes.map((c) => `'${c}'`).join(', ')})` : ''}. Use 'crossentropy' or give the head two classes.`);
         return;
       }
       if (classes.length < 2 && datasets.length > 0) {
-        at(raw.classes ? 'classes' : 'name', 3021, `Classification head '${raw.name}' has ${classes.length} class${classes.length === 1 ? '' : 'es'}; it needs at least two. Add samples of another class, or list the classes under 'classes'.`);
+        at(raw.classes ? 'classes' : 'name', MESSAGES.classes.code, `Classification head '${raw.name}' has ${classes.length} class${classes.length === 1 ? '' : 'es'}; it needs at least two. Add samples of another class, or list the classes under 'classes'.`);
         return;
       }
       units = loss === 'bce' ? 1 : Math.max(classes.length, 2);

@@ -7,6 +7,7 @@
 import { diagnosticAt, type Diagnostic } from './diagnostics.js';
 import { readProjectFile, type CompilerHost } from './host.js';
 import type { ValidDocument } from './validate.js';
+import { MESSAGES } from './diagnostic-messages.js';
 
 const MODEL_JSON_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -54,10 +55,10 @@ export function checkInit(projectDir: string, document: ValidDocument, init: str
   const read = readProjectFile(host, projectDir, path, MODEL_JSON_MAX_BYTES);
   if (typeof read !== 'string') {
     const why = read.reason === 'missing' ? 'there is no model.json in it' : read.error;
-    return [at(3080, `training.init names '${init}', which is not a checkpoint nnc can read: ${why}. Give a folder inside the project holding model.json and weights.bin (such as the 'init' folder 'nnc import' writes), or remove 'init'.`)];
+    return [at(MESSAGES.initUnreadable.code, `training.init names '${init}', which is not a checkpoint nnc can read: ${why}. Give a folder inside the project holding model.json and weights.bin (such as the 'init' folder 'nnc import' writes), or remove 'init'.`)];
   }
   const weights = manifestWeights(read);
-  if (typeof weights === 'string') return [at(3081, `The checkpoint '${init}' cannot be used: ${weights}. Write it again ('nnc import'), or remove 'init'.`)];
+  if (typeof weights === 'string') return [at(MESSAGES.initUnusable.code, `The checkpoint '${init}' cannot be used: ${weights}. Write it again ('nnc import'), or remove 'init'.`)];
 
   const byLayer = new Map<string, ManifestWeight[]>();
   for (const w of weights) byLayer.set(weightLayer(w.name), [...(byLayer.get(weightLayer(w.name)) ?? []), w]);
@@ -73,7 +74,7 @@ export function checkInit(projectDir: string, document: ValidDocument, init: str
     const size = saved.reduce((n, w) => n + w.shape.reduce((a, d) => a * d, 1), 0);
     if (size !== layer.params) {
       const shapes = saved.map((w) => `${w.name} [${w.shape.join(', ')}]`).join(', ');
-      diagnostics.push(at(3082, `Layer '${layer.name}' has ${layer.params} parameters, but the checkpoint '${init}' holds ${size} for it (${shapes}). Give the layer the shape it had when the checkpoint was written, rename it so that it starts fresh, or remove 'init'.`));
+      diagnostics.push(at(MESSAGES.initShape.code, `Layer '${layer.name}' has ${layer.params} parameters, but the checkpoint '${init}' holds ${size} for it (${shapes}). Give the layer the shape it had when the checkpoint was written, rename it so that it starts fresh, or remove 'init'.`));
     }
   }
   const names = new Set(layers.map((l) => l.name));
@@ -83,7 +84,7 @@ export function checkInit(projectDir: string, document: ValidDocument, init: str
       ...(fresh.length ? [`Start fresh (not in the checkpoint): ${fresh.map((n) => `'${n}'`).join(', ')}.`] : []),
       ...(unused.length ? [`Not used (no layer or head of that name): ${unused.map((n) => `'${n}'`).join(', ')}.`] : []),
     ];
-    diagnostics.push(at(3083, `The checkpoint '${init}' gives ${layers.filter((l) => l.params > 0 && byLayer.has(l.name)).length} of the model's layers and heads their starting weights; the others start fresh.`, 'info', notes));
+    diagnostics.push(at(MESSAGES.initSummary.code, `The checkpoint '${init}' gives ${layers.filter((l) => l.params > 0 && byLayer.has(l.name)).length} of the model's layers and heads their starting weights; the others start fresh.`, 'info', notes));
   }
   return diagnostics;
 }

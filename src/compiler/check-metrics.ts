@@ -11,16 +11,17 @@ import { defaultMetrics, METRICS, metricInfo, topK } from './metric-catalog.js';
 import type { RawHead } from './raw.js';
 import { SPLIT } from './split.js';
 import { suggest } from './suggest.js';
+import { MESSAGES } from './diagnostic-messages.js';
 
 export const METRIC_CODES = {
-  unknownMetric: 3060,
-  wrongTask: 3061,
-  needsTwoClasses: 3062,
-  topKTooLarge: 3063,
-  weightsNotClassification: 3064,
-  unknownClass: 3065,
-  balancedEmptyClass: 3066,
-  balancedResolved: 3067,
+  unknownMetric: MESSAGES.unknownMetric.code,
+  wrongTask: MESSAGES.metricWrongTask.code,
+  needsTwoClasses: MESSAGES.metricNeedsTwoClasses.code,
+  topKTooLarge: MESSAGES.topKTooLarge.code,
+  weightsNotClassification: MESSAGES.classWeightsNotClassification.code,
+  unknownClass: MESSAGES.classWeightUnknownClass.code,
+  balancedEmptyClass: MESSAGES.balancedEmptyClass.code,
+  balancedResolved: MESSAGES.balancedResolved.code,
 } as const;
 
 /** What check-metrics adds to a checked head. */

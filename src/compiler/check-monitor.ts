@@ -8,6 +8,7 @@ import type { MetricMode, PlanProject, Task } from './plan.js';
 import type { RawHead, RawProject } from './raw.js';
 import { suggest } from './suggest.js';
 import { BASE_METRICS, defaultMetrics, metricMode, validationMetricNames } from './metric-catalog.js';
+import { MESSAGES } from './diagnostic-messages.js';
 
 /** What each head task reports on training batches besides its loss (runtime/train/losses.ts metricsFromSums computes them); validation adds the head's metrics (metric-catalog.ts). */
 export const HEAD_METRICS: Readonly<Record<Task, readonly string[]>> = BASE_METRICS;
@@ -62,9 +63,9 @@ export function checkMonitors(document: LoadedDocument, project: PlanProject, he
     if (name === undefined) continue;
     const path = ['training', key, 'monitor'];
     if (!known.includes(name)) {
-      diagnostics.push(diagnosticAt(document, path, 3040, `Runs do not report a metric '${name}'.${didYouMean(name, known)} Runs of this project report ${listed(known)}.`));
+      diagnostics.push(diagnosticAt(document, path, MESSAGES.unknownMonitor.code, `Runs do not report a metric '${name}'.${didYouMean(name, known)} Runs of this project report ${listed(known)}.`));
     } else if (!validated && isValidation(name)) {
-      diagnostics.push(diagnosticAt(document, path, 3041, `'${name}' is a validation metric, but 'validationSplit' is 0, so nothing is held out to compute it. Monitor '${name.replace('val_', '')}', or set 'validationSplit' above 0.`));
+      diagnostics.push(diagnosticAt(document, path, MESSAGES.monitorNeedsValidation.code, `'${name}' is a validation metric, but 'validationSplit' is 0, so nothing is held out to compute it. Monitor '${name.replace('val_', '')}', or set 'validationSplit' above 0.`));
     }
   }
 }

@@ -18,6 +18,7 @@ import type { PlanData } from './plan-data.js';
 import type { ValidDocument } from './raw.js';
 import { formOf, gridSize, gridTrials, randomTrials, type SweepMethod, type TrialValues } from './sweep-space.js';
 import type { RawSweep } from './validators/raw.js';
+import { MESSAGES } from './diagnostic-messages.js';
 
 /** Grids larger than this are refused: a typo in a list should not queue a million runs. */
 export const MAX_TRIALS = 10_000;
@@ -104,7 +105,7 @@ function duplicateNames(sweeps: readonly LoadedDocument[]): Diagnostic[] {
   for (const d of sweeps) {
     const name = (d.value as RawSweep).name;
     const first = seen.get(name);
-    if (first) out.push(diagnosticAt(d, ['name'], 3070, `Another Sweep is named '${name}' (in '${first.file.relPath}'). Give each Sweep its own name: 'nnc sweep --name <name>' picks one.`));
+    if (first) out.push(diagnosticAt(d, ['name'], MESSAGES.duplicateSweep.code, `Another Sweep is named '${name}' (in '${first.file.relPath}'). Give each Sweep its own name: 'nnc sweep --name <name>' picks one.`));
     else seen.set(name, d);
   }
   return out;
@@ -133,23 +134,23 @@ function checkSweep(
     const values = raw.parameters[path];
     const form = formOf(values);
     if (method === 'grid' && form !== 'list' && form !== 'choice') {
-      err(['parameters', path], 3071, `A grid tries every listed value, but '${path}' is a range ('${form}') to draw from. List the values (as in [0.001, 0.003, 0.01]), or set 'method: random'.`);
+      err(['parameters', path], MESSAGES.gridNeedsLists.code, `A grid tries every listed value, but '${path}' is a range ('${form}') to draw from. List the values (as in [0.001, 0.003, 0.01]), or set 'method: random'.`);
     }
     const bounds = (values as { uniform?: number[]; logUniform?: number[]; int?: number[] })[form as 'uniform'];
     if (form !== 'list' && form !== 'choice' && bounds && (form === 'int' ? bounds[0] > bounds[1] : bounds[0] >= bounds[1])) {
-      err(['parameters', path, form], 3072, `The range of '${path}' is [${bounds.join(', ')}]: the low bound must come first and be ${form === 'int' ? 'at most' : 'below'} the high one.`);
+      err(['parameters', path, form], MESSAGES.rangeBounds.code, `The range of '${path}' is [${bounds.join(', ')}]: the low bound must come first and be ${form === 'int' ? 'at most' : 'below'} the high one.`);
     }
   }
   if (method === 'random' && raw.trials === undefined) {
-    err(['method'], 3073, `A random sweep needs 'trials', how many trials to draw. Add 'trials: <n>'.`);
+    err(['method'], MESSAGES.randomNeedsTrials.code, `A random sweep needs 'trials', how many trials to draw. Add 'trials: <n>'.`);
   }
   const size = gridSize(raw.parameters);
   if (method === 'grid' && Number.isFinite(size) && size > MAX_TRIALS && (raw.trials ?? Infinity) > MAX_TRIALS) {
-    err(['parameters'], 3074, `This grid has ${size.toLocaleString('en-US')} combinations, more than the ${MAX_TRIALS.toLocaleString('en-US')} trials nnc runs in one sweep. List fewer values, or set 'method: random' with 'trials'.`, 'key');
+    err(['parameters'], MESSAGES.gridTooLarge.code, `This grid has ${size.toLocaleString('en-US')} combinations, more than the ${MAX_TRIALS.toLocaleString('en-US')} trials nnc runs in one sweep. List fewer values, or set 'method: random' with 'trials'.`, 'key');
   }
   const halvingEpochs = raw.halving?.epochs ?? [];
   halvingEpochs.forEach((epoch, i) => {
-    if (i > 0 && epoch <= halvingEpochs[i - 1]) err(['halving', 'epochs', i], 3075, `Halving epochs go in increasing order, but ${epoch} comes after ${halvingEpochs[i - 1]}.`);
+    if (i > 0 && epoch <= halvingEpochs[i - 1]) err(['halving', 'epochs', i], MESSAGES.halvingOrder.code, `Halving epochs go in increasing order, but ${epoch} comes after ${halvingEpochs[i - 1]}.`);
   });
 
   // the metric, as the early-stopping monitor is checked: against what runs of this plan report
@@ -157,9 +158,9 @@ function checkSweep(
   const validated = basePlan.project.training.validationSplit > 0;
   const known = reportedMetrics(basePlan.heads.map((h) => ({ name: h.name, task: h.task, ...(h.metrics ? { metrics: h.metrics } : {}), classes: h.classes })), true);
   if (!known.includes(metric)) {
-    err(['metric'], 3076, `Runs do not report a metric '${metric}'.${didYouMean(metric, known)} Runs of this project report ${listed(known)}.`);
+    err(['metric'], MESSAGES.sweepMetric.code, `Runs do not report a metric '${metric}'.${didYouMean(metric, known)} Runs of this project report ${listed(known)}.`);
   } else if (!validated && (metric.startsWith('val_') || metric.includes('.val_'))) {
-    err(['metric'], 3076, `'${metric}' is a validation metric, but 'validationSplit' is 0, so nothing is held out to compute it. Rank by '${metric.replace('val_', '')}', or set 'validationSplit' above 0.`);
+    err(['metric'], MESSAGES.sweepMetric.code, `'${metric}' is a validation metric, but 'validationSplit' is 0, so nothing is held out to compute it. Rank by '${metric.replace('val_', '')}', or set 'validationSplit' above 0.`);
   }
   if (diagnostics.length > before && hasErrors(diagnostics.slice(before))) return null;
 
@@ -201,7 +202,7 @@ function checkSweep(
       halvingEpochs.forEach((epoch, i) => {
         if (epoch >= epochs) {
           const key = `halving:${i}`;
-          if (!seen.has(key)) err(['halving', 'epochs', i], 3078, `Trials are ranked after epoch ${epoch}, but trial ${trial.index} (${label}) trains ${epochs} epochs in all. Give halving epochs below training.epochs.`);
+          if (!seen.has(key)) err(['halving', 'epochs', i], MESSAGES.halvingAfterTraining.code, `Trials are ranked after epoch ${epoch}, but trial ${trial.index} (${label}) trains ${epochs} epochs in all. Give halving epochs below training.epochs.`);
           seen.add(key);
         }
       });
@@ -217,10 +218,10 @@ function checkSweep(
     if (failed <= NAMED_FAILURES) {
       const first = errors[0];
       const where = first ? `${displayPath(first.file, projectDir)}:${first.line}:${first.column}` : '';
-      err(['parameters'], 3077, `Trial ${trial.index} (${label}) does not compile: ${first ? `${first.message.replace(/\.$/, '')} (${where})` : 'the compiler gave no plan'}. Change or remove the values that cause it.`, 'key');
+      err(['parameters'], MESSAGES.trialDoesNotCompile.code, `Trial ${trial.index} (${label}) does not compile: ${first ? `${first.message.replace(/\.$/, '')} (${where})` : 'the compiler gave no plan'}. Change or remove the values that cause it.`, 'key');
     }
   }
-  if (failed > NAMED_FAILURES) err(['parameters'], 3077, `${failed - NAMED_FAILURES} more trials do not compile. Fix the ones above, then check again.`, 'key');
+  if (failed > NAMED_FAILURES) err(['parameters'], MESSAGES.trialDoesNotCompile.code, `${failed - NAMED_FAILURES} more trials do not compile. Fix the ones above, then check again.`, 'key');
   return { ...spec, trials };
 }
 

@@ -2,7 +2,7 @@
 // references between kinds, shapes through every layer, head/loss/task rules,
 // dataset type <-> head task, labels, feature lengths, the vocabulary.
 // Returns a Checked model (everything the plan needs but hashes) or null.
-import { diagnosticAt, type Diagnostic } from './diagnostics.js';
+import { diagnosticAt, relatedAt, type Diagnostic } from './diagnostics.js';
 import type { CompilerHost } from './host.js';
 import { canonicalLayerType, formatShape, layerRule } from './layer-types.js';
 import type { LoadedDocument, PathSegment } from './load.js';
@@ -17,6 +17,7 @@ import { checkDatasetSamples, checkSplitSettings, type CheckedDataset } from './
 import { collectSamples, createTokenTable, tokenCounts, type DatasetInput } from './dataset-columns.js';
 import { checkMonitors } from './check-monitor.js';
 import { checkInit } from './check-init.js';
+import { MESSAGES } from './diagnostic-messages.js';
 
 /** A layer as the plan will hold it, before hashes, with where it is written. */
 export type CheckedLayer = Omit<PlanLayer, 'hash' | 'chainHash' | 'source'> & {
@@ -48,7 +49,7 @@ export function check(projectDir: string, documents: readonly ValidDocument[], h
   if (projectDocs.length > 1 && folders.size === projectDocs.length && !folders.has('')) {
     const names = [...folders].sort();
     const first = projectDocs[0];
-    diagnostics.push(diagnosticAt(first, ['kind'], 3032, `This folder holds ${names.length} projects (${names.map((n) => `'${n}'`).join(', ')}), not one. Give the folder of one of them, such as '${names[0]}' inside this one.`));
+    diagnostics.push(diagnosticAt(first, ['kind'], MESSAGES.folderOfProjects.code, `This folder holds ${names.length} projects (${names.map((n) => `'${n}'`).join(', ')}), not one. Give the folder of one of them, such as '${names[0]}' inside this one.`));
     return { checked: null, diagnostics };
   }
 
@@ -56,14 +57,15 @@ export function check(projectDir: string, documents: readonly ValidDocument[], h
     const list = byKind.get(kind) ?? [];
     for (const extra of list.slice(1)) {
       const first = list[0];
-      diagnostics.push(diagnosticAt(extra, ['kind'], 3003, `A project has one '${kind}' document, and one is already in '${first.file.relPath}' at line ${first.file.lines.linePos(first.doc.contents?.range[0] ?? 0).line}. Merge the two or remove this one.`));
+      const related = [relatedAt(first, ['kind'], `the first '${kind}' document`)];
+      diagnostics.push(diagnosticAt(extra, ['kind'], MESSAGES.duplicateDocument.code, `A project has one '${kind}' document, and '${first.file.relPath}' already holds one. Merge the two or remove this one.`, { related }));
     }
   }
   const missing = REQUIRED.filter((k) => !(byKind.get(k)?.length));
   if (missing.length > 0) {
     const files: Record<string, string> = { Project: 'nnc.yaml', Layers: 'layers.yaml', Heads: 'heads.yaml' };
     for (const kind of missing) {
-      diagnostics.push({ code: 3001, severity: 'error', message: `The project has no '${kind}' document. Add one, conventionally in '${files[kind]}' with 'apiVersion: nnc/v1' and 'kind: ${kind}'.`, file: fallbackFile, line: 1, column: 1, length: 1 });
+      diagnostics.push({ code: MESSAGES.missingDocument.code, severity: 'error', message: `The project has no '${kind}' document. Add one, conventionally in '${files[kind]}' with 'apiVersion: nnc/v1' and 'kind: ${kind}'.`, file: fallbackFile, line: 1, column: 1, length: 1 });
     }
     return { checked: null, diagnostics };
   }
@@ -72,7 +74,7 @@ export function check(projectDir: string, documents: readonly ValidDocument[], h
   const project = resolveProject(projectDoc.value as RawProject);
   const textInput = project.input.type === 'text';
   if (!textInput && project.input.features < 1) {
-    diagnostics.push(diagnosticAt(projectDoc, ['input'], 3026, `A 'features' input needs 'features', the length of each input vector. Add 'features: <n>' under 'input'.`, { part: 'key' }));
+    diagnostics.push(diagnosticAt(projectDoc, ['input'], MESSAGES.featuresInputWithoutLength.code, `A 'features' input needs 'features', the length of each input vector. Add 'features: <n>' under 'input'.`, { part: 'key' }));
     return { checked: null, diagnostics };
   }
 
@@ -86,7 +88,7 @@ export function check(projectDir: string, documents: readonly ValidDocument[], h
     const raw = document.value as RawDataset;
     const first = datasetNames.get(raw.name);
     if (first) {
-      diagnostics.push(diagnosticAt(document, ['name'], 3004, `The dataset name '${raw.name}' is already used in '${first.file.relPath}'. Dataset names must be unique; rename one.`));
+      diagnostics.push(diagnosticAt(document, ['name'], MESSAGES.duplicateName.code, `The dataset name '${raw.name}' is already used in '${first.file.relPath}'. Dataset names must be unique; rename one.`, { related: [relatedAt(first, ['name'], `the first dataset named '${raw.name}'`)] }));
       continue;
     }
     datasetNames.set(raw.name, document);
@@ -114,8 +116,9 @@ export function check(projectDir: string, documents: readonly ValidDocument[], h
 
   // a head without data trains nothing
   for (const head of heads) {
-    if (!checkedDatasets.some((d) => d.head === head.name)) {
-      diagnostics.push(diagnosticAt(head.document, head.path, 3020, `No dataset trains head '${head.name}'. Add a Dataset with 'head: ${head.name}', or remove the head.`, { severity: 'warning', part: 'value' }));
+    // a dataset that names the head but failed its own checks (a binary dataset on a 3-class head) has said so already
+    if (!checkedDatasets.some((d) => d.head === head.name) && !datasets.some((d) => d.raw.head === head.name)) {
+      diagnostics.push(diagnosticAt(head.document, head.path, MESSAGES.headWithoutDataset.code, `No dataset trains head '${head.name}'. Add a Dataset with 'head: ${head.name}', or remove the head.`, { severity: 'warning', part: 'value' }));
     }
   }
   diagnostics.push(...checkInit(projectDir, projectDoc, project.training.init, [...layers, ...heads], host));
@@ -130,13 +133,14 @@ function checkLayers(document: ValidDocument, project: PlanProject, vocabularySi
   let previous = 'the input';
   let failed = false;
   if (raw.length === 0) {
-    diagnostics.push(diagnosticAt(document, ['layers'], 3022, `The model has no layers. Add at least one layer under 'layers'.`, { part: 'key' }));
+    diagnostics.push(diagnosticAt(document, ['layers'], MESSAGES.noLayers.code, `The model has no layers. Add at least one layer under 'layers'.`, { part: 'key' }));
     return null;
   }
   raw.forEach((layer, index) => {
     const path = ['layers', index];
     if (seen.has(layer.name)) {
-      diagnostics.push(diagnosticAt(document, [...path, 'name'], 3004, `The layer name '${layer.name}' is already used by layer ${seen.get(layer.name)! + 1}. Layer names must be unique; rename one.`));
+      const related = [relatedAt(document, ['layers', seen.get(layer.name)!, 'name'], `the first layer named '${layer.name}'`)];
+      diagnostics.push(diagnosticAt(document, [...path, 'name'], MESSAGES.duplicateName.code, `The layer name '${layer.name}' is already used by layer ${seen.get(layer.name)! + 1}. Layer names must be unique; rename one.`, { related }));
       failed = true;
     }
     seen.set(layer.name, index);
@@ -148,24 +152,24 @@ function checkLayers(document: ValidDocument, project: PlanProject, vocabularySi
     const rule = layerRule(type);
     const ctx = { inputKind: project.input.type, vocabularySize, index };
     if (index === 0 && project.input.type === 'text' && type !== 'embedding') {
-      diagnostics.push(diagnosticAt(document, [...path, 'type'], 3007, `Layer '${layer.name}' gets token ids from the text input, which only an 'embedding' layer can take. Add an 'embedding' layer first.`));
+      diagnostics.push(diagnosticAt(document, [...path, 'type'], MESSAGES.layerCannotFollow.code, `Layer '${layer.name}' gets token ids from the text input, which only an 'embedding' layer can take. Add an 'embedding' layer first.`));
       failed = true;
       return;
     }
     const config = rule.resolve(layer, ctx);
     if (layer.in !== undefined && !matches(layer.in, shape)) {
-      diagnostics.push(diagnosticAt(document, [...path, 'in'], 3002, `Layer '${layer.name}' declares in: ${formatAssert(layer.in)}, but ${previous === 'the input' ? 'the input' : `'${previous}'`} outputs ${formatAssert(layer.in, shape)}.`));
+      diagnostics.push(diagnosticAt(document, [...path, 'in'], MESSAGES.shapeAssertion.code, `Layer '${layer.name}' declares in: ${formatAssert(layer.in)}, but ${previous === 'the input' ? 'the input' : `'${previous}'`} outputs ${formatAssert(layer.in, shape)}. ${assertionAdvice('in', layer.in, shape, layers)}`));
       failed = true;
       return;
     }
     const out = rule.shape(shape, config, ctx);
     if ('error' in out) {
-      diagnostics.push(diagnosticAt(document, [...path, 'type'], 3007, `Layer '${layer.name}' cannot follow ${previous === 'the input' ? 'the input' : `'${previous}'`} (output ${formatShape(shape)}): ${out.error}.`));
+      diagnostics.push(diagnosticAt(document, [...path, 'type'], MESSAGES.layerCannotFollow.code, `Layer '${layer.name}' cannot follow ${previous === 'the input' ? 'the input' : `'${previous}'`} (output ${formatShape(shape)}): ${out.error}.`));
       failed = true;
       return;
     }
     if (layer.out !== undefined && !matches(layer.out, out)) {
-      diagnostics.push(diagnosticAt(document, [...path, 'out'], 3002, `Layer '${layer.name}' declares out: ${formatAssert(layer.out)}, but it outputs ${formatAssert(layer.out, out)}.`));
+      diagnostics.push(diagnosticAt(document, [...path, 'out'], MESSAGES.shapeAssertion.code, `Layer '${layer.name}' declares out: ${formatAssert(layer.out)}, but it outputs ${formatAssert(layer.out, out)}. ${assertionAdvice('out', layer.out, out, [...layers, { name: layer.name, config }])}`));
       failed = true;
       return;
     }
@@ -174,6 +178,19 @@ function checkLayers(document: ValidDocument, project: PlanProject, vocabularySi
     previous = layer.name;
   });
   return failed ? null : layers;
+}
+
+/**
+ * What to change when an in/out assertion fails: the assertion itself, or the
+ * layer the width comes from (the nearest with units or filters, or the embedding).
+ */
+function assertionAdvice(key: 'in' | 'out', assertion: number | readonly number[], shape: Shape, before: readonly { name: string; config: object }[]): string {
+  const actual = formatAssert(assertion, shape);
+  const source = [...before].reverse().find((l) => 'units' in l.config || 'filters' in l.config);
+  const fix = `Write '${key}: ${actual}'`;
+  if (typeof assertion !== 'number') return `${fix}, or change the layers that make this shape.`;
+  if (!source) return `${fix}, or change the project's input to give ${assertion}.`;
+  return `${fix}, or give '${source.name}', where this width comes from, ${assertion} ${'filters' in source.config ? 'filters' : 'units'}.`;
 }
 
 /** `in: 64` asserts the last dimension; `in: [32, 64]` the whole shape. */

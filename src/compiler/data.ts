@@ -7,35 +7,50 @@
 // it took from them.
 import { createRequire } from 'node:module';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { diagnosticAt, type Diagnostic } from './diagnostics.js';
+import { diagnosticAt, relatedAt, type Diagnostic } from './diagnostics.js';
 import { readProjectFile, type CompilerHost } from './host.js';
 import { DATA_FILE_MAX_BYTES } from './limits.js';
 import type { LoadedDocument } from './load.js';
-import type { RawSample } from './raw.js';
+import type { RawRecord } from './raw.js';
+import { MESSAGES } from './diagnostic-messages.js';
 
 export const DATA_CODES = {
-  missingFile: 4001,
-  malformedRecord: 4002,
-  outsideProject: 4003,
-  unknownFormat: 4004,
-  recordDoesNotFit: 4005,
-  badCsv: 4006,
-  emptySource: 4007,
-  notRegularFile: 4008,
-  tooLarge: 4009,
+  missingFile: MESSAGES.sourceMissing.code,
+  malformedRecord: MESSAGES.malformedRecord.code,
+  outsideProject: MESSAGES.sourceOutsideProject.code,
+  unknownFormat: MESSAGES.unknownSourceFormat.code,
+  recordDoesNotFit: MESSAGES.recordDoesNotFit.code,
+  badCsv: MESSAGES.badCsv.code,
+  emptySource: MESSAGES.emptySource.code,
+  notRegularFile: MESSAGES.sourceNotRegular.code,
+  tooLarge: MESSAGES.sourceTooLarge.code,
 } as const;
 
 export interface SourceRecords {
   /** project-relative path */
   readonly relPath: string;
+  /** absolute path: diagnostics about a record point into the file */
+  readonly path: string;
   /** records visited */
   readonly count: number;
-  /** 1-based line of the i-th record in the source file (computed on demand: only diagnostics need it) */
+  /** 1-based line of the i-th record in the source file, 0 when unknown (a .json array); computed on demand: only diagnostics need it */
   readonly lineOf: (index: number) => number;
 }
 
 /** Called with each record in file order; index is 0-based. */
-export type RecordVisitor = (record: RawSample, index: number) => void;
+export type RecordVisitor = (record: RawRecord, index: number) => void;
+
+/**
+ * A diagnostic at a line of a dataset's source file (a record's, the CSV
+ * header's), with a related location at the `source:` key that reads it; at
+ * the `source:` key itself when the line is not known.
+ */
+export function sourceLineDiagnostic(document: LoadedDocument, source: string, path: string, line: number, code: number, message: string): Diagnostic {
+  const name = (document.value as { name?: unknown } | null)?.name;
+  const related = [relatedAt(document, ['source'], `the 'source' of dataset${typeof name === 'string' ? ` '${name}'` : ''}, which reads '${source}'`)];
+  if (line <= 0) return diagnosticAt(document, ['source'], code, message);
+  return { code, severity: 'error', message, file: path, line, column: 1, length: 1, related };
+}
 
 function inside(root: string, path: string): boolean {
   const rel = relative(root, path);
@@ -75,15 +90,16 @@ export function readSource(
   const relPath = relative(root, path).split(sep).join('/');
   const parsed = ext === 'csv' ? parseCsvRecords(text, visit) : ext === 'json' ? parseJsonArray(text, visit) : parseJsonLines(text, visit);
   if ('error' in parsed) {
-    return at(parsed.code, `${parsed.error.replace(/^The file/, `'${source}'`).replace(/^(Record \d+ \(line \d+\)|The CSV)/, (m) => `${m} of '${source}'`)}. ${parsed.advice}`);
+    const message = `${parsed.error.replace(/^The file/, `'${source}'`).replace(/^(Record \d+|The CSV)/, (m) => `${m} of '${source}'`)}. ${parsed.advice}`;
+    return { data: null, diagnostics: [sourceLineDiagnostic(document, source, path, parsed.line ?? 0, parsed.code, message)] };
   }
   if (parsed.count === 0) {
-    return { data: { relPath, ...parsed }, diagnostics: [diagnosticAt(document, ['source'], DATA_CODES.emptySource, `The source '${source}' holds no records. Add records or remove 'source'.`, { severity: 'warning' })] };
+    return { data: { relPath, path, ...parsed }, diagnostics: [diagnosticAt(document, ['source'], DATA_CODES.emptySource, `The source '${source}' holds no records. Add records or remove 'source'.`, { severity: 'warning' })] };
   }
-  return { data: { relPath, ...parsed }, diagnostics: [] };
+  return { data: { relPath, path, ...parsed }, diagnostics: [] };
 }
 
-type Parsed = { count: number; lineOf: (index: number) => number } | { error: string; advice: string; code: number };
+type Parsed = { count: number; lineOf: (index: number) => number } | { error: string; advice: string; code: number; line?: number };
 
 function parseJsonLines(text: string, visit: RecordVisitor): Parsed {
   let lines = new Int32Array(1024);
@@ -103,10 +119,10 @@ function parseJsonLines(text: string, visit: RecordVisitor): Parsed {
       value = JSON.parse(raw);
     } catch (error) {
       const reason = (error as Error).message.replace(/^JSON\.parse: |^Unexpected/, (m) => (m === 'Unexpected' ? 'unexpected' : '')).replace(/\.$/, '');
-      return { error: `Record ${count + 1} (line ${line}) is not valid JSON (${reason})`, advice: 'Write one JSON object per line.', code: DATA_CODES.malformedRecord };
+      return { error: `Record ${count + 1} is not valid JSON (${reason})`, advice: 'Write one JSON object per line.', code: DATA_CODES.malformedRecord, line };
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      return { error: `Record ${count + 1} (line ${line}) is not a JSON object`, advice: 'Write one JSON object per line, with the fields of the dataset type.', code: DATA_CODES.malformedRecord };
+      return { error: `Record ${count + 1} is not a JSON object`, advice: 'Write one JSON object per line, with the fields of the dataset type.', code: DATA_CODES.malformedRecord, line };
     }
     if (count === lines.length) {
       const grown = new Int32Array(lines.length * 2);
@@ -114,7 +130,7 @@ function parseJsonLines(text: string, visit: RecordVisitor): Parsed {
       lines = grown;
     }
     lines[count] = line;
-    visit(value as RawSample, count++);
+    visit(value as RawRecord, count++);
   }
   const at = lines.subarray(0, count);
   return { count, lineOf: (i) => at[i] ?? 0 };
@@ -130,8 +146,9 @@ function parseJsonArray(text: string, visit: RecordVisitor): Parsed {
   if (!Array.isArray(value)) return { error: 'The file is not a JSON array', advice: 'Write an array of objects, or use JSONL.', code: DATA_CODES.malformedRecord };
   const bad = value.findIndex((v) => v === null || typeof v !== 'object' || Array.isArray(v));
   if (bad >= 0) return { error: `Record ${bad + 1} is not a JSON object`, advice: 'Write an array of objects with the fields of the dataset type.', code: DATA_CODES.malformedRecord };
-  (value as RawSample[]).forEach(visit);
-  return { count: value.length, lineOf: (i) => i + 1 };
+  (value as RawRecord[]).forEach(visit);
+  // records of a JSON array have no line of their own: their diagnostics point at 'source:'
+  return { count: value.length, lineOf: () => 0 };
 }
 
 /** CSV with a header row. Cells that look like JSON arrays or numbers become those. */
@@ -148,11 +165,10 @@ function parseCsvRecords(text: string, visit: RecordVisitor): Parsed {
     rows = parseCsv(text, options);
   } catch (error) {
     const e = error as Error & { lines?: number };
-    const where = e.lines ? ` (line ${e.lines})` : '';
-    return { error: `The CSV cannot be parsed${where}: ${e.message.replace(/^Invalid Record Length: /, '').replace(/\.$/, '')}`, advice: 'Give every row as many cells as the header, and quote cells that hold commas.', code: DATA_CODES.badCsv };
+    return { error: `The CSV cannot be parsed: ${e.message.replace(/^Invalid Record Length: /, '').replace(/\.$/, '')}`, advice: 'Give every row as many cells as the header, and quote cells that hold commas.', code: DATA_CODES.badCsv, line: e.lines ?? 0 };
   }
   rows.forEach((row, i) => {
-    const out: RawSample = {};
+    const out: RawRecord = {};
     for (const [key, cell] of Object.entries(row)) out[key] = csvCell(key, cell);
     visit(out, i);
   });

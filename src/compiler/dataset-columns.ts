@@ -4,16 +4,17 @@
 // a provisional id in a table shared by all datasets, whose counts build the
 // vocabulary; check-datasets.ts then maps provisional ids to vocabulary ids.
 import { createHash } from 'node:crypto';
-import { readSource } from './data.js';
+import { readSource, sourceLineDiagnostic } from './data.js';
 import { diagnosticAt, type Diagnostic } from './diagnostics.js';
 import type { CompilerHost } from './host.js';
 import type { LoadedDocument, PathSegment } from './load.js';
 import { PREVIEW_SAMPLES } from './plan-data.js';
 import type { PlanProject } from './plan.js';
-import type { RawDataset, RawSample, ValidDocument } from './raw.js';
-import { checkSample, FIELDS, type CheckedSample } from './samples.js';
+import type { RawDataset, RawRecord, ValidDocument } from './raw.js';
+import { checkSample, csvHeaderProblem, FIELDS, type CheckedSample } from './samples.js';
 import { contentKey } from './split.js';
 import { tokenize, type TokenizeOptions } from './tokenize.js';
+import { MAX_SAMPLE_ERRORS, MESSAGES } from './diagnostic-messages.js';
 
 /** Provisional token ids, first-seen order, with how often each was seen. */
 export interface TokenTable {
@@ -74,6 +75,8 @@ export interface DatasetInput {
   /** where each sample is: its inline index (>= 0), or -(record number) for a record of the source */
   readonly origins: Column<Int32Array>;
   readonly lineOf: { value: ((index: number) => number) | null };
+  /** the source file's absolute path, once it is read */
+  readonly sourcePath: { value: string | null };
   /** each sample's input content key (split.ts) */
   readonly keys: Column<Float64Array>;
   /** provisional token ids of text inputs or generation prompts (text projects) */
@@ -100,8 +103,8 @@ export interface DatasetInput {
   errors: number;
 }
 
-/** sample errors shown per dataset */
-export const MAX_SAMPLE_ERRORS = 5;
+/** sample errors shown per dataset: one constant, in the catalogue */
+export { MAX_SAMPLE_ERRORS };
 
 /** Reports a problem with sample i of a dataset at its inline position or its source record. */
 export function reportSample(d: DatasetInput, i: number, field: string | null, code: number, message: string, diagnostics: Diagnostic[]): void {
@@ -116,8 +119,13 @@ function reportAt(d: DatasetInput, origin: number, field: string | null, code: n
     add(() => diagnosticAt(d.document, path, code, `Sample ${origin + 1} of dataset '${d.raw.name}' ${message}`));
   } else {
     const record = -origin;
-    add(() => diagnosticAt(d.document, ['source'], code >= 4000 ? code : 4005, `Record ${record} (line ${d.lineOf.value?.(record - 1) ?? 0}) of '${d.source}' ${message}`));
+    add(() => recordDiagnostic(d, record, code >= 4000 ? code : MESSAGES.recordDoesNotFit.code, `Record ${record} of '${d.source}' ${message}`));
   }
+}
+
+/** A record's diagnostic, at its line in the source file (JSONL: its line; CSV: the header counted). */
+function recordDiagnostic(d: DatasetInput, record: number, code: number, message: string): Diagnostic {
+  return sourceLineDiagnostic(d.document, d.source ?? '', d.sourcePath.value ?? '', d.lineOf.value?.(record - 1) ?? 0, code, message);
 }
 
 /**
@@ -150,6 +158,7 @@ export function collectSamples(document: ValidDocument, raw: RawDataset, project
     count: 0,
     origins: new Column(new Int32Array(64)),
     lineOf: { value: null },
+    sourcePath: { value: null },
     keys: new Column(new Float64Array(64)),
     tokens: new Runs(new Int32Array(256)),
     targetTokens: new Runs(new Int32Array(64)),
@@ -193,10 +202,10 @@ export function collectSamples(document: ValidDocument, raw: RawDataset, project
   const take = (sample: CheckedSample, origin: number) => {
     if (sample.kind !== 'generation') {
       if (typeof sample.input === 'string') {
-        if (!text) return reportAt(d, origin, inputField, 3016, `has text in '${inputField}', but the project's input is 'features' (${features} numbers). Give a list of ${features} numbers.`, add);
+        if (!text) return reportAt(d, origin, inputField, MESSAGES.inputKind.code, `has text in '${inputField}', but the project's input is 'features' (${features} numbers). Give a list of ${features} numbers.`, add);
       } else {
-        if (text) return reportAt(d, origin, inputField, 3016, `has a list of numbers in '${inputField}', but the project's input is 'text'. Give text, or set input.type: features in the Project.`, add);
-        if (sample.input.length !== features) return reportAt(d, origin, inputField, 3015, `has ${sample.input.length} numbers in '${inputField}', but the project's input has features: ${features}. Give exactly ${features} numbers.`, add);
+        if (text) return reportAt(d, origin, inputField, MESSAGES.inputKind.code, `has a list of numbers in '${inputField}', but the project's input is 'text'. Give text, or set input.type: features in the Project.`, add);
+        if (sample.input.length !== features) return reportAt(d, origin, inputField, MESSAGES.featureCount.code, `has ${sample.input.length} numbers in '${inputField}', but the project's input has features: ${features}. Give exactly ${features} numbers.`, add);
       }
     }
     const index = d.count++;
@@ -229,9 +238,9 @@ export function collectSamples(document: ValidDocument, raw: RawDataset, project
   };
 
   (raw.samples ?? []).forEach((record, index) => {
-    const result = checkSample(raw.type, record as unknown as RawSample);
+    const result = checkSample(raw.type, record as unknown as RawRecord);
     if ('error' in result) {
-      diagnostics.push(diagnosticAt(document, result.field ? ['samples', index, result.field] : ['samples', index], 3030, `Sample ${index + 1} of dataset '${raw.name}' ${result.error}. Fix the sample or change the dataset's type.`));
+      diagnostics.push(diagnosticAt(document, result.field ? ['samples', index, result.field] : ['samples', index], MESSAGES.sampleDoesNotFitType.code, `Sample ${index + 1} of dataset '${raw.name}' ${result.error}. Fix the sample or change the dataset's type.`));
       return;
     }
     take(result, index);
@@ -241,11 +250,18 @@ export function collectSamples(document: ValidDocument, raw: RawDataset, project
     const mark = { count: d.count, features: d.features.length, labels: d.labels.length, tokens: d.tokens.count, targetTokens: d.targetTokens.count, targets: d.targets.count, errors: d.errors, preview: d.preview.length, labelValues: d.labelValues.length };
     const pendingDiagnostics: Array<() => Diagnostic> = (deferred = []);
     let reported = 0;
+    // a CSV's columns are its header's: a header that does not fit the type is one error there, not one per record
+    const csv = /\.csv$/i.test(raw.source);
+    let header: string | null | undefined;
     const { data, diagnostics: found } = readSource(document, raw.source, projectDir, host, (record, i) => {
+      if (csv) {
+        if (header === undefined) header = csvHeaderProblem(raw.type, Object.keys(record));
+        if (header) return;
+      }
       const result = checkSample(raw.type, record);
       if ('error' in result) {
         if (reported++ < MAX_SAMPLE_ERRORS) {
-          pendingDiagnostics.push(() => diagnosticAt(document, ['source'], 4005, `Record ${i + 1} (line ${d.lineOf.value?.(i) ?? 0}) of '${raw.source}' ${result.error}. Fix the record or change the dataset's type.`));
+          pendingDiagnostics.push(() => recordDiagnostic(d, i + 1, MESSAGES.recordDoesNotFit.code, `Record ${i + 1} of '${raw.source}' ${result.error}. Fix the record or change the dataset's type.`));
         }
         return;
       }
@@ -254,9 +270,14 @@ export function collectSamples(document: ValidDocument, raw: RawDataset, project
     deferred = null;
     if (data) {
       d.lineOf.value = data.lineOf;
+      d.sourcePath.value = data.path;
+      if (header) {
+        const [a, b] = FIELDS[raw.type];
+        diagnostics.push(sourceLineDiagnostic(document, raw.source, data.path, 1, MESSAGES.csvHeader.code, `The header of '${raw.source}' ${header}; a '${raw.type}' record has the columns '${a}' and '${b}'. Rename the columns in the first line.`));
+      }
       for (const diagnostic of pendingDiagnostics) diagnostics.push(diagnostic());
       if (reported > MAX_SAMPLE_ERRORS) {
-        diagnostics.push(diagnosticAt(document, ['source'], 4005, `${reported - MAX_SAMPLE_ERRORS} more records of '${raw.source}' do not fit a '${raw.type}' sample. Fix them or change the dataset's type.`));
+        diagnostics.push(diagnosticAt(document, ['source'], MESSAGES.recordDoesNotFit.code, `${reported - MAX_SAMPLE_ERRORS} more records of '${raw.source}' do not fit a '${raw.type}' sample. Fix them or change the dataset's type.`));
       }
     } else {
       // a malformed file: drop what its records added, as if it had none
@@ -276,7 +297,7 @@ export function collectSamples(document: ValidDocument, raw: RawDataset, project
     diagnostics.push(...found);
   }
   if (raw.samples === undefined && raw.source === undefined) {
-    diagnostics.push(diagnosticAt(document, ['name'], 3024, `Dataset '${raw.name}' has neither 'samples' nor 'source'. Add inline samples or point 'source' at a JSONL or CSV file.`, { part: 'key' }));
+    diagnostics.push(diagnosticAt(document, ['name'], MESSAGES.datasetWithoutSamples.code, `Dataset '${raw.name}' has neither 'samples' nor 'source'. Add inline samples or point 'source' at a JSONL or CSV file.`, { part: 'key' }));
   }
   d.contentHash = contentHash(d);
   return d;

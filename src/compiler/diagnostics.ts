@@ -3,6 +3,18 @@
 
 export type Severity = 'error' | 'warning' | 'info';
 
+/** Another place a diagnostic concerns (the first of two duplicates, the `source:` key a data file was read for). */
+export interface RelatedLocation {
+  /** absolute path, or a pseudo-file such as '<--set 2>' */
+  readonly file: string;
+  /** 1-based */
+  readonly line: number;
+  /** 1-based */
+  readonly column: number;
+  /** what is there, as a sentence fragment: "the first 'Project' document" */
+  readonly message: string;
+}
+
 export interface Diagnostic {
   /** NNC1xxx YAML syntax, 2xxx schema, 3xxx semantics and shapes, 4xxx data */
   readonly code: number;
@@ -19,6 +31,8 @@ export interface Diagnostic {
   readonly length: number;
   readonly notes?: readonly string[];
   readonly suggestion?: string;
+  /** other places this diagnostic concerns, rendered under it by every formatter */
+  readonly related?: readonly RelatedLocation[];
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
@@ -40,7 +54,7 @@ export function diagnosticAt(
   path: readonly PathSegment[],
   code: number,
   message: string,
-  options: { severity?: Severity; part?: 'key' | 'value'; notes?: string[]; suggestion?: string } = {},
+  options: { severity?: Severity; part?: 'key' | 'value'; notes?: string[]; suggestion?: string; related?: readonly RelatedLocation[] } = {},
 ): Diagnostic {
   const span = locate(document, path, options.part ?? 'value');
   return {
@@ -51,5 +65,12 @@ export function diagnosticAt(
     ...span,
     ...(options.notes ? { notes: options.notes } : {}),
     ...(options.suggestion ? { suggestion: options.suggestion } : {}),
+    ...(options.related?.length ? { related: options.related } : {}),
   };
+}
+
+/** A related location at a key or value of a document. */
+export function relatedAt(document: LoadedDocument, path: readonly PathSegment[], message: string, part: 'key' | 'value' = 'value'): RelatedLocation {
+  const span = locate(document, path, part);
+  return { file: span.file ?? document.file.path, line: span.line, column: span.column, message };
 }

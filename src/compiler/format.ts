@@ -1,7 +1,9 @@
-// Diagnostics as text (FORMAT.md's line format, plus an optional code frame)
-// and as JSON. Pure: takes the files' text, prints nothing.
+// Diagnostics as text (the line format of docs/format.md, "Diagnostics", plus
+// an optional code frame and the related locations) and as JSON. Pure: takes
+// the files' text, prints nothing.
 import { relative, sep } from 'node:path';
-import type { Diagnostic } from './diagnostics.js';
+import { docsPath, messageEntry } from './diagnostic-messages.js';
+import type { Diagnostic, RelatedLocation } from './diagnostics.js';
 
 export interface FormatOptions {
   /** paths are printed relative to this folder */
@@ -33,8 +35,14 @@ export function formatDiagnostic(d: Diagnostic, options: FormatOptions): string 
   const lines = [head];
   const text = options.sources?.get(d.file);
   if (text !== undefined) lines.push(codeFrame(text, d, c));
+  for (const related of d.related ?? []) lines.push(`  ${c.dim('related:')} ${formatRelated(related, options.cwd)}`);
   for (const note of d.notes ?? []) lines.push(`  ${c.dim('note:')} ${note}`);
   return lines.join('\n');
+}
+
+/** `datasets/reviews.yaml:6:9 - the 'source' of dataset 'reviews'` */
+export function formatRelated(r: RelatedLocation, cwd: string): string {
+  return `${displayPath(r.file, cwd)}:${r.line}:${r.column} - ${r.message}`;
 }
 
 /** Characters of a line a code frame shows, and how many of them come before the column. */
@@ -76,7 +84,17 @@ export function summarize(diagnostics: readonly Diagnostic[]): string {
   return parts.length ? parts.join(', ') : 'no problems';
 }
 
-/** JSON for machines: the same fields, paths relative to cwd. */
+/**
+ * JSON for machines: the same fields, paths relative to cwd, related locations
+ * likewise, and where the code is documented (docs/diagnostics.md in the nnc
+ * package; `nnc check --explain NNC<code>` prints the entry).
+ */
 export function diagnosticsToJson(diagnostics: readonly Diagnostic[], cwd: string): object[] {
-  return diagnostics.map((d) => ({ ...d, file: displayPath(d.file, cwd), codeName: `NNC${d.code}` }));
+  return diagnostics.map((d) => ({
+    ...d,
+    file: displayPath(d.file, cwd),
+    ...(d.related ? { related: d.related.map((r) => ({ ...r, file: displayPath(r.file, cwd) })) } : {}),
+    codeName: `NNC${d.code}`,
+    ...(messageEntry(d.code) ? { docs: docsPath(d.code) } : {}),
+  }));
 }

@@ -15,6 +15,7 @@ import { applyPlugins } from './plugins/apply.js';
 import { loadPlugins } from './plugins/load-plugins.js';
 import { withPlugins } from './plugins/plan-plugins.js';
 import { activatePlugins } from './plugins/registry.js';
+import { MESSAGES } from './diagnostic-messages.js';
 
 export interface CompileResult {
   /** null when there are errors */
@@ -51,7 +52,7 @@ export function compile(projectDir: string, host: CompilerHost = nodeHost, optio
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   const fallbackFile = loaded.files[0]?.path ?? join(dir, 'nnc.yaml');
   if (loaded.files.length === 0 && loaded.diagnostics.length === 0) {
-    diagnostics.push({ code: 1009, severity: 'error', message: `No YAML files were found in '${projectDir}'. Run 'nnc init ${projectDir}' to create a project, or give the path of a project folder.`, file: dir, line: 1, column: 1, length: 1 });
+    diagnostics.push({ code: MESSAGES.noYamlFiles.code, severity: 'error', message: `No YAML files were found in '${projectDir}'. Run 'nnc init ${projectDir}' to create a project, or give the path of a project folder.`, file: dir, line: 1, column: 1, length: 1 });
     return { plan: null, data: null, diagnostics, files: [], timings, sweeps: [] };
   }
   const overridden = options.overrides?.length ? applyOverrides(loaded.documents, options.overrides) : null;

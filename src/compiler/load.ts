@@ -6,6 +6,7 @@ import type { Diagnostic } from './diagnostics.js';
 import { extractFastSamples } from './fast-samples.js';
 import { readProjectFile, type CompilerHost, type ReadRefusal } from './host.js';
 import { countYamlItems, formatCount, YAML_FILE_MAX_BYTES, YAML_MAX_FILES, YAML_MAX_ITEMS_PER_FILE, YAML_MAX_ITEMS_PER_PROJECT } from './limits.js';
+import { MESSAGES } from './diagnostic-messages.js';
 
 export interface SourceFile {
   /** absolute path */
@@ -54,24 +55,24 @@ export interface LoadResult {
 }
 
 const YAML_CODES: Record<string, number> = {
-  DUPLICATE_KEY: 1002,
-  TAB_AS_INDENT: 1003,
-  BAD_INDENT: 1003,
-  MISSING_CHAR: 1004,
-  MULTILINE_IMPLICIT_KEY: 1005,
-  BLOCK_AS_IMPLICIT_KEY: 1005,
-  UNEXPECTED_TOKEN: 1006,
-  BAD_ALIAS: 1007,
-  RESOURCE_EXHAUSTION: 1007,
+  DUPLICATE_KEY: MESSAGES.duplicateKey.code,
+  TAB_AS_INDENT: MESSAGES.indentation.code,
+  BAD_INDENT: MESSAGES.indentation.code,
+  MISSING_CHAR: MESSAGES.missingCharacter.code,
+  MULTILINE_IMPLICIT_KEY: MESSAGES.implicitKey.code,
+  BLOCK_AS_IMPLICIT_KEY: MESSAGES.implicitKey.code,
+  UNEXPECTED_TOKEN: MESSAGES.unexpectedToken.code,
+  BAD_ALIAS: MESSAGES.alias.code,
+  RESOURCE_EXHAUSTION: MESSAGES.alias.code,
 };
 
 const YAML_ADVICE: Record<number, string> = {
-  1002: 'Remove or rename one of the two keys',
-  1003: 'Indent with spaces, the same amount for every key of a mapping',
-  1004: 'Add the missing character, or check the indentation of this line',
-  1005: 'Put the key on one line, followed by a colon and a space',
-  1006: 'Check the characters around this position',
-  1007: 'Define the anchor (&name) before the alias (*name) that uses it',
+  [MESSAGES.duplicateKey.code]: 'Remove or rename one of the two keys',
+  [MESSAGES.indentation.code]: 'Indent with spaces, the same amount for every key of a mapping',
+  [MESSAGES.missingCharacter.code]: 'Add the missing character, or check the indentation of this line',
+  [MESSAGES.implicitKey.code]: 'Put the key on one line, followed by a colon and a space',
+  [MESSAGES.unexpectedToken.code]: 'Check the characters around this position',
+  [MESSAGES.alias.code]: 'Define the anchor (&name) before the alias (*name) that uses it',
 };
 
 /** Advice for a YAML error: by what the message says first, else by code. */
@@ -101,6 +102,35 @@ export function spanAt(file: SourceFile, start: number, end: number): Span {
 }
 
 /**
+ * A key indented deeper than the key on `line` (or than the item's first key
+ * on a "- " line), within the lines YAML reads as that key's value: where a
+ * "Nested mappings are not allowed in compact mappings" or "Implicit keys need
+ * to be on a single line" error really comes from.
+ */
+function overIndentedKey(file: SourceFile, line: number): { line: number; column: number; length: number; message: string } | null {
+  const owner = /^(\s*(?:-\s+)*)([^\s#:'"][^:#]*?):(?:\s|$)/.exec(lineText(file, line));
+  if (!owner) return null;
+  const keyColumn = owner[1].length;
+  for (let n = line + 1; n <= Math.min(line + 100, file.lines.lineStarts.length); n++) {
+    const text = lineText(file, n);
+    if (text.trim() === '' || text.trimStart().startsWith('#')) continue;
+    const indent = text.length - text.trimStart().length;
+    if (indent <= keyColumn) return null;
+    const key = /^\s*([^\s#:'"\-][^:#]*?):(?:\s|$)/.exec(text);
+    if (!key) continue;
+    const by = indent - keyColumn;
+    const spaces = (k: number) => `${k} space${k === 1 ? '' : 's'}`;
+    return {
+      line: n,
+      column: indent + 1,
+      length: key[1].length,
+      message: `'${key[1]}' is indented ${spaces(by)} more than '${owner[2]}' (line ${line}), so YAML reads it as part of the value of '${owner[2]}'. Indent '${key[1]}' like '${owner[2]}', with ${spaces(keyColumn)}.`,
+    };
+  }
+  return null;
+}
+
+/**
  * Line starts from the text itself: the parser's own line counter misses the
  * newlines inside a token it could not place (a plain scalar running over
  * lines after a syntax error), which put columns past the end of their line.
@@ -113,15 +143,15 @@ function lineCounterOf(text: string): LineCounter {
 }
 
 /** A YAML file that was not read (1008 and up) or not parsed (1013): what it holds is unknown, not absent. */
-export const UNREAD_FILE_CODES: readonly number[] = [1008, 1010, 1011, 1012, 1013];
+export const UNREAD_FILE_CODES: readonly number[] = [MESSAGES.unreadableFile.code, MESSAGES.fileOutsideProject.code, MESSAGES.notRegularFile.code, MESSAGES.fileTooLarge.code, MESSAGES.tooManyItems.code];
 
 const READ_CODES: Record<ReadRefusal, { code: number; advice: string }> = {
-  missing: { code: 1008, advice: 'Check that the file exists and is readable' },
-  folder: { code: 1008, advice: 'Check that the file exists and is readable' },
-  unreadable: { code: 1008, advice: 'Check that the file exists and is readable' },
-  outside: { code: 1010, advice: 'Copy the file into the project instead of linking to it' },
-  'not-regular': { code: 1011, advice: 'Replace it with a regular file, or remove it from the project' },
-  'too-large': { code: 1012, advice: 'Split it into several files, or move big sample lists into a JSONL source' },
+  missing: { code: MESSAGES.unreadableFile.code, advice: 'Check that the file exists and is readable' },
+  folder: { code: MESSAGES.unreadableFile.code, advice: 'Check that the file exists and is readable' },
+  unreadable: { code: MESSAGES.unreadableFile.code, advice: 'Check that the file exists and is readable' },
+  outside: { code: MESSAGES.fileOutsideProject.code, advice: 'Copy the file into the project instead of linking to it' },
+  'not-regular': { code: MESSAGES.notRegularFile.code, advice: 'Replace it with a regular file, or remove it from the project' },
+  'too-large': { code: MESSAGES.fileTooLarge.code, advice: 'Split it into several files, or move big sample lists into a JSONL source' },
 };
 
 /** The parser's budget for one file: its own limit, or what is left of the project's. */
@@ -144,21 +174,29 @@ export function loadSource(relPath: string, path: string, text: string, budget: 
   if (items > budget.items) {
     const limit = budget.scope === 'file' ? `more than the ${formatCount(budget.items)} nnc parses in one file` : `more than the ${formatCount(budget.items)} left of the ${formatCount(YAML_MAX_ITEMS_PER_PROJECT)} nnc parses in one project`;
     const advice = fast ? 'Split it into several files' : 'Split it into several files, write big sample lists one flow mapping per line (- {input: ..., label: ...}), or move them into a JSONL source';
-    diagnostics.push(fileDiagnostic(file, 1013, `'${relPath}' has ${formatCount(items)} lines and flow items ('[', '{', ','), ${limit}, so it was not parsed. ${advice}.`));
+    diagnostics.push(fileDiagnostic(file, MESSAGES.tooManyItems.code, `'${relPath}' has ${formatCount(items)} lines and flow items ('[', '{', ','), ${limit}, so it was not parsed. ${advice}.`));
     return { file, documents, diagnostics, items: 0 };
   }
   try {
     parsed = parseAllDocuments(fast ? fast.text : text, { prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
   } catch (error) {
     // yaml throws only on internal errors; keep going with a diagnostic
-    diagnostics.push(fileDiagnostic(file, 1001, `The YAML parser failed: ${(error as Error).message}. Check the file for unusual characters.`));
+    diagnostics.push(fileDiagnostic(file, MESSAGES.yamlSyntax.code, `The YAML parser failed: ${(error as Error).message}. Check the file for unusual characters.`));
     return { file, documents, diagnostics, items };
   }
   if (!Array.isArray(parsed)) parsed = [];
   parsed.forEach((doc, index) => {
+    const said = new Set<number>();
     for (const error of doc.errors) {
-      const code = YAML_CODES[error.code] ?? 1001;
+      const code = YAML_CODES[error.code] ?? MESSAGES.yamlSyntax.code;
       const [start, end] = error.pos;
+      // one indent too many makes YAML read a key as the value above running on; say so at the key's own line, once
+      const indented = code === MESSAGES.implicitKey.code ? overIndentedKey(file, spanAt(file, start, end).line) : null;
+      if (indented) {
+        if (!said.has(indented.line)) diagnostics.push({ code: MESSAGES.indentation.code, severity: 'error', message: indented.message, file: path, line: indented.line, column: indented.column, length: indented.length });
+        said.add(indented.line);
+        continue;
+      }
       const what = error.message.split('\n')[0].replace(/\s+at line \d+, column \d+.*$/, '').replace(/[.:]\s*$/, '');
       const advice = adviceFor(code, what);
       diagnostics.push({ code, severity: 'error', message: `${capitalize(what)}. ${advice}.`, file: path, ...spanAt(file, start, end) });
@@ -173,8 +211,8 @@ export function loadSource(relPath: string, path: string, text: string, budget: 
       const at = alias ? text.indexOf(`*${alias}`) : -1;
       const range = at >= 0 ? [at, at + alias!.length + 1] : doc.contents?.range ?? [0, 0];
       // a billion-laughs document (aliases of aliases) stops at maxAliasCount
-      const advice = /excessive alias/i.test(message) ? 'Write the values out instead of nesting aliases (*name) of lists that hold aliases' : YAML_ADVICE[1007];
-      diagnostics.push({ code: 1007, severity: 'error', message: `${capitalize(message)}. ${advice}.`, file: path, ...spanAt(file, range[0], range[1]) });
+      const advice = /excessive alias/i.test(message) ? 'Write the values out instead of nesting aliases (*name) of lists that hold aliases' : YAML_ADVICE[MESSAGES.alias.code];
+      diagnostics.push({ code: MESSAGES.alias.code, severity: 'error', message: `${capitalize(message)}. ${advice}.`, file: path, ...spanAt(file, range[0], range[1]) });
       return;
     }
     if (value === null || value === undefined) return; // empty document, e.g. a trailing ---
@@ -221,7 +259,7 @@ export function load(projectDir: string, host: CompilerHost, cache?: ParseCache)
   const relPaths = host.listYamlFiles(projectDir);
   if (relPaths.length > YAML_MAX_FILES) {
     const message = `The project has ${formatCount(relPaths.length)} YAML files, more than the ${formatCount(YAML_MAX_FILES)} nnc reads, so none was read. Give nnc the project folder itself, or move files that are not part of the project out of it.`;
-    return { files, documents, diagnostics: [{ code: 1014, severity: 'error', message, file: projectDir, line: 1, column: 1, length: 1 }] };
+    return { files, documents, diagnostics: [{ code: MESSAGES.tooManyFiles.code, severity: 'error', message, file: projectDir, line: 1, column: 1, length: 1 }] };
   }
   let items = 0;
   for (const relPath of relPaths) {

@@ -12,6 +12,7 @@ import { parseDocument } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 import type { LoadedDocument, OverrideSpan, PathSegment, Span } from './load.js';
 import { suggest } from './suggest.js';
+import { MESSAGES } from './diagnostic-messages.js';
 
 export interface Override {
   /** dotted path as written: 'layers.encoder.units' */
@@ -52,18 +53,18 @@ export function parseSetArgument(arg: string, n: number): { override: Override |
     diagnostics: [{ code, severity: 'error', message, file, line: 1, column, length: Math.max(1, length) }],
   });
   const eq = arg.indexOf('=');
-  if (eq < 0) return at(1, arg.length, 2011, `'--set ${arg}' has no '='. Write '--set <path>=<value>', as in '--set layers.encoder.units=64'.`);
+  if (eq < 0) return at(1, arg.length, MESSAGES.setSyntax.code, `'--set ${arg}' has no '='. Write '--set <path>=<value>', as in '--set layers.encoder.units=64'.`);
   const path = arg.slice(0, eq).trim();
-  if (path === '') return at(1, 1, 2011, `'--set ${arg}' has no path before '='. Write '--set <path>=<value>', as in '--set training.learningRate=0.003'.`);
+  if (path === '') return at(1, 1, MESSAGES.setSyntax.code, `'--set ${arg}' has no path before '='. Write '--set <path>=<value>', as in '--set training.learningRate=0.003'.`);
   const text = arg.slice(eq + 1);
   const valueColumn = eq + 2;
-  if (text.trim() === '') return at(valueColumn, 1, 2011, `'--set ${arg}' has no value after '='. Give one (write '=""' for empty text, '=null' to leave the key out).`);
+  if (text.trim() === '') return at(valueColumn, 1, MESSAGES.setSyntax.code, `'--set ${arg}' has no value after '='. Give one (write '=""' for empty text, '=null' to leave the key out).`);
   const doc = parseDocument(text, { uniqueKeys: true });
   const error = doc.errors[0];
   if (error) {
     const [start, end] = error.pos;
     const what = error.message.split('\n')[0].replace(/\s+at line \d+, column \d+.*$/, '').replace(/[.:]\s*$/, '');
-    return at(valueColumn + start, end - start, 1001, `The value of '--set ${path}' is not valid YAML: ${what}. Quote text that holds ':', '#', '[' or '{', as in '--set ${path}="a: b"'.`);
+    return at(valueColumn + start, end - start, MESSAGES.yamlSyntax.code, `The value of '--set ${path}' is not valid YAML: ${what}. Quote text that holds ':', '#', '[' or '{', as in '--set ${path}="a: b"'.`);
   }
   const value = doc.toJS({ maxAliasCount: 100 });
   return {
@@ -123,7 +124,7 @@ export function resolvePath(documents: readonly LoadedDocument[], override: Pick
   // the column of segment i within the written path
   const columnOf = (i: number) => start + segments.slice(0, i).reduce((n, s) => n + s.length + 1, 0);
   const fail = (i: number, message: string): Diagnostic => ({
-    code: 2012,
+    code: MESSAGES.setPath.code,
     severity: 'error',
     message,
     file: override.file,
@@ -202,7 +203,7 @@ function writePath(root: unknown, path: readonly PathSegment[], override: Overri
       // the path segments after the document's own (layers.<name> is two segments, ['layers', index] in the document)
       const shown = written.slice(0, written.length - (path.length - 1 - i)).join('.');
       return {
-        code: 2012,
+        code: MESSAGES.setPath.code,
         severity: 'error',
         message: `'${shown}' is ${describe(next)}, so '${override.path}' names nothing inside it. Set '${shown}' itself.`,
         file: override.file,

@@ -1,8 +1,10 @@
-// Sample fields by dataset type (FORMAT.md's table) and their normalization.
-// Used for inline samples (after the schema) and for external records (which
-// the schema never sees).
+// Sample fields by dataset type (docs/format.md, "Dataset") and their
+// normalization: the one sample checker, for inline samples (after the
+// schema), external records (which the schema never sees) and what plugin
+// dataset types encode. The fields come from the sample schemas.
 import type { DatasetType, Task } from './plan.js';
-import type { RawSample } from './raw.js';
+import type { RawRecord } from './raw.js';
+import { sampleSchemas } from './validators/schemas.js';
 
 export const DATASET_TASK: Record<DatasetType, Task> = {
   binary_classification: 'classification',
@@ -13,15 +15,24 @@ export const DATASET_TASK: Record<DatasetType, Task> = {
   text_generation: 'generation',
 };
 
-/** [prompt field, answer field] */
-export const FIELDS: Record<DatasetType, readonly [string, string]> = {
-  binary_classification: ['input', 'label'],
-  multi_classification: ['input', 'label'],
-  qa: ['question', 'answer'],
-  article_approximation: ['text', 'summary'],
-  regression: ['input', 'target'],
-  text_generation: ['input', 'target'],
-};
+/** [prompt field, answer field]: the sample schema's required keys, in its order */
+export const FIELDS = Object.fromEntries(
+  Object.keys(DATASET_TASK).map((type) => [type, (sampleSchemas[type as DatasetType] as { required: readonly string[] }).required as unknown as readonly [string, string]]),
+) as Record<DatasetType, readonly [string, string]>;
+
+/** What a CSV header lacks or has too many of for a dataset type, as a sentence fragment; null when it fits. */
+export function csvHeaderProblem(type: DatasetType, columns: readonly string[]): string | null {
+  const fields = FIELDS[type];
+  const missing = fields.filter((f) => !columns.includes(f));
+  const unknown = columns.filter((c) => !(fields as readonly string[]).includes(c));
+  if (missing.length === 0 && unknown.length === 0) return null;
+  const quoted = (names: readonly string[]) => names.map((n) => `'${n}'`).join(' and ');
+  const parts = [
+    ...(unknown.length ? [`has the column${unknown.length > 1 ? 's' : ''} ${quoted(unknown)}, which a '${type}' record does not take`] : []),
+    ...(missing.length ? [`lacks ${quoted(missing)}`] : []),
+  ];
+  return parts.join(', and ');
+}
 
 /** A sample with its fields checked, before labels become class indexes. */
 export type CheckedSample =
@@ -33,7 +44,7 @@ const isNumberList = (v: unknown): v is number[] => Array.isArray(v) && v.length
 const describe = (v: unknown) => (Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'string' ? `the text "${v.length > 20 ? v.slice(0, 20) + '…' : v}"` : `the ${typeof v} ${JSON.stringify(v)}`);
 
 /** Checks one record's fields; returns the checked sample or a sentence fragment saying what is wrong, and the field. */
-export function checkSample(type: DatasetType, record: RawSample): CheckedSample | { error: string; field: string | null } {
+export function checkSample(type: DatasetType, record: RawRecord): CheckedSample | { error: string; field: string | null } {
   const [a, b] = FIELDS[type];
   const known = new Set([a, b]);
   for (const key of Object.keys(record)) {

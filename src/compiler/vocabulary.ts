@@ -1,10 +1,11 @@
 // The vocabulary: special tokens first, then categories in file order, then
 // words seen in datasets (fromDatasets), each filed under an automatic
 // category by what it is made of. Ids are stable for a given input.
-import { diagnosticAt, type Diagnostic } from './diagnostics.js';
+import { diagnosticAt, relatedAt, type Diagnostic } from './diagnostics.js';
 import type { LoadedDocument } from './load.js';
 import type { RawTokens } from './raw.js';
 import { addDataTokens, type DataTokenRange } from './token-categories.js';
+import { MESSAGES } from './diagnostic-messages.js';
 
 export const SPECIAL = ['<pad>', '<unk>', '<bos>', '<sep>', '<eos>'] as const;
 
@@ -14,6 +15,8 @@ export interface VocabularyDraft {
   readonly ids: Map<string, number>;
   /** the tokens taken from the data: the last ids, each also in its automatic category */
   readonly dataTokens?: DataTokenRange;
+  /** how dataset words were taken (absent: they were not), for the '<unk>' warning's cause */
+  readonly fromDatasets?: { readonly minCount: number; readonly maxSize: number; readonly document: LoadedDocument | null };
 }
 
 export interface VocabularyInput {
@@ -40,7 +43,9 @@ export function buildVocabulary(input: VocabularyInput): { vocabulary: Vocabular
           first === category
             ? `The token '${token}' is listed twice in category '${category}'. Remove one of them.`
             : `The token '${token}' is already in category '${first}'; a token belongs to one category. Remove it from '${category}' or from '${first}'.`;
-        diagnostics.push(diagnosticAt(input.document!, ['categories', category, index], 3008, message));
+        const firstIndex = (raw.categories?.[first] ?? []).findIndex((v) => String(v) === token);
+        const related = [relatedAt(input.document!, ['categories', first, firstIndex], `'${token}' in category '${first}'`)];
+        diagnostics.push(diagnosticAt(input.document!, ['categories', category, index], MESSAGES.tokenInTwoCategories.code, message, { related }));
         return;
       }
       where.set(token, category);
@@ -54,7 +59,7 @@ export function buildVocabulary(input: VocabularyInput): { vocabulary: Vocabular
   if (missing.length > 0 && input.document) {
     const names = missing.map((t) => `'${t}'`).join(', ');
     diagnostics.push(
-      diagnosticAt(input.document, ['categories'], 3009, `The special token${missing.length > 1 ? 's' : ''} ${names} ${missing.length > 1 ? 'were' : 'was'} added to category 'special'. List ${missing.length > 1 ? 'them' : 'it'} there to make this explicit.`, { severity: 'info', part: 'key' }),
+      diagnosticAt(input.document, ['categories'], MESSAGES.specialTokensAdded.code, `The special token${missing.length > 1 ? 's' : ''} ${names} ${missing.length > 1 ? 'were' : 'was'} added to category 'special'. List ${missing.length > 1 ? 'them' : 'it'} there to make this explicit.`, { severity: 'info', part: 'key' }),
     );
   }
   const special = categories.special ?? [];
@@ -95,9 +100,10 @@ export function buildVocabulary(input: VocabularyInput): { vocabulary: Vocabular
     }
     if (tokens.length > maxSize && input.document) {
       diagnostics.push(
-        diagnosticAt(input.document, ['fromDatasets', 'maxSize'], 3025, `The categories list ${tokens.length} tokens, more than maxSize ${maxSize}; no dataset words were added. Raise maxSize or list fewer tokens.`, { severity: 'warning' }),
+        diagnosticAt(input.document, ['fromDatasets', 'maxSize'], MESSAGES.categoriesExceedMaxSize.code, `The categories list ${tokens.length} tokens, more than maxSize ${maxSize}; no dataset words were added. Raise maxSize or list fewer tokens.`, { severity: 'warning' }),
       );
     }
   }
-  return { vocabulary: { tokens, categories, ids, ...(dataTokens ? { dataTokens } : {}) }, diagnostics };
+  const fromDatasets = from ? { minCount: from.minCount ?? 2, maxSize: from.maxSize ?? 5000, document: input.document } : undefined;
+  return { vocabulary: { tokens, categories, ids, ...(fromDatasets ? { fromDatasets } : {}), ...(dataTokens ? { dataTokens } : {}) }, diagnostics };
 }

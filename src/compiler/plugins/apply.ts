@@ -20,6 +20,7 @@ import type { Problem } from '../validators/explain.js';
 import { checkObject, type Branch } from './check-values.js';
 import { BUILT_IN_DATASET_TYPES, LAYER_KEYS } from './plugin-shape.js';
 import type { PluginSet } from './registry.js';
+import { MESSAGES } from '../diagnostic-messages.js';
 
 export interface PluginDatasetOrigin {
   /** the dataset type as written */
@@ -139,7 +140,7 @@ export function applyPlugins(documents: readonly LoadedDocument[], set: PluginSe
 /** The samples of a plugin dataset, checked against its fields and encoded; null when there are none inline. */
 function encodeSamples(document: LoadedDocument, value: Record<string, unknown>, plugin: string, type: import('./api.js').PluginDatasetType, diagnostics: Diagnostic[]): unknown[] | null {
   if (value.source !== undefined) {
-    diagnostics.push(toDiagnostic(document, { code: 3098, path: ['source'], part: 'key', message: `Dataset type '${type.type}' (plugin '${plugin}') takes inline samples only: nnc reads a 'source' file in the built-in layouts. Move the samples under 'samples', or convert the file to '${type.encodes}' and use that type.` }));
+    diagnostics.push(toDiagnostic(document, { code: MESSAGES.pluginSourceNotSupported.code, path: ['source'], part: 'key', message: `Dataset type '${type.type}' (plugin '${plugin}') takes inline samples only: nnc reads a 'source' file in the built-in layouts. Move the samples under 'samples', or convert the file to '${type.encodes}' and use that type.` }));
   }
   if (!Array.isArray(value.samples)) return null;
   const branch: Branch = {
@@ -157,13 +158,13 @@ function encodeSamples(document: LoadedDocument, value: Record<string, unknown>,
       out = type.encode(sample as never);
     } catch (error) {
       const message = error instanceof Error ? error.message.split('\n')[0].replace(/\.$/, '') : String(error);
-      diagnostics.push(toDiagnostic(document, { code: 3096, path: ['samples', index], part: 'value', message: `Plugin '${plugin}' failed to encode sample ${index + 1}: ${message}. Fix the sample, or the plugin's 'encode'.` }));
+      diagnostics.push(toDiagnostic(document, { code: MESSAGES.pluginEncode.code, path: ['samples', index], part: 'value', message: `Plugin '${plugin}' failed to encode sample ${index + 1}: ${message}. Fix the sample, or the plugin's 'encode'.` }));
       return sample;
     }
     const checked = out !== null && typeof out === 'object' && !Array.isArray(out) ? checkSample(type.encodes, out as Record<string, unknown>) : { error: 'is not a mapping of fields' };
     if ('error' in checked) {
       const first = `it ${checked.error}`;
-      diagnostics.push(toDiagnostic(document, { code: 3096, path: ['samples', index], part: 'value', message: `Plugin '${plugin}' encodes sample ${index + 1} as a '${type.encodes}' sample that is not valid: ${first}. Fix the plugin's 'encode'.` }));
+      diagnostics.push(toDiagnostic(document, { code: MESSAGES.pluginEncode.code, path: ['samples', index], part: 'value', message: `Plugin '${plugin}' encodes sample ${index + 1} as a '${type.encodes}' sample that is not valid: ${first}. Fix the plugin's 'encode'.` }));
       return sample;
     }
     return out;

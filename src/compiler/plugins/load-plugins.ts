@@ -14,6 +14,7 @@ import { wrapLayerType } from './layer-type.js';
 import { refusingPluginLoader } from './node-loader.js';
 import { checkPluginShape, BUILT_IN_DATASET_TYPES } from './plugin-shape.js';
 import { NO_PLUGINS, type LoadedDatasetType, type LoadedLayerType, type LoadedPlugin, type PluginSet } from './registry.js';
+import { MESSAGES } from '../diagnostic-messages.js';
 
 /** A plugin module larger than this is refused unread. */
 export const PLUGIN_MAX_BYTES = 4 * 1024 * 1024;
@@ -76,7 +77,7 @@ export function loadPluginEntries(projectDir: string, entries: readonly { specif
     const at = (code: number, message: string, severity: 'error' | 'info' = 'error') => problems.push({ index, code, message, severity });
     const quoted = `'${specifier}'`;
     if (seen.has(specifier)) {
-      at(3094, `Plugin ${quoted} is already listed as item ${seen.get(specifier)! + 1} of 'plugins'. Remove one of them.`);
+      at(MESSAGES.pluginClash.code, `Plugin ${quoted} is already listed as item ${seen.get(specifier)! + 1} of 'plugins'. Remove one of them.`);
       continue;
     }
     seen.set(specifier, index);
@@ -92,7 +93,7 @@ export function loadPluginEntries(projectDir: string, entries: readonly { specif
       const resolved = loader.resolvePackage(specifier, projectDir);
       if (resolved === null) {
         const asFile = /\.[cm]?js$/.test(specifier) ? ` For a file of the project, write './${specifier}'.` : '';
-        at(3090, `Plugin ${quoted} is not installed where the project can find it: no package ${quoted} in the node_modules of the project folder or above.${asFile} Run 'npm install ${specifier}' there, or remove the entry.`);
+        at(MESSAGES.pluginNotFound.code, `Plugin ${quoted} is not installed where the project can find it: no package ${quoted} in the node_modules of the project folder or above.${asFile} Run 'npm install ${specifier}' there, or remove the entry.`);
         incomplete = true;
         continue;
       }
@@ -102,14 +103,14 @@ export function loadPluginEntries(projectDir: string, entries: readonly { specif
       // a package is not resolved by a loader that runs nothing (nnc diff reads no node_modules of a revision)
       plugins.push({ name: specifier, specifier, file: specifier, path: specifier, hash: null, loaded: false, layerTypes: [], datasetTypes: [] });
       const refusal = loader.load(specifier);
-      at(3095, `Plugin ${quoted} was not run: ${'error' in refusal ? refusal.error : NOT_RUN}. Layers and datasets of its types are read as written, unchecked.`, 'info');
+      at(MESSAGES.pluginNotRun.code, `Plugin ${quoted} was not run: ${'error' in refusal ? refusal.error : NOT_RUN}. Layers and datasets of its types are read as written, unchecked.`, 'info');
       incomplete = true;
       continue;
     }
     const text = isPluginPath(specifier) ? readProjectFile(host, projectDir, path, PLUGIN_MAX_BYTES) : host.readFile(path, { maxBytes: PLUGIN_MAX_BYTES });
     if (typeof text !== 'string') {
       const advice = text.reason === 'outside' ? ' A plugin is a file inside the project folder or a package in its node_modules.' : text.reason === 'missing' ? ' Check the path: it is relative to the project folder.' : '';
-      at(3090, `Plugin ${quoted} cannot be read: ${text.error}.${advice} Fix the entry, or remove it.`);
+      at(MESSAGES.pluginNotFound.code, `Plugin ${quoted} cannot be read: ${text.error}.${advice} Fix the entry, or remove it.`);
       incomplete = true;
       continue;
     }
@@ -121,9 +122,9 @@ export function loadPluginEntries(projectDir: string, entries: readonly { specif
       incomplete = true;
       plugins.push(unrun());
       const where = result.line === undefined ? '' : ` (${file}:${result.line})`;
-      if (result.reason === 'missing') at(3090, `Plugin ${quoted} cannot be read: ${result.error}. Check the path: it is relative to the project folder.`);
-      else if (result.reason === 'refused') at(3095, `Plugin ${quoted} was not run: ${result.error}. Layers and datasets of its types are read as written, unchecked.`, 'info');
-      else at(result.reason === 'syntax' ? 3091 : 3092, `Plugin ${quoted} does not load: ${result.error}${where}. Fix '${file}', or remove the entry.`);
+      if (result.reason === 'missing') at(MESSAGES.pluginNotFound.code, `Plugin ${quoted} cannot be read: ${result.error}. Check the path: it is relative to the project folder.`);
+      else if (result.reason === 'refused') at(MESSAGES.pluginNotRun.code, `Plugin ${quoted} was not run: ${result.error}. Layers and datasets of its types are read as written, unchecked.`, 'info');
+      else at(result.reason === 'syntax' ? MESSAGES.pluginSyntax.code : MESSAGES.pluginThrows.code, `Plugin ${quoted} does not load: ${result.error}${where}. Fix '${file}', or remove the entry.`);
       continue;
     }
 
@@ -131,7 +132,7 @@ export function loadPluginEntries(projectDir: string, entries: readonly { specif
     if (typeof shape === 'string') {
       incomplete = true;
       plugins.push(unrun());
-      at(3093, `Plugin ${quoted} is not an nnc plugin: ${shape}. Export one with 'export default { name, layers: [...], datasets: [...] }' (README: Plugins).`);
+      at(MESSAGES.notAPlugin.code, `Plugin ${quoted} is not an nnc plugin: ${shape}. Export one with 'export default { name, layers: [...], datasets: [...] }' (README: Plugins).`);
       continue;
     }
     const name = shape.name ?? fallbackName;
@@ -145,7 +146,7 @@ export function loadPluginEntries(projectDir: string, entries: readonly { specif
     if (clashes.length > 0) {
       incomplete = true;
       plugins.push(unrun());
-      at(3094, `Plugin ${quoted} cannot be used: ${clashes[0]}. Rename the type in '${file}', or remove one of the plugins.`);
+      at(MESSAGES.pluginClash.code, `Plugin ${quoted} cannot be used: ${clashes[0]}. Rename the type in '${file}', or remove one of the plugins.`);
       continue;
     }
     for (const layer of shape.layers as PluginLayerType[]) layers.set(layer.type, { plugin: name, definition: wrapLayerType(name, layer), source: layer });

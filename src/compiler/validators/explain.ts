@@ -8,6 +8,7 @@ import { suggest } from '../suggest.js';
 import { cap, dataPath, describe, flow, labelOf, list, NAME_PATTERN, nameFor, ownerOf, plural, pointerOf, show, valueAt, type Subject } from './phrasing.js';
 import type { JsonSchema } from './schemas.js';
 import { condition, discriminatorTags, mappingForm, objectSchema, parentSchema, siblingTagsWithKey } from './schema-paths.js';
+import { MESSAGES } from '../diagnostic-messages.js';
 
 export type { Subject } from './phrasing.js';
 
@@ -122,17 +123,17 @@ function explainOne(error: AjvError, path: PathSegment[], schema: JsonSchema, su
         : elsewhere
           ? `Unknown key '${key}' in ${owner}: it applies to ${elsewhere.tagKey} ${list(elsewhere.tags, 'or')}, not '${elsewhere.tag}'. Remove it, or change '${elsewhere.tagKey}'.`
           : `Unknown key '${key}' in ${owner}. Remove it, or use one of ${list(allowed, 'or')}.`;
-      return { code: 2005, path: [...path, key], part: 'key', message, suggestion: guess, rank: 0, stray: !guess && !elsewhere };
+      return { code: MESSAGES.unknownKey.code, path: [...path, key], part: 'key', message, suggestion: guess, rank: 0, stray: !guess && !elsewhere };
     }
     case 'false schema': {
       const when = condition(schema, error.schemaPath);
       const message = when ? `${cap(label)} is not used when ${when}. Remove it.` : `${cap(label)} is not allowed here. Remove it.`;
-      return { code: 2005, path, part: 'key', message, rank: 0 };
+      return { code: MESSAGES.unknownKey.code, path, part: 'key', message, rank: 0 };
     }
     case 'type': {
       const types = ([] as string[]).concat(params.type as string | string[]);
       const expected = list(types.map((type) => TYPE_NAMES[type] ?? type), 'or', false);
-      return { code: 2006, path, part: 'value', message: `${cap(label)} must be ${expected}, but it is ${describe(value)}.${typeHint(types, value)}`, rank: 2 };
+      return { code: MESSAGES.wrongType.code, path, part: 'value', message: `${cap(label)} must be ${expected}, but it is ${describe(value)}.${typeHint(types, value)}`, rank: 2 };
     }
     case 'enum':
     case 'const': {
@@ -148,7 +149,7 @@ function explainOne(error: AjvError, path: PathSegment[], schema: JsonSchema, su
       if (params.error === 'mapping') {
         return notAllowed(tagPath, tagLabel, params.tagValue, discriminatorTags(parentSchema(schema, error.schemaPath)), '');
       }
-      return { code: 2006, path: tagPath, part: 'value', message: `${cap(tagLabel)} must be a string, but it is ${describe(params.tagValue)}.`, rank: 2 };
+      return { code: MESSAGES.wrongType.code, path: tagPath, part: 'value', message: `${cap(tagLabel)} must be a string, but it is ${describe(params.tagValue)}.`, rank: 2 };
     }
     case 'pattern': {
       const pattern = String(params.pattern);
@@ -158,11 +159,11 @@ function explainOne(error: AjvError, path: PathSegment[], schema: JsonSchema, su
         const fix = pattern === NAME_PATTERN ? nameFor(key) : undefined;
         const what = path.length === 1 && path[0] === 'categories' ? `Category name '${key}'` : `Key '${key}' in ${ownerOf(path, subject)}`;
         const advice = fix ? ` Did you mean '${fix}'?` : '';
-        return { code: 2008, path: [...path, key], part: 'key', message: `${what} must ${rule}.${advice}`, suggestion: fix, rank: 4 };
+        return { code: MESSAGES.pattern.code, path: [...path, key], part: 'key', message: `${what} must ${rule}.${advice}`, suggestion: fix, rank: 4 };
       }
       const fix = pattern === NAME_PATTERN && typeof value === 'string' ? nameFor(value) : undefined;
       const advice = fix ? ` Did you mean '${fix}'?` : '';
-      return { code: 2008, path, part: 'value', message: `${cap(label)} must ${rule}, but it is ${show(value)}.${advice}`, suggestion: fix, rank: 4 };
+      return { code: MESSAGES.pattern.code, path, part: 'value', message: `${cap(label)} must ${rule}, but it is ${show(value)}.${advice}`, suggestion: fix, rank: 4 };
     }
     case 'minimum':
     case 'maximum':
@@ -170,7 +171,7 @@ function explainOne(error: AjvError, path: PathSegment[], schema: JsonSchema, su
     case 'exclusiveMaximum': {
       const words: Record<string, string> = { '>=': 'at least', '>': 'greater than', '<=': 'at most', '<': 'less than' };
       const bound = `${words[String(params.comparison)]} ${String(params.limit)}`;
-      return { code: 2009, path, part: 'value', message: `${cap(label)} must be ${bound}, but it is ${show(value)}.`, rank: 5 };
+      return { code: MESSAGES.outOfRange.code, path, part: 'value', message: `${cap(label)} must be ${bound}, but it is ${show(value)}.`, rank: 5 };
     }
     case 'minItems':
     case 'maxItems': {
@@ -178,13 +179,13 @@ function explainOne(error: AjvError, path: PathSegment[], schema: JsonSchema, su
       const count = Array.isArray(value) ? value.length : 0;
       const bound = error.keyword === 'minItems' ? 'at least' : 'at most';
       const has = count === 0 ? 'it is empty' : `it has ${count}`;
-      return { code: 2010, path, part: 'value', message: `${cap(label)} must list ${bound} ${plural(limit, 'item')}, but ${has}.`, rank: 6 };
+      return { code: MESSAGES.otherSchemaRule.code, path, part: 'value', message: `${cap(label)} must list ${bound} ${plural(limit, 'item')}, but ${has}.`, rank: 6 };
     }
     case 'uniqueItems': {
       const [first, second] = [Number(params.i), Number(params.j)].sort((a, b) => a - b);
       const item = Array.isArray(value) ? value[second] : undefined;
       return {
-        code: 2010,
+        code: MESSAGES.otherSchemaRule.code,
         path: [...path, second],
         part: 'value',
         message: `${cap(label)} lists ${show(item)} twice (items ${first + 1} and ${second + 1}). Remove one of them.`,
@@ -192,12 +193,12 @@ function explainOne(error: AjvError, path: PathSegment[], schema: JsonSchema, su
       };
     }
     case 'minLength':
-      return { code: 2010, path, part: 'value', message: `${cap(label)} must not be empty.`, rank: 6 };
+      return { code: MESSAGES.otherSchemaRule.code, path, part: 'value', message: `${cap(label)} must not be empty.`, rank: 6 };
     case 'oneOf':
     case 'anyOf':
-      return { code: 2010, path, part: 'value', message: `${cap(label)} does not have any of the allowed forms. Check it against the schema.`, rank: 7 };
+      return { code: MESSAGES.otherSchemaRule.code, path, part: 'value', message: `${cap(label)} does not have any of the allowed forms. Check it against the schema.`, rank: 7 };
     default:
-      return { code: 2010, path, part: 'value', message: `${cap(label)} is not valid (JSON Schema '${error.keyword}' ${JSON.stringify(params)}).`, rank: 7 };
+      return { code: MESSAGES.otherSchemaRule.code, path, part: 'value', message: `${cap(label)} is not valid (JSON Schema '${error.keyword}' ${JSON.stringify(params)}).`, rank: 7 };
   }
 }
 
@@ -207,7 +208,7 @@ function notAllowed(path: PathSegment[], label: string, value: unknown, allowed:
   const context = when ? ` when ${when}` : '';
   const advice = guess ? ` Did you mean '${guess}'?` : '';
   return {
-    code: 2007,
+    code: MESSAGES.notAllowed.code,
     path,
     part: 'value',
     message: `${cap(label)} must be ${expected}${context}, but it is ${show(value)}.${advice}`,
@@ -227,7 +228,7 @@ function missingProblem(path: PathSegment[], keys: string[], hints: string[], wh
     const examples = hints.every((hint) => hint.startsWith('for example ')) ? `, for example ${list(hints.map((h) => h.slice(12)), 'and', false)}` : '';
     message = `${owner} is missing the required keys ${list(keys, 'and')}${needed}. Add them${examples}.`;
   }
-  return { code: 2004, path, part: 'owner', message, rank: 1 };
+  return { code: MESSAGES.requiredKey.code, path, part: 'owner', message, rank: 1 };
 }
 
 function requiredHint(key: string, parent: JsonSchema): string {

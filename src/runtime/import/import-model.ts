@@ -20,6 +20,7 @@ import { checkpointHandler, writeCheckpointExtras } from '../store/checkpoint.js
 import { applyCheckpointWeights } from './init-weights.js';
 import { readModel, type ImportedModel } from './read-model.js';
 import { INIT_DIR, projectFiles } from './write-project.js';
+import { MESSAGES } from '../../compiler/diagnostic-messages.js';
 
 export interface ImportResult {
   readonly diagnostics: readonly Diagnostic[];
@@ -36,7 +37,7 @@ const TOLERANCE = 1e-4;
 export async function importModel(tf: Tf, modelJsonPath: string, out: string, shown: string): Promise<ImportResult> {
   const diagnostics: Diagnostic[] = [];
   const failed = (): ImportResult => ({ diagnostics, plan: null, files: [], maxDifference: null });
-  const error = (message: string) => diagnostics.push({ code: 3095, severity: 'error', message, file: shown, line: 1, column: 1, length: 1 });
+  const error = (message: string) => diagnostics.push({ code: MESSAGES.importUnreadable.code, severity: 'error', message, file: shown, line: 1, column: 1, length: 1 });
 
   let text: string;
   try {
@@ -79,7 +80,7 @@ export async function importModel(tf: Tf, modelJsonPath: string, out: string, sh
   await writeFile(join(out, INIT_DIR, 'weights.bin'), new Uint8Array(source.weightData as ArrayBuffer));
 
   const compiled = compile(out);
-  diagnostics.push(...compiled.diagnostics.filter((d) => d.code !== 3020)); // 'no dataset trains head': said once above
+  diagnostics.push(...compiled.diagnostics.filter((d) => d.code !== MESSAGES.headWithoutDataset.code)); // 'no dataset trains head': said once above
   const plan = compiled.plan;
   if (!plan) return failed();
   if (written.tokens && plan.vocabulary.tokens.join('\n') !== written.tokens.join('\n')) {
@@ -93,9 +94,9 @@ export async function importModel(tf: Tf, modelJsonPath: string, out: string, sh
     applyCheckpointWeights(nnc, new Map(specs.map((s) => [s.name, weights[s.name] as Tensor])), `'${shown}'`);
     const maxDifference = await compareWithSource(tf, plan, model, nnc, source);
     if (maxDifference === null) {
-      diagnostics.push({ code: 3093, severity: 'info', message: `The source model could not be run here, so the imported model was not compared with it.`, file: shown, line: 1, column: 1, length: 1 });
+      diagnostics.push({ code: MESSAGES.importNote.code, severity: 'info', message: `The source model could not be run here, so the imported model was not compared with it.`, file: shown, line: 1, column: 1, length: 1 });
     } else if (maxDifference > TOLERANCE) {
-      diagnostics.push({ code: 3094, severity: 'warning', message: `The imported model's outputs differ from the source model's by up to ${maxDifference.toPrecision(3)} on the same inputs: a layer computes differently in nnc (see the warnings above).`, file: shown, line: 1, column: 1, length: 1 });
+      diagnostics.push({ code: MESSAGES.importOutputsDiffer.code, severity: 'warning', message: `The imported model's outputs differ from the source model's by up to ${maxDifference.toPrecision(3)} on the same inputs: a layer computes differently in nnc (see the warnings above).`, file: shown, line: 1, column: 1, length: 1 });
     }
     // init/ becomes a full nnc checkpoint of the same weights
     await rm(join(out, INIT_DIR), { recursive: true, force: true });

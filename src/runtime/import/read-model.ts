@@ -6,6 +6,7 @@
 // TensorFlow.js here.
 import type { Diagnostic } from '../../compiler/diagnostics.js';
 import { ACTIVATIONS } from '../../compiler/layers/define.js';
+import { MESSAGES } from '../../compiler/diagnostic-messages.js';
 
 export interface ImportedLayer {
   /** nnc's name (the model's, made to fit ^[a-z][a-z0-9_]*$) */
@@ -59,7 +60,7 @@ export function readModel(modelJsonText: string, file: string): { model: Importe
     diagnostics.push({ code, severity, message, file, line, column, length: needle === null ? 1 : needle.length + 9 });
   };
   const fail = (message: string) => {
-    at(null, 3095, message);
+    at(null, MESSAGES.importUnreadable.code, message);
     return { model: null, diagnostics };
   };
 
@@ -91,13 +92,13 @@ export function readModel(modelJsonText: string, file: string): { model: Importe
   }
   const nameOf = (layer: RawLayer, i: number) => layer.name ?? String(layer.config['name'] ?? `layer_${i}`);
   const renamed = [...names].filter(([a, b]) => a !== b);
-  if (renamed.length) at(null, 3093, `Layer names were changed to fit nnc's names (lowercase letters, digits, '_'): ${renamed.map(([a, b]) => `'${a}' -> '${b}'`).join(', ')}.`, 'info');
+  if (renamed.length) at(null, MESSAGES.importNote.code, `Layer names were changed to fit nnc's names (lowercase letters, digits, '_'): ${renamed.map(([a, b]) => `'${a}' -> '${b}'`).join(', ')}.`, 'info');
 
   // inputs of each layer (names in model.json), first node only
   const inputsOf = new Map<string, string[]>();
   rawLayers.forEach((layer, i) => {
     const nodes = (layer.inbound_nodes ?? []) as unknown[][];
-    if (nodes.length > 1) at(nameOf(layer, i), 3092, `Layer '${nameOf(layer, i)}' is applied ${nodes.length} times (shared weights); an nnc model applies each layer once.`);
+    if (nodes.length > 1) at(nameOf(layer, i), MESSAGES.importNotAChain.code, `Layer '${nameOf(layer, i)}' is applied ${nodes.length} times (shared weights); an nnc model applies each layer once.`);
     const node = (nodes[0] ?? []) as unknown[];
     // tfjs: [[name, node, tensor, kwargs], ...]; Keras 3 style: {args: [...]} is not read
     inputsOf.set(nameOf(layer, i), node.map((entry) => (Array.isArray(entry) ? String(entry[0]) : '')).filter(Boolean));
@@ -134,7 +135,7 @@ export function readModel(modelJsonText: string, file: string): { model: Importe
     }
     const ins = (inputsOf.get(name) ?? []).filter((n) => !skipped.has(n));
     if (ins.length > 1) {
-      at(name, 3092, `Layer '${name}' takes ${ins.length} inputs (${ins.map((n) => `'${n}'`).join(', ')}); nnc imports a chain of layers, each taking the one before it.`);
+      at(name, MESSAGES.importNotAChain.code, `Layer '${name}' takes ${ins.length} inputs (${ins.map((n) => `'${n}'`).join(', ')}); nnc imports a chain of layers, each taking the one before it.`);
     }
     return ins[0] ?? null;
   };
@@ -161,7 +162,7 @@ export function readModel(modelJsonText: string, file: string): { model: Importe
       }
     }
     if (!dense || dense.class_name !== 'Dense') {
-      at(output, 3092, `Output '${output}' is a '${dense?.class_name ?? 'missing'}' layer; an nnc head is a Dense layer (units and activation) at the end of the model. Add a Dense output layer, or import a model that ends in one.`);
+      at(output, MESSAGES.importNotAChain.code, `Output '${output}' is a '${dense?.class_name ?? 'missing'}' layer; an nnc head is a Dense layer (units and activation) at the end of the model. Add a Dense output layer, or import a model that ends in one.`);
       continue;
     }
     headParts.add(denseName);
@@ -175,7 +176,7 @@ export function readModel(modelJsonText: string, file: string): { model: Importe
       attach = previousOf(attach!, rawLayers.indexOf(poolLayer));
     }
     if (!attach) {
-      at(denseName, 3092, `Head '${denseName}' reads the model's input directly; an nnc head attaches to a layer.`);
+      at(denseName, MESSAGES.importNotAChain.code, `Head '${denseName}' reads the model's input directly; an nnc head attaches to a layer.`);
       continue;
     }
     heads.push({ name: names.get(denseName)!, source: denseName, output, attach, units: Number(dense.config['units']), activation: activation ?? activationOf(dense.config['activation']), pool });
@@ -189,13 +190,13 @@ export function readModel(modelJsonText: string, file: string): { model: Importe
     if (SKIPPED.has(raw.class_name) || headParts.has(name)) return;
     const before = previousOf(name, i);
     if (!sequential && before !== previous) {
-      at(name, 3092, `Layer '${name}' reads ${before ? `'${before}'` : 'the input'}, not the layer before it (${previous ? `'${previous}'` : 'the input'}): nnc imports a chain of layers with heads branching off it.`);
+      at(name, MESSAGES.importNotAChain.code, `Layer '${name}' reads ${before ? `'${before}'` : 'the input'}, not the layer before it (${previous ? `'${previous}'` : 'the input'}): nnc imports a chain of layers with heads branching off it.`);
     }
     const converted = convertLayer(raw, name, (code, message, severity) => at(name, code, message, severity), text && layers.length === 0);
     if (converted) layers.push({ name: names.get(name)!, source: name, ...converted });
     previous = name;
   });
-  for (const head of heads) if (!layers.some((l) => l.source === head.attach)) at(head.source, 3092, `Head '${head.source}' attaches to '${head.attach}', which is not a layer of the chain.`);
+  for (const head of heads) if (!layers.some((l) => l.source === head.attach)) at(head.source, MESSAGES.importNotAChain.code, `Head '${head.source}' attaches to '${head.attach}', which is not a layer of the chain.`);
 
   const embedding = rawLayers.find((l) => l.class_name === 'Embedding' || l.class_name === 'NncEmbedding');
   const model: ImportedModel = {
@@ -219,13 +220,13 @@ type Report = (code: number, message: string, severity?: Diagnostic['severity'])
 function convertLayer(raw: RawLayer, name: string, report: Report, first: boolean): { type: string; args: Record<string, unknown> } | null {
   const c = raw.config;
   const unsupported = (what: string) => {
-    report(3091, `Layer '${name}' (${raw.class_name}) has ${what}, which nnc's layers do not compute. Change it in the source model, or import a model without it.`);
+    report(MESSAGES.importDifferentComputation.code, `Layer '${name}' (${raw.class_name}) has ${what}, which nnc's layers do not compute. Change it in the source model, or import a model without it.`);
     return null;
   };
   const activation = (key: string, fallback: string) => {
     const id = activationOf(c[key] ?? fallback);
     if (!(ACTIVATIONS as readonly string[]).includes(id)) {
-      report(3091, `Layer '${name}' (${raw.class_name}) uses the activation '${id}', which nnc does not know. nnc's activations: ${ACTIVATIONS.join(', ')}.`);
+      report(MESSAGES.importDifferentComputation.code, `Layer '${name}' (${raw.class_name}) uses the activation '${id}', which nnc does not know. nnc's activations: ${ACTIVATIONS.join(', ')}.`);
     }
     return id;
   };
@@ -235,7 +236,7 @@ function convertLayer(raw: RawLayer, name: string, report: Report, first: boolea
     case 'NncEmbedding':
       if (!first) return unsupported('an embedding after the first layer');
       if (c['mask_zero'] === true) {
-        report(3094, `Layer '${name}' (Embedding) has mask_zero: true; nnc's recurrent layers read <pad> steps (left padding) and its attention and pooling leave them out, so a masked Keras recurrent layer will compute differently.`, 'warning');
+        report(MESSAGES.importOutputsDiffer.code, `Layer '${name}' (Embedding) has mask_zero: true; nnc's recurrent layers read <pad> steps (left padding) and its attention and pooling leave them out, so a masked Keras recurrent layer will compute differently.`, 'warning');
       }
       return { type: 'embedding', args: { units: Number(c['output_dim']) } };
     case 'Dense': {
@@ -287,7 +288,7 @@ function convertLayer(raw: RawLayer, name: string, report: Report, first: boolea
     case 'NncAttention':
       return { type: 'attention', args: { heads: Number(c['heads'] ?? 1), causal: c['causal'] === true } };
     default:
-      report(3090, `Layer '${name}' is a '${raw.class_name}', which nnc has no layer type for. nnc imports Embedding, Dense, Conv1D, LSTM, GRU, LayerNormalization, Dropout, Activation, GlobalAveragePooling1D/GlobalMaxPooling1D and nnc's own classes.`);
+      report(MESSAGES.importUnsupportedLayer.code, `Layer '${name}' is a '${raw.class_name}', which nnc has no layer type for. nnc imports Embedding, Dense, Conv1D, LSTM, GRU, LayerNormalization, Dropout, Activation, GlobalAveragePooling1D/GlobalMaxPooling1D and nnc's own classes.`);
       return null;
   }
 }

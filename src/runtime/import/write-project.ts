@@ -8,6 +8,7 @@ import type { Plan, PlanHead } from '../../compiler/plan.js';
 import { SPECIAL } from '../../compiler/vocabulary.js';
 import type { Preprocess } from '../export/portable/preprocess.js';
 import type { ImportedModel } from './read-model.js';
+import { MESSAGES } from '../../compiler/diagnostic-messages.js';
 
 export const INIT_DIR = 'init';
 
@@ -25,7 +26,7 @@ const yamlWord = (s: string) => (/^[a-zA-Z_][a-zA-Z0-9_.]*$/.test(s) && !/^(true
 
 export function projectFiles(model: ImportedModel, source: string, preprocess: Preprocess | null, plan: Plan | null): ProjectFiles {
   const diagnostics: Diagnostic[] = [];
-  const note = (message: string, severity: Diagnostic['severity'] = 'info', code = 3093) => diagnostics.push({ code, severity, message, file: source, line: 1, column: 1, length: 1 });
+  const note = (message: string, severity: Diagnostic['severity'] = 'info', code = MESSAGES.importNote.code) => diagnostics.push({ code, severity, message, file: source, line: 1, column: 1, length: 1 });
   const header = (_kind: string) => `# written by 'nnc import ${source.split('/').pop()}'\napiVersion: nnc/v1\n`;
   const name = (preprocess?.project ?? plan?.project.name ?? model.name).toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z]+/, '') || 'imported';
 
@@ -64,7 +65,7 @@ export function projectFiles(model: ImportedModel, source: string, preprocess: P
     const size = model.vocabularySize ?? 0;
     if (preprocess?.vocabulary.tokens.length) {
       tokens = [...preprocess.vocabulary.tokens];
-      if (size && tokens.length !== size) note(`preprocess.json lists ${tokens.length} tokens, but the embedding has ${size} rows.`, 'error', 3092);
+      if (size && tokens.length !== size) note(`preprocess.json lists ${tokens.length} tokens, but the embedding has ${size} rows.`, 'error', MESSAGES.importNotAChain.code);
     } else {
       tokens = ['<pad>', '<unk>', ...Array.from({ length: Math.max(size - 2, 0) }, (_, i) => `token_${i + 2}`)];
       note(`The model's folder has no preprocess.json, so its vocabulary is unknown: tokens.yaml lists ${size} placeholder tokens ('<pad>', '<unk>', 'token_2', ...) to keep the embedding's ${size} rows. Replace them, in order, with the words the model was trained on.`);
@@ -99,7 +100,7 @@ export function projectFiles(model: ImportedModel, source: string, preprocess: P
       Object.assign(entry, { task: 'regression', loss: 'mse' });
       note(`Head '${head.name}' is a linear output of ${head.units}: imported as regression with the mse loss.`);
     } else {
-      note(`Head '${head.name}' ends in '${head.activation}' over ${head.units} outputs; an nnc head ends in softmax (classification), one sigmoid (two classes) or nothing (regression).`, 'error', 3091);
+      note(`Head '${head.name}' ends in '${head.activation}' over ${head.units} outputs; an nnc head ends in softmax (classification), one sigmoid (two classes) or nothing (regression).`, 'error', MESSAGES.importDifferentComputation.code);
       continue;
     }
     if (planned && planned.labelSmoothing) entry['labelSmoothing'] = planned.labelSmoothing;
