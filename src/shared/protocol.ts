@@ -183,6 +183,22 @@ export interface TokensView {
   readonly categories: Readonly<Record<string, readonly string[]>>;
   readonly special: Readonly<Record<string, number | null>>;
   readonly vocabularySize: number;
+  /** the tokens taken from the data (fromDatasets): ids first..first+count-1; absent when none were */
+  readonly dataTokens?: { readonly first: number; readonly count: number };
+  /** occurrences per token in the training data; absent when the server has no compiled data (a plan read back from the store) */
+  readonly counts?: TokenCountsView;
+}
+
+/** How often each token occurs in the training split of the compiled data (src/runtime/server/token-counts.ts). */
+export interface TokenCountsView {
+  /** the split counted: the training split of every dataset */
+  readonly split: 'train';
+  /** samples counted */
+  readonly samples: number;
+  /** token occurrences counted, all ids together */
+  readonly tokens: number;
+  /** occurrences by token id (vocabularySize entries) */
+  readonly byId: readonly number[];
 }
 
 /** GET /api/layers: the layer graph in model order */

@@ -43,7 +43,7 @@ export function handleApi(url: URL, sources: readonly ProjectSource[]): ApiAnswe
 
   switch (path) {
     case '/api/tokens':
-      return withPlan(source, (plan) => tokensView(source.name, plan));
+      return withPlan(source, (plan) => tokensView(source.name, plan, source.tokenCounts?.()));
     case '/api/layers':
       return withPlan(source, layerViews);
     case '/api/heads':

@@ -3,7 +3,7 @@
 // gives it a stored one (stored-project.ts).
 import type { Diagnostic } from '../../compiler/diagnostics.js';
 import type { Plan, Sample } from '../../compiler/plan.js';
-import type { ServerMessage } from '../../shared/protocol.js';
+import type { ServerMessage, TokenCountsView } from '../../shared/protocol.js';
 import type { RunRecord, RunStore } from '../store/types.js';
 
 export interface ProjectSource {
@@ -25,6 +25,8 @@ export interface ProjectSource {
   currentState(): ServerMessage[];
   /** the first samples of a dataset of the last plan, as the compile normalized them (views.ts samplePreviews) */
   samplePreview?(dataset: string): readonly Sample[] | undefined;
+  /** occurrences per token id in the last plan's training data (token-counts.ts); undefined without its data */
+  tokenCounts?(): TokenCountsView | undefined;
 }
 
 /** Folder names as ids, suffixed (-2, -3) where two folders share a name. */

@@ -10,6 +10,7 @@ import { hasStore } from '../store/paths.js';
 import { createRunStore } from '../store/store.js';
 import type { RunStore } from '../store/types.js';
 import type { ProjectSource } from './source.js';
+import { trainingTokenCounts } from './token-counts.js';
 import { diagnosticView, planSummary, samplePreviews } from './views.js';
 
 export interface StoredProject extends ProjectSource {
@@ -48,6 +49,7 @@ export function createStoredProject(dir: string, name: string): StoredProject {
     running: () => null,
     store: openStore,
     samplePreview: (dataset) => previews.get(dataset),
+    tokenCounts: () => (result.data && plan && plan === result.plan ? trainingTokenCounts(result.data, plan.vocabulary.tokens.length) : undefined),
     currentState() {
       const out: ServerMessage[] = [];
       if (plan) out.push({ type: 'project_compiled', project: name, summary: planSummary(name, plan) });

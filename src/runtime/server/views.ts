@@ -13,6 +13,7 @@ import type {
   PlanSummary,
   RunView,
   TensorStatsView,
+  TokenCountsView,
   TokensView,
   TrainingStatsView,
 } from '../../shared/protocol.js';
@@ -44,9 +45,17 @@ export function planSummary(project: string, plan: Plan): PlanSummary {
   };
 }
 
-export function tokensView(project: string, plan: Plan): TokensView {
+export function tokensView(project: string, plan: Plan, counts?: TokenCountsView): TokensView {
   const v = plan.vocabulary;
-  return { project, tokens: v.tokens, categories: v.categories, special: { ...v.special }, vocabularySize: v.tokens.length };
+  return {
+    project,
+    tokens: v.tokens,
+    categories: v.categories,
+    special: { ...v.special },
+    vocabularySize: v.tokens.length,
+    ...(v.dataTokens ? { dataTokens: { ...v.dataTokens } } : {}),
+    ...(counts && counts.byId.length === v.tokens.length ? { counts } : {}),
+  };
 }
 
 export function layerViews(plan: Plan): LayerView[] {

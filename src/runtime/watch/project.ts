@@ -11,6 +11,7 @@ import type { Plan } from '../../compiler/plan.js';
 import type { PlanData } from '../../compiler/plan-data.js';
 import type { ServerMessage, WarmStartView } from '../../shared/protocol.js';
 import type { ProjectSource } from '../server/source.js';
+import { trainingTokenCounts } from '../server/token-counts.js';
 import type { RunRecord, RunStore } from '../store/types.js';
 import type { EpochSummary } from '../train/types.js';
 import { createProjectCompiler } from './cached-compile.js';
@@ -171,6 +172,7 @@ export function createLiveProject(options: LiveProjectOptions): LiveProject {
     running: () => running,
     store: () => store,
     samplePreview: (dataset) => data?.datasets.find((d) => d.name === dataset)?.preview,
+    tokenCounts: () => (data && plan ? trainingTokenCounts(data, plan.vocabulary.tokens.length) : undefined),
     currentState: () => late.replay(),
     recompile(changed) {
       if (closed) return 'unchanged';
