@@ -47,7 +47,7 @@ describe('generation scoring', () => {
       let matches = 0;
       for (const [i, sample] of samples.entries()) {
         const one = await generate(tf, sub, plan, sample.prompt);
-        const batched = scored.samples![i] as { predicted: number[]; correct: boolean; expected: number[] };
+        const batched = scored.samples![i] as unknown as { predicted: number[]; correct: boolean; expected: number[] };
         expect(batched.predicted.filter((id) => id !== eos), sample.prompt).toEqual(one.ids);
         const exact = one.text === sample.target && batched.predicted.at(-1) === eos;
         expect(batched.correct, sample.prompt).toBe(exact);

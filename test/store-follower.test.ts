@@ -50,7 +50,7 @@ describe('the store follower', () => {
     writer.flush();
     const first = follower.poll();
     expect(first.map((m) => m.type)).toEqual(['run_started', 'training_stats', 'training_log', 'weights_update']);
-    expect(first.every((m) => m.project === 'demo')).toBe(true);
+    expect(first.every((m) => 'project' in m && m.project === 'demo')).toBe(true);
     const stats = first[1] as Extract<ServerMessage, { type: 'training_stats' }>;
     expect(stats.stats).toMatchObject({ runId: run.id, step: 10, epoch: 1, losses: { h: 0.7 }, metrics: { 'h.accuracy': 0.5 }, learningRate: 0.01, gradNorm: 1.5, rssBytes: 2e8, numTensors: 40, samplesPerSecond: 900, progress: 0 });
     expect((first[2] as Extract<ServerMessage, { type: 'training_log' }>).log).toMatchObject({ runId: run.id, message: 'Epoch 1/2: loss 0.7.', count: 1 });

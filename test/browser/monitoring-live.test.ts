@@ -138,10 +138,10 @@ describe.skipIf(!hasChromium)('monitoring live in Chromium', () => {
     expect(outputs.filter((o) => !/^(good|bad) \(p [01]\.\d{3}\)$/.test(o))).toEqual([]);
     expect(await page.$$eval('.samples-panel .sample-output', (tds) => tds.every((td) => /^(good|bad) \(p [01]\.\d{3}\)$/.test(td.textContent ?? '')))).toBe(true);
     // another sample can be followed
-    const options = await page.$$eval('.samples-panel select option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+    const options = await page.$$eval('.samples-panel select option', (os) => os.map((o) => (o as unknown as { value: string }).value));
     expect(options.length).toBeGreaterThanOrEqual(2);
     await page.selectOption('.samples-panel select', options[1]);
-    await expect.poll(() => page.$eval('.samples-panel select', (s) => (s as HTMLSelectElement).value)).toBe(options[1]);
+    await expect.poll(() => page.$eval('.samples-panel select', (s) => (s as unknown as { value: string }).value)).toBe(options[1]);
     await page.screenshot({ path: join(SHOTS, 'logs-samples.png'), fullPage: true });
     await page.close();
     await watch.stop();
@@ -154,18 +154,18 @@ describe.skipIf(!hasChromium)('monitoring live in Chromium', () => {
     const page = await newPage();
     await page.goto(`${view.url}/#monitoring`);
     await page.waitForSelector('.conn[data-state=open]');
-    await page.evaluate(() => ((window as unknown as { __sameLoad: boolean }).__sameLoad = true));
+    await page.evaluate(() => ((globalThis as unknown as { __sameLoad: boolean }).__sameLoad = true));
     const train = await cli(['train', dir, '--epochs', EPOCHS], env, false);
     running.push(train);
     // the run appears, then its loss grows, pushed over the WebSocket
-    await page.waitForFunction(() => /running/.test(document.querySelector('.run-state')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => /running/.test((globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('.run-state')?.textContent ?? ''), undefined, { timeout: 30_000 });
     await grows(async () => (await chartPoints(page, 'Loss per head'))[0] ?? 0, 'the loss plot');
     await grows(async () => (await chartPoints(page, 'Memory (MiB)'))[0] ?? 0, 'the memory plot');
-    expect(await page.evaluate(() => (window as unknown as { __sameLoad?: boolean }).__sameLoad)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { __sameLoad?: boolean }).__sameLoad)).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'view-beside-train.png'), fullPage: true });
     await train.stop();
     // the run's end reaches the page too
-    await page.waitForFunction(() => /stopped|completed/.test(document.querySelector('.run-state')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => /stopped|completed/.test((globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('.run-state')?.textContent ?? ''), undefined, { timeout: 30_000 });
     await page.close();
     await view.stop();
   });
