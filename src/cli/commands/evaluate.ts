@@ -92,7 +92,7 @@ export default defineCommand({
       const run = findRun(store, values.run as string | undefined);
       if (typeof run === 'string') throw new UserError(run, 1);
       const { staleModel } = await import('../../runtime/predict/stale.js');
-      const stale = staleModel(dir, run);
+      const stale = await staleModel(dir, run);
       if (stale && values.strict === true) throw new UserError(`${stale} (--strict)`, 1);
       if (stale) process.stderr.write(`warning: ${stale}\n`);
       const { loadTf } = await import('../../runtime/backend/index.js');

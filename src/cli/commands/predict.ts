@@ -92,11 +92,12 @@ export default defineCommand({
       const run = findRun(store, values.run as string | undefined);
       if (typeof run === 'string') throw new UserError(run, 1);
       const { staleModel } = await import('../../runtime/predict/stale.js');
-      const stale = staleModel(dir, run);
+      const stale = await staleModel(dir, run);
       if (stale && values.strict === true) throw new UserError(`${stale} (--strict)`, 1);
       if (stale) process.stderr.write(`warning: ${stale}\n`);
       const { loadTf } = await import('../../runtime/backend/index.js');
-      const { tf } = await loadTf(values.backend as string | undefined);
+      // inference only: TensorFlow.js without gradients, tfjs-converter, tfjs-data or webgl (start-up; BENCHMARKS.md)
+      const { tf } = await loadTf(values.backend as string | undefined, { inference: true });
       const loaded = await loadRun(tf, store, run, choice);
       if (typeof loaded === 'string') throw new UserError(loaded, 1);
       if (loaded.checkpoint.note) process.stderr.write(`note: ${loaded.checkpoint.note}\n`);

@@ -1,6 +1,13 @@
 // Picks and starts the TensorFlow.js backend. Everything TensorFlow.js is
-// imported lazily here, so commands that never train (nnc check) never load it.
+// loaded lazily here, so commands that never train (nnc check) never load it.
+// TensorFlow.js' packages are CommonJS: they are loaded with require, which
+// skips the scan ESM import() makes of every file for its export names (a
+// quarter of the load time of @tensorflow/tfjs). A process that only runs
+// models (nnc predict) asks for `inference`: tfjs-core and tfjs-layers
+// without @tensorflow/tfjs' gradients, tfjs-converter, tfjs-data and the
+// webgl and cpu backends, which it never uses (half the load time; BENCHMARKS.md).
 import type * as tfjs from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
 import type { InstalledKernels } from './kernels/register.js';
 
 export type Tf = typeof tfjs;
@@ -19,7 +26,17 @@ export type BackendName = (typeof BACKENDS)[number];
 
 const ALIASES: Record<string, BackendName> = { node: 'node', tensorflow: 'node', wasm: 'wasm', cpu: 'cpu' };
 
+export interface LoadOptions {
+  /**
+   * Only inference (forward passes of a loaded model): TensorFlow.js without
+   * gradients, tfjs-converter, tfjs-data or the webgl backend. A later call
+   * without it in the same process loads the rest.
+   */
+  readonly inference?: boolean;
+}
+
 const loads = new Map<string, Promise<LoadedTf>>();
+const requireTf = createRequire(import.meta.url);
 
 /**
  * Loads TensorFlow.js and starts a backend: `requested`, else env NNC_BACKEND,
@@ -28,13 +45,16 @@ const loads = new Map<string, Promise<LoadedTf>>();
  * start is an Error whose message says what to install or which names exist.
  * Calling it again with the same request returns the same result.
  */
-export async function loadTf(requested?: string): Promise<LoadedTf> {
+export async function loadTf(requested?: string, options: LoadOptions = {}): Promise<LoadedTf> {
   const wanted = (requested ?? process.env.NNC_BACKEND ?? '').trim().toLowerCase();
-  let load = loads.get(wanted);
+  const inference = options.inference === true;
+  // a full load serves inference too
+  let load = loads.get(wanted) ?? (inference ? loads.get(`${wanted}#inference`) : undefined);
   if (!load) {
-    load = start(wanted);
-    loads.set(wanted, load);
-    load.catch(() => loads.delete(wanted));
+    const key = inference ? `${wanted}#inference` : wanted;
+    load = start(wanted, inference);
+    loads.set(key, load);
+    load.catch(() => loads.delete(key));
     return load;
   }
   const loaded = await load;
@@ -44,7 +64,16 @@ export async function loadTf(requested?: string): Promise<LoadedTf> {
   return loaded;
 }
 
-async function start(wanted: string): Promise<LoadedTf> {
+/** TensorFlow.js for inference only: tfjs-core's and tfjs-layers' exports (with tensor methods) in one object, as @tensorflow/tfjs has them. */
+async function inferenceTf(): Promise<Tf> {
+  const core = requireTf('@tensorflow/tfjs-core') as Tf;
+  const layers = requireTf('@tensorflow/tfjs-layers') as object;
+  const { registerChainedOps } = await import('./chained-ops.js');
+  registerChainedOps(core);
+  return { ...core, ...layers } as Tf;
+}
+
+async function start(wanted: string, inference: boolean): Promise<LoadedTf> {
   let order: readonly BackendName[] = BACKENDS;
   if (wanted !== '') {
     const name = ALIASES[wanted];
@@ -53,7 +82,7 @@ async function start(wanted: string): Promise<LoadedTf> {
     }
     order = [name];
   }
-  const tf = await import('@tensorflow/tfjs');
+  const tf = inference ? await inferenceTf() : (requireTf('@tensorflow/tfjs') as Tf);
   const notes: string[] = [];
   for (const name of order) {
     const failure = await tryBackend(tf, name, notes);
@@ -82,7 +111,7 @@ async function tryBackend(tf: Tf, name: BackendName, notes: string[]): Promise<s
   }
   if (name === 'wasm') {
     try {
-      await import('@tensorflow/tfjs-backend-wasm');
+      requireTf('@tensorflow/tfjs-backend-wasm');
     } catch (error) {
       return `The 'wasm' backend failed to load @tensorflow/tfjs-backend-wasm: ${(error as Error).message}`;
     }
@@ -96,6 +125,14 @@ async function tryBackend(tf: Tf, name: BackendName, notes: string[]): Promise<s
       ? `nnc WebAssembly kernels: ${simd.mode === 'relaxed-simd' ? 'SIMD with fused multiply-add (relaxed SIMD)' : 'SIMD'}.`
       : 'nnc WebAssembly kernels unavailable here; stock wasm products are used.');
     return null;
+  }
+  // the full @tensorflow/tfjs registers the cpu backend; an inference-only load does it here
+  if (!tf.findBackend('cpu')) {
+    try {
+      requireTf('@tensorflow/tfjs-backend-cpu');
+    } catch (error) {
+      return `The 'cpu' backend failed to load @tensorflow/tfjs-backend-cpu: ${(error as Error).message}`;
+    }
   }
   const cpu = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
   // The cpu backend prints an install-tfjs-node banner on first use; loadTf's notes say it instead.

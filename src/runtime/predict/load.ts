@@ -1,7 +1,6 @@
 // A stored run's model, plan and scaling, for predict and export.
 import type { Plan } from '../../compiler/plan.js';
 import { dirname } from 'node:path';
-import { activatePlanPlugins } from '../../compiler/plugins/runtime-plugins.js';
 import { registerNncLayers } from '../emit/nnc-layers.js';
 import type { LayersModel, Tf } from '../emit/tf.js';
 import { checkpointHandler, readCheckpointPlan, resolveCheckpoint, type CheckpointChoice, type ResolvedCheckpoint } from '../store/checkpoint.js';
@@ -39,8 +38,12 @@ export async function loadRun(tf: Tf, store: RunStore, run: RunRecord, choice: C
   const plan = ((await readCheckpointPlan(dir)) ?? store.getPlan(run.id)) as Plan | null;
   if (!plan) return `Run '${run.id}' has no stored plan, so its model cannot be used.`;
   // <project>/.nnc/runs/<id>: the project's plugins define the model's plugin layer classes
-  const plugins = activatePlanPlugins(plan, dirname(dirname(dirname(dir))));
-  if (plugins) return plugins;
+  // (loaded only for a plan that has plugins: the plugin loader brings much of the compiler with it)
+  if (plan.plugins?.length) {
+    const { activatePlanPlugins } = await import('../../compiler/plugins/runtime-plugins.js');
+    const plugins = activatePlanPlugins(plan, dirname(dirname(dirname(dir))));
+    if (plugins) return plugins;
+  }
   registerNncLayers(tf);
   const model = await tf.loadLayersModel(checkpointHandler(checkpoint.dir));
   const metadata = (model.getUserDefinedMetadata() as { nnc?: ModelMetadata } | undefined)?.nnc;

@@ -2,7 +2,7 @@
 // (the stock optimizer runs about 14 whole-tensor ops per variable, each a
 // pass over memory and an allocation; for a 5000x64 embedding table that is
 // most of a training step). Same arithmetic as tfjs' AdamOptimizer.
-import { util } from '@tensorflow/tfjs';
+import { util } from './tfjs-core.js';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { kernelIO, type KernelBackendName } from './kernel-io.js';
 import { offsetOf, simdFor } from './simd/wasm-backend.js';

@@ -1,7 +1,7 @@
 // Conv2DBackpropFilter (the kernel gradient of conv1d and conv2d) as one
 // im2col pass plus one matrix product (patches^T . dy). wasm has no kernel for it, and the
 // stock cpu kernel loops once per filter tap in plain JavaScript.
-import { backend_util } from '@tensorflow/tfjs';
+import { backend_util } from './tfjs-core.js';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { kernelIO, type KernelBackendName } from './kernel-io.js';
 

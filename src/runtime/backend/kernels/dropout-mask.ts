@@ -2,7 +2,7 @@
 // mulberry32 stream in one pass. tf.dropout draws its uniforms through
 // seedrandom's alea and then runs four whole-tensor ops: ~1.1 ms for a
 // [32, 32, 64] activation on wasm, several times this kernel's cost.
-import { util } from '@tensorflow/tfjs';
+import { util } from './tfjs-core.js';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import { kernelIO, type KernelBackendName } from './kernel-io.js';
 

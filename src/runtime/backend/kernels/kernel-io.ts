@@ -2,7 +2,7 @@
 // backends nnc registers kernels on. On wasm a tensor lives in the module's
 // heap: a view into it is valid only until the next allocation (the heap may
 // grow), so allocate every output first and take views after.
-import { getKernel, util } from '@tensorflow/tfjs';
+import { getKernel, util } from './tfjs-core.js';
 import type { DataType, KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { offsetOf, simdFor } from './simd/wasm-backend.js';
 

@@ -6,7 +6,7 @@
 // train at 7-9 GMAC/s. _FusedMatMul with a bias is also wrong on wasm when a
 // flag is set or the batch is larger than one, so those cases are computed as
 // product + bias + activation.
-import { broadcast_util, util } from '@tensorflow/tfjs';
+import { broadcast_util, util } from './tfjs-core.js';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { kernelIO, type KernelIO } from './kernel-io.js';
 import { offsetOf, simdFor } from './simd/wasm-backend.js';

@@ -1,6 +1,6 @@
 // Installs nnc's kernels on a backend, and takes them out again (the speed
 // benchmark compares stock and nnc kernels in one process).
-import { getGradient, getKernel, registerGradient, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
+import { getGradient, getKernel, registerGradient, registerKernel, unregisterKernel } from './tfjs-core.js';
 import type { GradConfig, KernelConfig } from '@tensorflow/tfjs';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';

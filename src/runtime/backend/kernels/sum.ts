@@ -1,7 +1,7 @@
 // Sum over leading axes (the bias gradient of every dense layer and
 // projection: dy [rows, width] summed over rows) as vector adds of whole
 // rows. The wasm kernel first transposes the reduced axes to the end.
-import { backend_util, util } from '@tensorflow/tfjs';
+import { backend_util, util } from './tfjs-core.js';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { kernelIO } from './kernel-io.js';
 import { offsetOf, simdFor } from './simd/wasm-backend.js';

@@ -1,7 +1,7 @@
 // The gradient of Tile as one reshape and one sum. The stock gradient slices
 // every repeat out separately (tf.layers.layerNormalization tiles its mean and
 // variance, which became about 2,000 Slice calls per training step).
-import { reshape, sum } from '@tensorflow/tfjs';
+import { reshape, sum } from './tfjs-core.js';
 import type { GradConfig, Tensor } from '@tensorflow/tfjs';
 
 export const tileGradient: GradConfig = {

@@ -1,6 +1,6 @@
 // Tile (and so tf.broadcastTo) as row copies. The wasm kernel takes ~3.7 ms
 // to broadcast [32, 1, 64] to [32, 32, 64]; copying whole rows takes ~0.05.
-import { util } from '@tensorflow/tfjs';
+import { util } from './tfjs-core.js';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { kernelIO } from './kernel-io.js';
 

@@ -1,7 +1,7 @@
 // UnsortedSegmentSum as one scatter-add pass. It is the gradient of gather
 // (embedding lookups). wasm has no kernel for it at all, and the stock cpu
 // kernel loops once per segment (per vocabulary entry) over the whole input.
-import { util } from '@tensorflow/tfjs';
+import { util } from './tfjs-core.js';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { kernelIO, type KernelBackendName } from './kernel-io.js';
 import { offsetOf, simdFor } from './simd/wasm-backend.js';

@@ -12,6 +12,7 @@ import {
   assemble, F32, I32, V128, type ValType, f32x4Add, f32x4Div, f32x4Mul, f32x4Splat, f32x4Sqrt, f32x4Sub, forLoop,
   get, i32, i32Add, i32LtU, i32Mul, i32Shl, i32Sub, set, tee, v128Load, v128Store,
 } from './assembler.js';
+import { cachedBytes } from './bytes-cache.js';
 import { bmmFunction } from './product.js';
 import { lstmBackwardFunction, lstmForwardFunction } from './lstm-cells.js';
 import { gruBack1Function, gruBack2Function, gruGatesFunction, gruStateFunction } from './gru-cells.js';
@@ -176,12 +177,13 @@ export function simdKernels(memory: WasmMemory): SimdKernels | null {
     const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
     for (const fused of relaxedSimd() ? [true, false] : [false]) {
       try {
-        const module = new wasm.Module(assemble([
+        // remembered between processes (bytes-cache.ts): assembling is most of this module's start-up
+        const module = new wasm.Module(cachedBytes(fused ? 'simd-fma' : 'simd', () => assemble([
           bmmFunction(fused), adamFunction(), addFunction(), colsFunction(),
           lstmForwardFunction(false), lstmForwardFunction(true), lstmBackwardFunction(false), lstmBackwardFunction(true),
           gruGatesFunction(false), gruGatesFunction(true), gruStateFunction(),
           gruBack1Function(false), gruBack1Function(true), gruBack2Function(false), gruBack2Function(true),
-        ]));
+        ])));
         const instance = new wasm.Instance(module, { env: { memory } });
         kernels = { ...(instance.exports as object), mode: fused ? 'relaxed-simd' : 'simd' } as SimdKernels;
         break;
