@@ -17,7 +17,7 @@ import { checkDatasetSamples, checkSplitSettings, type CheckedDataset } from './
 import { collectSamples, createTokenTable, tokenCounts, type DatasetInput } from './dataset-columns.js';
 import { checkMonitors } from './check-monitor.js';
 import { checkInit } from './check-init.js';
-import { MESSAGES } from './diagnostic-messages.js';
+import { fill, MESSAGES } from './diagnostic-messages.js';
 
 /** A layer as the plan will hold it, before hashes, with where it is written. */
 export type CheckedLayer = Omit<PlanLayer, 'hash' | 'chainHash' | 'source'> & {
@@ -58,14 +58,14 @@ export function check(projectDir: string, documents: readonly ValidDocument[], h
     for (const extra of list.slice(1)) {
       const first = list[0];
       const related = [relatedAt(first, ['kind'], `the first '${kind}' document`)];
-      diagnostics.push(diagnosticAt(extra, ['kind'], MESSAGES.duplicateDocument.code, `A project has one '${kind}' document, and '${first.file.relPath}' already holds one. Merge the two or remove this one.`, { related }));
+      diagnostics.push(diagnosticAt(extra, ['kind'], MESSAGES.duplicateDocument.code, fill(MESSAGES.duplicateDocument.message, { kind, file: first.file.relPath }), { related }));
     }
   }
   const missing = REQUIRED.filter((k) => !(byKind.get(k)?.length));
   if (missing.length > 0) {
     const files: Record<string, string> = { Project: 'nnc.yaml', Layers: 'layers.yaml', Heads: 'heads.yaml' };
     for (const kind of missing) {
-      diagnostics.push({ code: MESSAGES.missingDocument.code, severity: 'error', message: `The project has no '${kind}' document. Add one, conventionally in '${files[kind]}' with 'apiVersion: nnc/v1' and 'kind: ${kind}'.`, file: fallbackFile, line: 1, column: 1, length: 1 });
+      diagnostics.push({ code: MESSAGES.missingDocument.code, severity: 'error', message: fill(MESSAGES.missingDocument.message, { kind, file: files[kind] }), file: fallbackFile, line: 1, column: 1, length: 1 });
     }
     return { checked: null, diagnostics };
   }
@@ -118,7 +118,7 @@ export function check(projectDir: string, documents: readonly ValidDocument[], h
   for (const head of heads) {
     // a dataset that names the head but failed its own checks (a binary dataset on a 3-class head) has said so already
     if (!checkedDatasets.some((d) => d.head === head.name) && !datasets.some((d) => d.raw.head === head.name)) {
-      diagnostics.push(diagnosticAt(head.document, head.path, MESSAGES.headWithoutDataset.code, `No dataset trains head '${head.name}'. Add a Dataset with 'head: ${head.name}', or remove the head.`, { severity: 'warning', part: 'value' }));
+      diagnostics.push(diagnosticAt(head.document, head.path, MESSAGES.headWithoutDataset.code, fill(MESSAGES.headWithoutDataset.message, { head: head.name }), { severity: 'warning', part: 'value' }));
     }
   }
   diagnostics.push(...checkInit(projectDir, projectDoc, project.training.init, [...layers, ...heads], host));
@@ -190,7 +190,8 @@ function assertionAdvice(key: 'in' | 'out', assertion: number | readonly number[
   const fix = `Write '${key}: ${actual}'`;
   if (typeof assertion !== 'number') return `${fix}, or change the layers that make this shape.`;
   if (!source) return `${fix}, or change the project's input to give ${assertion}.`;
-  return `${fix}, or give '${source.name}', where this width comes from, ${assertion} ${'filters' in source.config ? 'filters' : 'units'}.`;
+  // the template's second sentence (the catalogue's NNC3002)
+  return fill(MESSAGES.shapeAssertion.message.slice(MESSAGES.shapeAssertion.message.indexOf('Write')), { actual, source: source.name, declared: assertion, units: 'filters' in source.config ? 'filters' : 'units' }).replace(`'in: `, `'${key}: `);
 }
 
 /** `in: 64` asserts the last dimension; `in: [32, 64]` the whole shape. */

@@ -14,7 +14,7 @@ import type { RawDataset, RawRecord, ValidDocument } from './raw.js';
 import { checkSample, csvHeaderProblem, FIELDS, type CheckedSample } from './samples.js';
 import { contentKey } from './split.js';
 import { tokenize, type TokenizeOptions } from './tokenize.js';
-import { MAX_SAMPLE_ERRORS, MESSAGES } from './diagnostic-messages.js';
+import { fill, MAX_SAMPLE_ERRORS, MESSAGES } from './diagnostic-messages.js';
 
 /** Provisional token ids, first-seen order, with how often each was seen. */
 export interface TokenTable {
@@ -273,7 +273,7 @@ export function collectSamples(document: ValidDocument, raw: RawDataset, project
       d.sourcePath.value = data.path;
       if (header) {
         const [a, b] = FIELDS[raw.type];
-        diagnostics.push(sourceLineDiagnostic(document, raw.source, data.path, 1, MESSAGES.csvHeader.code, `The header of '${raw.source}' ${header}; a '${raw.type}' record has the columns '${a}' and '${b}'. Rename the columns in the first line.`));
+        diagnostics.push(sourceLineDiagnostic(document, raw.source, data.path, 1, MESSAGES.csvHeader.code, fill(MESSAGES.csvHeader.message, { source: raw.source, problem: header, type: raw.type, a, b })));
       }
       for (const diagnostic of pendingDiagnostics) diagnostics.push(diagnostic());
       if (reported > MAX_SAMPLE_ERRORS) {

@@ -108,8 +108,10 @@ export function spanAt(file: SourceFile, start: number, end: number): Span {
  * to be on a single line" error really comes from.
  */
 function overIndentedKey(file: SourceFile, line: number): { line: number; column: number; length: number; message: string } | null {
-  const owner = /^(\s*(?:-\s+)*)([^\s#:'"][^:#]*?):(?:\s|$)/.exec(lineText(file, line));
-  if (!owner) return null;
+  const text0 = lineText(file, line);
+  const owner = /^(\s*(?:-\s+)*)([^\s#:'"][^:#]*?):(?:\s|$)/.exec(text0);
+  // inside a flow collection ('{' or '[' left open) lines may be indented freely: not this mistake
+  if (!owner || /[[{]/.test(text0.slice(owner[0].length))) return null;
   const keyColumn = owner[1].length;
   for (let n = line + 1; n <= Math.min(line + 100, file.lines.lineStarts.length); n++) {
     const text = lineText(file, n);

@@ -16,6 +16,7 @@ import { LAYER_DEFINITIONS } from '../compiler/layers/index.js';
 import { nodePluginLoader, refusingPluginLoader } from '../compiler/plugins/node-loader.js';
 import { BUILT_IN_DATASET_TYPES } from '../compiler/plugins/plugin-shape.js';
 import type { SideView } from './side-view.js';
+import { MESSAGES } from '../compiler/diagnostic-messages.js';
 
 export const NOT_TRUSTED = "nnc diff runs no plugin code unless it is given --trust-plugins (a revision's plugins may come from anyone)";
 
@@ -51,7 +52,7 @@ const BUILT_IN_LAYERS = new Set(Object.values(LAYER_DEFINITIONS).flatMap((d) => 
 
 /** One sentence per side whose plugins were not run: what went unchecked. */
 export function uncheckedNote(label: string, result: CompileResult, view: SideView): string | null {
-  const refused = result.diagnostics.filter((d) => d.code === 3095);
+  const refused = result.diagnostics.filter((d) => d.code === MESSAGES.pluginNotRun.code);
   if (refused.length === 0) return null;
   const layers = (view.layers ?? []).filter((l) => !BUILT_IN_LAYERS.has(l.type)).map((l) => `'${l.name}' (${l.type})`);
   const datasets = view.datasets.filter((d) => d.type !== null && !(BUILT_IN_DATASET_TYPES as readonly string[]).includes(d.type)).map((d) => `'${d.name}' (${d.type})`);

@@ -10,9 +10,10 @@ import { defineCommand, UserError } from '../command.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { projectDir } from '../project-dir.js';
 import { installedSchemasDir, SCHEMA_FILES } from '../schema-location.js';
+import { MESSAGES } from '../../compiler/diagnostic-messages.js';
 
 /** the codes of a plugin that did not load (load-plugins.ts) */
-const PLUGIN_CODES = new Set([3090, 3091, 3092, 3093, 3094]);
+const PLUGIN_CODES = new Set([MESSAGES.pluginNotFound.code, MESSAGES.pluginSyntax.code, MESSAGES.pluginThrows.code, MESSAGES.notAPlugin.code, MESSAGES.pluginClash.code]);
 
 export default defineCommand({
   name: 'schemas',

@@ -1,0 +1,80 @@
+// The catalogue lists every code once, each with a message, a hint, its
+// documentation and an example; the sources name entries instead of writing
+// numbers; every example that can be compiled reports its own code.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CATALOGUE, MESSAGES, messageEntry } from '../src/compiler/diagnostic-messages.js';
+import { runExample } from '../src/compiler/diagnostic-examples.js';
+
+const SRC = join(import.meta.dirname, '..', 'src');
+const CATALOGUE_DIR = join(SRC, 'compiler', 'diagnostic-messages');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return path === CATALOGUE_DIR ? [] : sourceFiles(path);
+    return /\.(ts|mts)$/.test(name) && !name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+/** The code of a line without its comments and string contents (a message may say '1,000 items'). */
+function codeOf(line: string): string {
+  const trimmed = line.trim();
+  if (trimmed.startsWith('//') || trimmed.startsWith('*') || trimmed.startsWith('/*')) return '';
+  return line.replace(/`(?:[^`\\]|\\.)*`|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, '""').replace(/\/\/.*$/, '');
+}
+
+const codes = CATALOGUE.map((e) => e.code);
+
+describe('the diagnostic catalogue', () => {
+  it('lists every code once, in the four ranges', () => {
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(codes.length).toBeGreaterThanOrEqual(60);
+    for (const code of codes) expect(code >= 1001 && code < 5000, `NNC${code}`).toBe(true);
+    expect(Object.keys(MESSAGES)).toHaveLength(codes.length);
+  });
+
+  it('gives every code a severity, a message, a hint, a sentence of documentation and an example', () => {
+    for (const e of CATALOGUE) {
+      expect(['error', 'warning', 'info'], `NNC${e.code}`).toContain(e.severity);
+      for (const text of [e.message, e.hint, e.doc]) expect(text, `NNC${e.code}`).toMatch(/^\S.*[.?)]$/s);
+      expect(Boolean(e.example.files || e.example.set || e.example.steps), `NNC${e.code} has no example`).toBe(true);
+    }
+  });
+
+  it('is where every code in src/ comes from: no number literal, no NNC code it does not list', () => {
+    const literal: string[] = [];
+    const unknown: string[] = [];
+    for (const file of sourceFiles(SRC)) {
+      const rel = relative(SRC, file);
+      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+        for (const m of line.matchAll(/NNC(\d{4})\b/g)) if (!messageEntry(Number(m[1]))) unknown.push(`${rel}:${i + 1} NNC${m[1]}`);
+        const code = codeOf(line);
+        for (const m of code.matchAll(/(?<![\w.$])(\d{4})(?![\w.])/g)) if (messageEntry(Number(m[1]))) literal.push(`${rel}:${i + 1} ${m[1]}`);
+        for (const m of code.matchAll(/\bcode\s*(?::|[!=]==?)\s*(\d{4})\b/g)) literal.push(`${rel}:${i + 1} code ${m[1]}`);
+      });
+    }
+    expect(unknown, 'NNC codes the catalogue does not list').toEqual([]);
+    expect(literal, 'codes written as numbers: name the catalogue entry (MESSAGES.<name>.code) instead').toEqual([]);
+  });
+
+  it('has no entry the sources never name', () => {
+    const text = sourceFiles(SRC).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const unused = Object.keys(MESSAGES).filter((name) => !text.includes(`MESSAGES.${name}.`));
+    expect(unused).toEqual([]);
+  });
+
+  it('every example that is a project reports its own code when compiled', { timeout: 60_000 }, () => {
+    const missed: string[] = [];
+    let compiled = 0;
+    for (const entry of CATALOGUE) {
+      const found = runExample(entry);
+      if (!found) continue;
+      compiled++;
+      if (!found.some((d) => d.code === entry.code)) missed.push(`NNC${entry.code}: got ${found.map((d) => `NNC${d.code}`).join(', ') || 'nothing'}`);
+    }
+    expect(missed).toEqual([]);
+    expect(compiled).toBeGreaterThanOrEqual(60);
+  });
+});
