@@ -1,4 +1,4 @@
-// Stage: Checked -> Plan, with content hashes (FORMAT.md): one over the whole
+// Stage: Checked -> Plan, with content hashes (docs/format.md): one over the whole
 // plan (dataset contents included); per layer and head one over its own
 // config and input shape and one over itself and everything before it.
 // The samples go beside the plan (PlanData), never in it: a plan is stored

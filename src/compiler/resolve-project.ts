@@ -1,4 +1,4 @@
-// Project document -> PlanProject with every default filled in (FORMAT.md).
+// Project document -> PlanProject with every default filled in (docs/format.md).
 import type { PlanProject, Schedule } from './plan.js';
 import type { RawProject } from './raw.js';
 import { resolveCheckpointMonitor, resolveMonitor } from './check-monitor.js';
@@ -52,7 +52,7 @@ export function resolveProject(raw: RawProject): PlanProject {
       optimizer: t.optimizer ?? TRAINING_DEFAULTS.optimizer,
       learningRate: t.learningRate ?? TRAINING_DEFAULTS.learningRate,
       schedule: resolveSchedule(t.schedule),
-      // FORMAT.md: "omit for no clipping"
+      // docs/format.md: "leave it out for no clipping"
       clipNorm: t.clipNorm ?? null,
       validationSplit,
       testSplit: t.split?.test ?? 0,

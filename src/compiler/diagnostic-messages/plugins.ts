@@ -36,7 +36,7 @@ export const PLUGIN_MESSAGES = {
     { steps: 'nnc import model.json --out my-model, for a model with a Conv2D layer' }),
   importDifferentComputation: entry(3101, 'error', "Layer '{layer}' ({class}) has {what}, which nnc's layers do not compute. Change it in the source model, or import a model without it.", 'Change the setting in the source model, or import one without it.',
     "A layer setting nnc's layers do not compute (an unknown activation, a constraint, a bias-less recurrent layer).",
-    { steps: "nnc import model.json --out my-model, for a model whose Dense layer uses activation 'gelu_new'" }),
+    { steps: "nnc import model.json --out my-model, for a model whose Dense layer uses activation 'hard_swish'" }),
   importNotAChain: entry(3102, 'error', "Layer '{layer}' takes {count} inputs; nnc imports a chain of layers, each taking the one before it.", 'Import a model that is a chain of layers with Dense heads branching off it.',
     'nnc models are a chain of layers with heads; shared layers, merges and heads that are not Dense layers cannot be written as one.',
     { steps: 'nnc import model.json --out my-model, for a model with a Concatenate layer' }),

@@ -183,7 +183,7 @@ export interface RawArticleApproximationSample { readonly text: string; readonly
 export interface RawRegressionSample { readonly input: RawModelInput; readonly target: number | readonly number[] }
 export interface RawTextGenerationSample { readonly input: string; readonly target: string }
 
-/** Sample fields by dataset type (FORMAT.md's table). */
+/** Sample fields by dataset type (the table in docs/format.md, "Dataset"). */
 export interface RawSampleByType {
   readonly binary_classification: RawBinaryClassificationSample;
   readonly multi_classification: RawMultiClassificationSample;

@@ -1,4 +1,4 @@
-// Warm start (FORMAT.md): keep the trained weights of every layer and head
+// Warm start (docs/format.md, "What the compiler produces"): keep the trained weights of every layer and head
 // whose own hash did not change, copy embedding rows by token text, start the
 // rest fresh. Generation heads are indexed by token too (their kernel columns
 // and bias entries), so they are copied by token text like embeddings.

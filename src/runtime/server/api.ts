@@ -1,4 +1,4 @@
-// The read-only JSON API (CLI.md "Viewer server"). Every answer is computed
+// The read-only JSON API (docs/cli.md, "The viewer server"). Every answer is computed
 // from a ProjectSource: the plan for tokens/layers/heads/datasets, the run
 // store for runs, metrics, weights and logs.
 import type { Plan } from '../../compiler/plan.js';
