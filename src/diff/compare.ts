@@ -81,8 +81,9 @@ function sideInfo(input: SideInput): DiffSide {
 }
 
 function diagnosticLine(d: Diagnostic, projectDir: string): DiagnosticLine {
-  const rel = relative(projectDir, d.file).split(sep).join('/');
-  return { file: rel === '' ? '.' : rel, line: d.line, column: d.column, severity: d.severity, code: d.code, message: d.message };
+  const path = (file: string) => relative(projectDir, file).split(sep).join('/') || '.';
+  const related = d.related?.map((r) => ({ file: path(r.file), line: r.line, column: r.column, message: r.message }));
+  return { file: path(d.file), line: d.line, column: d.column, severity: d.severity, code: d.code, message: d.message, ...(related ? { related } : {}) };
 }
 
 function summarize(b: SideView, h: SideView, layers: readonly LayerRow[] | null): DiffSummary {

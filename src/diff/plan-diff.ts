@@ -20,6 +20,8 @@ export interface DiagnosticLine {
   readonly severity: Severity;
   readonly code: number;
   readonly message: string;
+  /** other places it concerns, paths relative to the project folder */
+  readonly related?: ReadonlyArray<{ readonly file: string; readonly line: number; readonly column: number; readonly message: string }>;
 }
 
 export interface DiffSide {

@@ -123,7 +123,8 @@ export function renderMarkdown(diff: PlanDiff, options: MarkdownOptions = {}): s
   return cut + '\n\n_… cut to fit the comment limit._\n';
 }
 
-const diagnosticItem = (d: DiagnosticLine) => `- ${code(`${d.file}:${d.line}:${d.column}`)} ${d.severity} NNC${d.code}: ${esc(d.message)}`;
+const diagnosticItem = (d: DiagnosticLine) =>
+  [`- ${code(`${d.file}:${d.line}:${d.column}`)} ${d.severity} NNC${d.code}: ${esc(d.message)}`, ...(d.related ?? []).map((r) => `  - related: ${code(`${r.file}:${r.line}:${r.column}`)} ${esc(r.message)}`)].join('\n');
 
 const note = (n: number) => `\n_… ${int(n)} more row${n === 1 ? '' : 's'} not shown (comment size limit); run \`nnc diff\` locally for all of them._`;
 // counted in UTF-8 bytes: never more than characters, so the limit holds however GitHub counts

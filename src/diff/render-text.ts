@@ -85,6 +85,7 @@ export function renderText(diff: PlanDiff, options: TextOptions = {}): string {
     for (const d of side.diagnostics) {
       const severity = d.severity === 'error' ? c.red(d.severity) : c.yellow(d.severity);
       out.push(`  ${d.file}:${d.line}:${d.column} - ${severity} ${c.dim(`NNC${d.code}`)}: ${d.message}`);
+      for (const r of d.related ?? []) out.push(`    ${c.dim('related:')} ${r.file}:${r.line}:${r.column} - ${r.message}`);
     }
   }
   if (diff.notes.length > 0) out.push('', ...diff.notes.map((n) => c.dim(`note: ${n}`)));

@@ -13,6 +13,8 @@ export interface DiagnosticView {
   readonly file: string;
   readonly line: number;
   readonly column: number;
+  /** other places the diagnostic concerns (the first of two duplicates, a data file's source: key), paths project-relative */
+  readonly related?: ReadonlyArray<{ readonly file: string; readonly line: number; readonly column: number; readonly message: string }>;
 }
 
 export interface PlanSummary {

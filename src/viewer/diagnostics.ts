@@ -8,7 +8,8 @@ export interface Located {
   readonly line: number;
 }
 
-export function diagnosticLocation(d: DiagnosticView): string {
+/** `file:line:col` of a diagnostic or of one of its related locations */
+export function diagnosticLocation(d: Pick<DiagnosticView, 'file' | 'line' | 'column'>): string {
   return `${d.file}:${d.line}:${d.column}`;
 }
 

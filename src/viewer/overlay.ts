@@ -16,7 +16,12 @@ export function ErrorOverlay() {
       <button type="button" class="overlay-close" aria-label="Dismiss" onClick=${() => setDismissed(list)}>×</button>
       <h2>${errors.length === 1 ? '1 error' : `${errors.length} errors`} in ${project.value ?? 'the project'}</h2>
       <ol>
-        ${errors.map((d) => html`<li><code class="loc">${diagnosticLocation(d)}</code> <span class="sev">error NNC${d.code}</span>: ${d.message}</li>`)}
+        ${errors.map(
+          (d) => html`<li>
+            <code class="loc">${diagnosticLocation(d)}</code> <span class="sev">error NNC${d.code}</span>: ${d.message}
+            ${d.related?.length ? html`<ul class="related">${d.related.map((r) => html`<li><span class="muted">related:</span> <code class="loc">${diagnosticLocation(r)}</code> ${r.message}</li>`)}</ul>` : null}
+          </li>`,
+        )}
       </ol>
       <p class="muted">The viewer is read-only: fix the YAML file named above and save. The last good model keeps running, and this overlay clears when the project compiles.</p>
     </div>

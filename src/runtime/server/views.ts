@@ -28,7 +28,8 @@ function projectPath(dir: string, file: string): string {
 }
 
 export function diagnosticView(dir: string, d: Diagnostic): DiagnosticView {
-  return { code: d.code, severity: d.severity, message: d.message, file: projectPath(dir, d.file), line: d.line, column: d.column };
+  const related = d.related?.map((r) => ({ file: projectPath(dir, r.file), line: r.line, column: r.column, message: r.message }));
+  return { code: d.code, severity: d.severity, message: d.message, file: projectPath(dir, d.file), line: d.line, column: d.column, ...(related ? { related } : {}) };
 }
 
 export function planSummary(project: string, plan: Plan): PlanSummary {
