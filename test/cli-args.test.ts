@@ -28,7 +28,7 @@ describe('options that nnc does not know', () => {
     expect(nnc(['check', '--form=json']).stderr).toContain("unknown option '--form'. Did you mean '--format'?");
     const far = nnc(['check', '--foo']);
     expect(far.code).toBe(2);
-    expect(far.stderr).toBe("nnc check: unknown option '--foo'. Its options: '--format', '--set', '--help'. Run 'nnc check --help' for its options.\n");
+    expect(far.stderr).toBe("nnc check: unknown option '--foo'. Its options: '--format', '--explain', '--set', '--help'. Run 'nnc check --help' for its options.\n");
   });
 
   it('name a missing value in the notation of the help, and a value given to a flag', () => {
