@@ -1,6 +1,7 @@
 // The catalogue lists every code once, each with a message, a hint, its
 // documentation and an example; the sources name entries instead of writing
 // numbers; every example that can be compiled reports its own code.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,11 +19,13 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** The code of a line without its comments and string contents (a message may say '1,000 items'). */
-function codeOf(line: string): string {
-  const trimmed = line.trim();
-  if (trimmed.startsWith('//') || trimmed.startsWith('*') || trimmed.startsWith('/*')) return '';
-  return line.replace(/`(?:[^`\\]|\\.)*`|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, '""').replace(/\/\/.*$/, '');
+/** A file's code without comments and string contents (a message or a help text may say 'NNC3002 or 3002'), its lines kept. */
+function codeOf(text: string): string[] {
+  const blank = (m: string) => m.replace(/[^\n]/g, ' ');
+  return text
+    .replace(/`(?:[^`\\]|\\.)*`|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g, (m) => `"${blank(m.slice(1, -1))}"`)
+    .split('\n')
+    .map((line) => (/^\s*(\/\/|\*|\/\*)/.test(line) ? '' : line.replace(/\/\/.*$/, '')));
 }
 
 const codes = CATALOGUE.map((e) => e.code);
@@ -48,9 +51,11 @@ describe('the diagnostic catalogue', () => {
     const unknown: string[] = [];
     for (const file of sourceFiles(SRC)) {
       const rel = relative(SRC, file);
-      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+      const text = readFileSync(file, 'utf8');
+      const lines = codeOf(text);
+      text.split('\n').forEach((line, i) => {
         for (const m of line.matchAll(/NNC(\d{4})\b/g)) if (!messageEntry(Number(m[1]))) unknown.push(`${rel}:${i + 1} NNC${m[1]}`);
-        const code = codeOf(line);
+        const code = lines[i];
         for (const m of code.matchAll(/(?<![\w.$])(\d{4})(?![\w.])/g)) if (messageEntry(Number(m[1]))) literal.push(`${rel}:${i + 1} ${m[1]}`);
         for (const m of code.matchAll(/\bcode\s*(?::|[!=]==?)\s*(\d{4})\b/g)) literal.push(`${rel}:${i + 1} code ${m[1]}`);
       });
@@ -76,5 +81,18 @@ describe('the diagnostic catalogue', () => {
     }
     expect(missed).toEqual([]);
     expect(compiled).toBeGreaterThanOrEqual(60);
+  });
+
+  it('nnc check --explain prints an entry, with its example as nnc prints it today', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, [join(import.meta.dirname, '..', 'dist', 'cli.js'), 'check', ...args], { encoding: 'utf8' });
+    const shown = run('--explain', 'NNC3002');
+    expect(shown.status).toBe(0);
+    expect(shown.stdout).toContain(`What to do: ${MESSAGES.shapeAssertion.hint}`);
+    expect(shown.stdout).toContain("layers.yaml:6:65 - error NNC3002: Layer 'hidden' declares in: 32, but 'pool' outputs 8. Write 'in: 8'");
+    expect(shown.stdout).toContain('docs/diagnostics.md#nnc3002');
+    expect(run('--explain', '4005').stdout).toContain("  related: datasets/reviews.yaml:6:9 - the 'source' of dataset 'reviews'");
+    const unknown = run('--explain', 'NNC3099');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^nnc check: 'NNC3099' is not a diagnostic code of nnc\. Codes near it: NNC3090, .*docs\/diagnostics\.md lists them all\.\n$/);
   });
 });
