@@ -83,6 +83,16 @@ describe('nnc predict start-up', () => {
     }
   });
 
+  it('names a backend it cannot start in a sentence (exit 1), without a stack', async () => {
+    for (const backend of ['bogus', 'node']) {
+      const r = await nnc(['predict', dir, INPUT, '--backend', backend]);
+      if (backend === 'node' && r.code === 0) continue; // tfjs-node works here
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(backend === 'node' ? /^nnc predict: The 'node' backend needs @tensorflow\/tfjs-node/ : /^nnc predict: Unknown TensorFlow.js backend 'bogus'/);
+      expect(r.stderr).not.toMatch(/\n\s+at |bug in nnc/);
+    }
+  });
+
   it('writes nothing to the store', async () => {
     const before = storeBytes();
     const r = await nnc(['predict', dir, INPUT]);

@@ -97,7 +97,13 @@ export default defineCommand({
       if (stale) process.stderr.write(`warning: ${stale}\n`);
       const { loadTf } = await import('../../runtime/backend/index.js');
       // inference only: TensorFlow.js without gradients, tfjs-converter, tfjs-data or webgl (start-up; BENCHMARKS.md)
-      const { tf } = await loadTf(values.backend as string | undefined, { inference: true });
+      let tf;
+      try {
+        ({ tf } = await loadTf(values.backend as string | undefined, { inference: true }));
+      } catch (error) {
+        // a backend asked for that cannot start: the sentence says what to install
+        throw new UserError((error as Error).message, 1);
+      }
       const loaded = await loadRun(tf, store, run, choice);
       if (typeof loaded === 'string') throw new UserError(loaded, 1);
       if (loaded.checkpoint.note) process.stderr.write(`note: ${loaded.checkpoint.note}\n`);

@@ -7,7 +7,9 @@
 // without @tensorflow/tfjs' gradients, tfjs-converter, tfjs-data and the
 // webgl and cpu backends, which it never uses (half the load time; BENCHMARKS.md).
 import type * as tfjs from '@tensorflow/tfjs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { InstalledKernels } from './kernels/register.js';
 
 export type Tf = typeof tfjs;
@@ -97,12 +99,16 @@ async function start(wanted: string, inference: boolean): Promise<LoadedTf> {
 async function tryBackend(tf: Tf, name: BackendName, notes: string[]): Promise<string | null> {
   if (name === 'node') {
     const specifier = '@tensorflow/tfjs-node';
+    // a package whose install could not download libtensorflow has no addon: importing it would load all of
+    // @tensorflow/tfjs first (~1 s of every start-up) only to fail
+    const incomplete = missingAddon();
+    if (incomplete) return incomplete;
     try {
       await import(specifier);
     } catch (error) {
       const code = (error as { code?: string }).code;
       return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
-        ? "The 'node' backend needs @tensorflow/tfjs-node, which is not installed (npm install @tensorflow/tfjs-node; its install downloads libtensorflow)."
+        ? NODE_MISSING
         : `The 'node' backend failed to load @tensorflow/tfjs-node: ${(error as Error).message}`;
     }
     if (!(await tf.setBackend('tensorflow'))) return "The 'node' backend (@tensorflow/tfjs-node) loaded but failed to start.";
@@ -141,6 +147,25 @@ async function tryBackend(tf: Tf, name: BackendName, notes: string[]): Promise<s
   notes.push('Backend cpu: plain JavaScript kernels, the slowest; install @tensorflow/tfjs-node or use wasm.');
   noteKernels(notes, await installNncKernels('cpu'));
   return null;
+}
+
+const NODE_MISSING = "The 'node' backend needs @tensorflow/tfjs-node, which is not installed (npm install @tensorflow/tfjs-node; its install downloads libtensorflow).";
+
+/** Why @tensorflow/tfjs-node cannot load, seen without loading it: absent, or its native addon (tfjs_binding.node, lib/napi-v<n>/) missing; null when it is there. */
+function missingAddon(): string | null {
+  let root: string;
+  try {
+    root = dirname(requireTf.resolve('@tensorflow/tfjs-node/package.json'));
+  } catch {
+    return NODE_MISSING;
+  }
+  const lib = join(root, 'lib');
+  try {
+    if (readdirSync(lib).some((d) => existsSync(join(lib, d, 'tfjs_binding.node')))) return null;
+  } catch {
+    // no lib/ folder: the addon was never built
+  }
+  return `The 'node' backend needs @tensorflow/tfjs-node, which is not installed completely: its native addon (${join(lib, 'napi-v<n>', 'tfjs_binding.node')}) is missing, as when its install could not download libtensorflow (npm rebuild @tensorflow/tfjs-node).`;
 }
 
 async function installNncKernels(backend: string): Promise<InstalledKernels> {
