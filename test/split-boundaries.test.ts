@@ -82,7 +82,7 @@ describe('the stand-in that keeps small datasets validated', () => {
   it('two samples, neither below the share: the one of lower point is held out, the other trains', () => {
     const pair = high.slice(0, 2);
     const lower = point(pair[0]) < point(pair[1]) ? 0 : 1;
-    const expected = [SPLIT.train, SPLIT.train];
+    const expected: number[] = [SPLIT.train, SPLIT.train];
     expected[lower] = SPLIT.validation;
     expect(split(pair, 0.2)).toEqual(expected);
     expect(split([...pair].reverse(), 0.2)).toEqual([...expected].reverse());
