@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   }
   console.log(`nnc backend ${nnc[0].run.backend}; load average at each measurement's start: nnc ${nnc.map((r) => r.load.toFixed(1)).join(' / ')}${[...torch].map(([k, v]) => `, torch ${k} ${v.map((r) => r.load.toFixed(1)).join(' / ')}`).join('')}\n`);
   const keys = [...torch.keys()];
-  const header = ['model (batch)', 'nnc from YAML, its loop (rounds)', 'nnc bare step', ...keys.map((k) => `PyTorch ${k === 'default' ? 'default threads' : `${k} thread${k === '1' ? '' : 's'}`} (rounds)`), 'nnc YAML / best PyTorch, per round', 'nnc bare / best PyTorch, per round'];
+  const header = ['model (batch)', 'nnc from YAML, its loop (rounds)', 'nnc bare step', ...keys.map((k) => `PyTorch ${k === 'default' ? 'default threads' : `${k} thread${k === '1' ? '' : 's'}`} (rounds)`), 'nnc YAML / best PyTorch, per round', 'nnc bare / best PyTorch, per round', 'by CPU time: nnc bare / PyTorch 1 thread, per round'];
   const rows: string[][] = [];
   const json: Record<string, unknown> = {};
   for (const model of models) {
@@ -148,7 +148,12 @@ async function main(): Promise<void> {
     // same round: the best PyTorch setting of that round
     const best = Array.from({ length: rounds }, (_, i) => Math.max(...perKey.map((list) => list[i] ?? 0)));
     const ratio = (ours: number[]) => (python ? `${n(median(ours.map((v, i) => v / best[i])))} (${ours.map((v, i) => n(v / best[i])).join(' / ')})` : '-');
-    rows.push([`${model} (${batch})`, yaml.map(n).join(' / '), bare.map(n).join(' / '), ...perKey.map((list) => list.map(n).join(' / ')), ratio(yaml), ratio(bare)]);
+    // both single-threaded: CPU time is the steadier measure on a loaded machine
+    const bareCpu = nnc.map((r) => r.run.results[model].bare.cpu);
+    const oneCpu = torch.get('1')?.map((r) => r.run.results[model].cpu);
+    const cpuRatio = oneCpu ? bareCpu.map((v, i) => v / oneCpu[i]) : null;
+    rows.push([`${model} (${batch})`, yaml.map(n).join(' / '), bare.map(n).join(' / '), ...perKey.map((list) => list.map(n).join(' / ')), ratio(yaml), ratio(bare),
+      cpuRatio ? `${n(median(cpuRatio))} (${cpuRatio.map(n).join(' / ')})` : '-']);
     json[model] = { nncYaml: yaml, nncBare: bare, torch: Object.fromEntries(keys.map((k, i) => [k, perKey[i]])) };
   }
   console.log([header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n'));

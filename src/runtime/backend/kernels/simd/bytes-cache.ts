@@ -2,8 +2,8 @@
 // JavaScript takes ~50-130 ms of every start-up (cold code building many small
 // arrays), compiling them ~10 ms. The bytes depend only on nnc's own code, so
 // they are kept per build of nnc (the key is this file's path, size and
-// modification time: a rebuild or another version writes new ones and removes
-// the old) in $NNC_CACHE_DIR, else $XDG_CACHE_HOME/nnc, else ~/.cache/nnc.
+// modification time: a rebuild or another version writes new ones; files no
+// build used for a month are removed) in $NNC_CACHE_DIR, else $XDG_CACHE_HOME/nnc, else ~/.cache/nnc.
 // Each file carries a SHA-256 of its bytes; a file that does not match, or any
 // failure to read or write, falls back to assembling. NNC_CACHE=0 turns it off.
 import { createHash } from 'node:crypto';
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MAX_BYTES = 1 << 20;
+const STALE_MS = 30 * 24 * 3600 * 1000;
 
 function cacheDir(): string | null {
   if (process.env.NNC_CACHE === '0') return null;
@@ -56,8 +57,13 @@ export function cachedBytes(name: string, make: () => Uint8Array): Uint8Array {
   const bytes = make();
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // older builds' files of this name go
-    for (const old of readdirSync(dir)) if (old.startsWith(`${name}-`) && old.endsWith('.bin')) rmSync(join(dir, old), { force: true });
+    // other builds' files of this name go after a month unused (several builds may be in use at once: a
+    // checkout and an installed nnc; removing them at once would have each throw the other's away)
+    for (const old of readdirSync(dir)) {
+      if (!old.startsWith(`${name}-`) || !old.endsWith('.bin')) continue;
+      const path = join(dir, old);
+      if (Date.now() - statSync(path).atimeMs > STALE_MS && Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
+    }
     const temp = `${file}.${process.pid}.tmp`;
     writeFileSync(temp, Buffer.concat([digest(bytes), bytes]), { mode: 0o600 });
     renameSync(temp, file);
