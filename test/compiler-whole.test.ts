@@ -279,4 +279,96 @@ describe('a fault produces exactly its diagnostics', () => {
       "datasets/reviews.yaml:6:9 - error NNC4005: 3 more records of 'reviews.jsonl' do not fit a 'binary_classification' sample. Fix them or change the dataset's type.",
     ]);
   });
+
+  it('two bad layers in a row: only the first is reported, whatever its fault', () => {
+    expect(check({ 'layers.yaml': layers(EMBED, POOL, '{name: rnn, type: lstm, units: 8}', '{name: gru, type: gru, units: 8}', HIDDEN) })).toEqual([
+      "layers.yaml:6:23 - error NNC3007: Layer 'rnn' cannot follow 'pool' (output [8]): 'lstm' needs a sequence input [steps, width], but gets [8]; put it after an 'embedding' or a layer with returnSequences: true.",
+    ]);
+    expect(check({ 'layers.yaml': layers(EMBED, '{name: pool, type: pool, mode: mean, out: [8, 8]}', '{name: rnn, type: lstm, units: 8}', HIDDEN) })).toEqual([
+      "layers.yaml:5:47 - error NNC3002: Layer 'pool' declares out: [8, 8], but it outputs [8]. Write 'out: [8]', or change the layers that make this shape.",
+    ]);
+  });
+
+  it('a shape assertion as a list matches only the whole shape', () => {
+    expect(check({ 'layers.yaml': layers('{name: embed, type: embedding, units: 8, out: [8, 9]}', POOL, HIDDEN) })).toEqual([
+      "layers.yaml:4:51 - error NNC3002: Layer 'embed' declares out: [8, 9], but it outputs [8, 8]. Write 'out: [8, 8]', or change the layers that make this shape.",
+    ]);
+    expect(check({ 'layers.yaml': layers('{name: embed, type: embedding, units: 8, out: [8]}', POOL, HIDDEN) })).toEqual([
+      "layers.yaml:4:51 - error NNC3002: Layer 'embed' declares out: [8], but it outputs [8, 8]. Write 'out: [8, 8]', or change the layers that make this shape.",
+    ]);
+  });
+
+  it('two Layers, Heads and Tokens documents: one error for each second one', () => {
+    const tokens = 'apiVersion: nnc/v1\nkind: Tokens\ncategories:\n  special: ["<pad>", "<unk>"]\nfromDatasets: {minCount: 1}\n';
+    const lines = check({ 'tokens.yaml': tokens, 'z/tokens.yaml': tokens, 'z/layers.yaml': layers(EMBED), 'z/heads.yaml': heads('{name: other, attach: embed, task: classification}') });
+    expect(lines.map((l) => l.split('\n')[0])).toEqual([
+      "z/heads.yaml:2:7 - error NNC3003: A project has one 'Heads' document, and 'heads.yaml' already holds one. Merge the two or remove this one.",
+      "z/layers.yaml:2:7 - error NNC3003: A project has one 'Layers' document, and 'layers.yaml' already holds one. Merge the two or remove this one.",
+      "z/tokens.yaml:2:7 - error NNC3003: A project has one 'Tokens' document, and 'tokens.yaml' already holds one. Merge the two or remove this one.",
+    ]);
+  });
+
+  it('no Project document: one error naming nnc.yaml', () => {
+    expect(check({ 'nnc.yaml': null })).toEqual([
+      "datasets/reviews.yaml:1:1 - error NNC3001: The project has no 'Project' document. Add one, conventionally in 'nnc.yaml' with 'apiVersion: nnc/v1' and 'kind: Project'.",
+    ]);
+  });
+
+  it('a folder of projects is one error naming them sorted; a project whose nnc.yaml sits in a subfolder is one project', () => {
+    const other = (name: string) => `apiVersion: nnc/v1\nkind: Project\nname: ${name}\ninput: {type: text}\n`;
+    expect(check({ 'nnc.yaml': null, 'layers.yaml': null, 'heads.yaml': null, 'datasets/reviews.yaml': null, 'two/nnc.yaml': other('two'), 'one/nnc.yaml': other('one') }, {})).toEqual([
+      "one/nnc.yaml:2:7 - error NNC3032: This folder holds 2 projects ('one', 'two'), not one. Give the folder of one of them, such as 'one' inside this one.",
+    ]);
+    expect(check({ 'nnc.yaml': null, 'config/nnc.yaml': project('{type: text, maxLength: 8}') })).toEqual([]);
+    expect(check({ 'sub/nnc.yaml': other('sub') }).map((l) => l.split(' - ')[1].slice(0, 13))).toEqual(['error NNC3003']);
+  });
+
+  it('a clean features project: no vocabulary but the specials, a classification head with no generation error', () => {
+    const files = { 'nnc.yaml': project('{type: features, features: 2}'), 'layers.yaml': layers('{name: hidden, type: dense, units: 4}'), 'datasets/reviews.yaml': dataset('reviews', 'binary_classification', 'sentiment', '{input: [1, 2], label: 1}', '{input: [2, 1], label: 0}') };
+    const result = compileFiles(files);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.plan!.vocabulary.tokens).toEqual(['<pad>', '<unk>']);
+    expect(result.plan!.heads.map((h) => [h.units, h.activation, h.inputShape])).toEqual([[2, 'softmax', [4]]]);
+  });
+
+  it('a generation head beside a classification head brings the generation tokens into the vocabulary', () => {
+    const files = {
+      'layers.yaml': layers(EMBED, '{name: rnn, type: lstm, units: 8, returnSequences: true}', POOL, HIDDEN),
+      'heads.yaml': heads('{name: sentiment, attach: hidden, task: classification}', '{name: answer, attach: rnn, task: generation}'),
+      'datasets/qa.yaml': dataset('qa', 'qa', 'answer', '{question: "hi there", answer: "hello"}', '{question: "bye now", answer: "goodbye"}'),
+    };
+    const result = compileFiles(files);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.plan!.vocabulary.tokens.slice(0, 5)).toEqual(['<pad>', '<unk>', '<bos>', '<sep>', '<eos>']);
+  });
+
+  it('pool on a sequence output is used, without a warning', () => {
+    const files = { 'heads.yaml': heads('{name: sentiment, attach: embed, task: classification, pool: max}') };
+    expect(check(files)).toEqual([]);
+    expect(compileFiles(files).plan!.heads[0].pool).toBe('max');
+  });
+
+  it("each head's classes come from its own datasets only", () => {
+    const files = {
+      'heads.yaml': heads('{name: sentiment, attach: hidden, task: classification}', '{name: topic, attach: hidden, task: classification}'),
+      'datasets/reviews.yaml': dataset('reviews', 'multi_classification', 'sentiment', '{input: "good", label: pos}', '{input: "bad", label: neg}'),
+      'datasets/topics.yaml': dataset('topics', 'multi_classification', 'topic', '{input: "rain", label: weather}', '{input: "goal", label: sport}', '{input: "phone", label: tech}'),
+    };
+    expect(planHeads(files).map((h) => [h.name, h.classes, h.units])).toEqual([['sentiment', ['neg', 'pos'], 2], ['topic', ['sport', 'tech', 'weather'], 3]]);
+  });
+
+  it('a third head named like the second points at the first of that name', () => {
+    const lines = check({ 'heads.yaml': heads('{name: sentiment, attach: hidden, task: classification}', '{name: tone, attach: hidden, task: classification}', '{name: tone, attach: hidden, task: classification}'), 'datasets/tone.yaml': dataset('tone', 'binary_classification', 'tone', ...BINARY) });
+    expect(lines).toEqual([
+      "heads.yaml:6:12 - error NNC3004: The head name 'tone' is already used. Head names must be unique; rename one.\n  related: heads.yaml:5:12 - the first head named 'tone'",
+    ]);
+  });
+
+  it('a classification head whose only dataset has no records has 0 classes', () => {
+    const files = { 'datasets/reviews.yaml': 'apiVersion: nnc/v1\nkind: Dataset\nname: reviews\ntype: multi_classification\nhead: sentiment\nsource: empty.jsonl\n', 'datasets/empty.jsonl': '' };
+    expect(check(files).map((l) => l.replace(/ - .*? NNC/, ' NNC'))).toEqual([
+      "datasets/reviews.yaml:6:9 NNC4007: The source 'empty.jsonl' holds no records. Add records or remove 'source'.",
+      "heads.yaml:4:11 NNC3021: Classification head 'sentiment' has 0 classes; it needs at least two. Add samples of another class, or list the classes under 'classes'.",
+    ]);
+  });
 });
