@@ -10,6 +10,7 @@ const area = currentArea();
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
   vitest: { configFile: 'vitest.mutate.config.mjs', related: false },
   coverageAnalysis: 'perTest',
   mutate: area.mutate,

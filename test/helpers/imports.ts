@@ -31,9 +31,15 @@ export function importsOf(file: string): Import[] {
   const found: Import[] = [];
   // `const specifier = '@tensorflow/tfjs-node'; await import(specifier)`: a name bound to a string
   const strings = new Map<string, string>();
+  // `const requireTf = createRequire(import.meta.url); requireTf('x')`: a name bound to a require function
+  const requires = new Set<string>(['require']);
   const collect = (node: ts.Node): void => {
     if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ts.isStringLiteralLike(node.initializer)) {
       strings.set(node.name.text, node.initializer.text);
+    }
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ts.isCallExpression(node.initializer)) {
+      const callee = node.initializer.expression;
+      if (ts.isIdentifier(callee) && callee.text === 'createRequire') requires.add(node.name.text);
     }
     ts.forEachChild(node, collect);
   };
@@ -66,9 +72,16 @@ export function importsOf(file: string): Import[] {
       const isImport = callee.kind === ts.SyntaxKind.ImportKeyword;
       // require('x'), and createRequire(import.meta.url)('x')
       const isRequire =
-        (ts.isIdentifier(callee) && callee.text === 'require') ||
+        (ts.isIdentifier(callee) && requires.has(callee.text)) ||
         (ts.isCallExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'createRequire');
+      // require.resolve('x') and createRequire(import.meta.url).resolve('x'): the package is used, nothing loaded
+      const isResolve =
+        ts.isPropertyAccessExpression(callee) &&
+        callee.name.text === 'resolve' &&
+        ((ts.isIdentifier(callee.expression) && requires.has(callee.expression.text)) ||
+          (ts.isCallExpression(callee.expression) && ts.isIdentifier(callee.expression.expression) && callee.expression.expression.text === 'createRequire'));
       if ((isImport || isRequire) && node.arguments.length >= 1) add(node.arguments[0], false);
+      else if (isResolve && node.arguments.length >= 1) add(node.arguments[0], true);
     }
     ts.forEachChild(node, visit);
   };
