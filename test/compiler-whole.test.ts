@@ -371,4 +371,10 @@ describe('a fault produces exactly its diagnostics', () => {
       "heads.yaml:4:11 NNC3021: Classification head 'sentiment' has 0 classes; it needs at least two. Add samples of another class, or list the classes under 'classes'.",
     ]);
   });
+
+  it('a head attached to a name like no layer gets the list without a suggestion', () => {
+    expect(check({ 'heads.yaml': heads('{name: sentiment, attach: qqqqqq, task: classification}') })).toEqual([
+      "heads.yaml:4:31 - error NNC3005: Head 'sentiment' attaches to 'qqqqqq', which is not a layer. Attach it to one of: 'embed', 'pool', 'hidden'.",
+    ]);
+  });
 });
