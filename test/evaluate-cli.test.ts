@@ -28,7 +28,8 @@ beforeAll(async () => {
   cpSync(resolve('projects/spam'), project, { recursive: true, filter: (src) => !src.includes('/.nnc') });
   const yaml = readFileSync(join(project, 'nnc.yaml'), 'utf8');
   const split = yaml.replace(/validationSplit: [0-9.]+|split: \{[^}]*\}/, 'split: {validation: 0.2, test: 0.2}');
-  expect(split).not.toBe(yaml);
+  // the example may already hold out this test split; either way the copy does
+  expect(split).toMatch(/^  split: \{validation: 0\.2, test: 0\.2\}/m);
   writeFileSync(join(project, 'nnc.yaml'), split);
   const trained = await nnc('train', project, '--epochs', '4', '--format', 'json', '--metrics-out', join(project, 'metrics.json'));
   runId = JSON.parse(trained.stdout).run.id;
