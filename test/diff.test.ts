@@ -339,9 +339,9 @@ samples:
     const status = repo.git('status', '--porcelain');
     const { diff, output } = await diffOf(['HEAD~1', 'HEAD'], repo.project);
     expect(diff.datasets).toEqual([
-      { marker: '~', name: 'reviews', renamedFrom: null, type: { before: 'binary_classification', after: 'binary_classification' }, head: { before: 'sentiment', after: 'sentiment' }, count: { before: 2, after: 3 }, samplesChanged: true },
+      { marker: '~', name: 'reviews', renamedFrom: null, type: { before: 'binary_classification', after: 'binary_classification' }, head: { before: 'sentiment', after: 'sentiment' }, count: { before: 2, after: 3 }, samplesChanged: true, samples: { added: 1, removed: 0, relabelled: 0 } },
     ]);
-    expect(lines(output)).toContain('  ~  reviews  binary_classification  sentiment  2 -> 3  samples changed');
+    expect(lines(output)).toContain('  ~  reviews  binary_classification  sentiment  2 -> 3  1 added');
     expect(repo.git('status', '--porcelain')).toBe(status);
   });
 

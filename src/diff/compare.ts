@@ -5,6 +5,7 @@ import type { Diagnostic } from '../compiler/diagnostics.js';
 import { change, changedConfigKeys, indexByName, layerRows, sameValue } from './layer-rows.js';
 import type { BlastRadius, DatasetRow, DiagnosticLine, DiffSide, DiffSummary, HeadRow, LayerRow, MetricsDiff, PlanDiff, SettingChange, VocabularyDiff } from './plan-diff.js';
 import type { HeadView, SideView } from './side-view.js';
+import { countSampleChanges, type SampleKeys } from './sample-changes.js';
 
 export interface SideInput {
   readonly label: string;
@@ -13,7 +14,11 @@ export interface SideInput {
   readonly project: string;
   /** the absolute folder the side was compiled as; diagnostics are shown relative to it */
   readonly projectDir: string;
+  /** the project folder relative to the repository root when git revisions are compared (a revision, or the working tree against one) */
+  readonly repoProject?: string | null;
   readonly view: SideView;
+  /** each dataset's samples by input (sample-changes.ts); null or missing without data */
+  readonly samples?: SampleKeys | null;
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -44,7 +49,7 @@ export function comparePlans(base: SideInput, head: SideInput, runs: { base: Run
 
   const layers = b.layers && h.layers ? layerRows(b.layers, h.layers) : null;
   const heads = b.heads && h.heads ? headRows(b.heads, h.heads, b.compiled, h.compiled) : null;
-  const datasets = datasetRows(b, h);
+  const datasets = datasetRows(b, h, base.samples ?? null, head.samples ?? null);
   return {
     base: sideInfo(base),
     head: sideInfo(head),
@@ -77,6 +82,7 @@ function sideInfo(input: SideInput): DiffSide {
     errors,
     warnings,
     diagnostics: errors > 0 ? input.diagnostics.filter((d) => d.severity !== 'info').map((d) => diagnosticLine(d, input.projectDir)) : [],
+    ...(input.repoProject ? { repoProject: input.repoProject } : {}),
   };
 }
 
@@ -181,7 +187,7 @@ function vocabularyDiff(b: SideView, h: SideView): VocabularyDiff | null {
   return { size: change(b.vocabularySize, h.vocabularySize), categories };
 }
 
-function datasetRows(b: SideView, h: SideView): DatasetRow[] {
+function datasetRows(b: SideView, h: SideView, baseSamples: SampleKeys | null, headSamples: SampleKeys | null): DatasetRow[] {
   const baseAt = indexByName(b.datasets);
   const headAt = indexByName(h.datasets);
   const removed = b.datasets.filter((d, i) => baseAt.get(d.name) === i && !headAt.has(d.name));
@@ -203,7 +209,10 @@ function datasetRows(b: SideView, h: SideView): DatasetRow[] {
     const samplesChanged = old.hash !== null && d.hash !== null && old.hash !== d.hash && old.type === d.type && old.head === d.head;
     const countChanged = old.count !== null && d.count !== null && old.count !== d.count;
     const changed = old.type !== d.type || old.head !== d.head || countChanged || samplesChanged;
-    rows.push({ marker: changed ? '~' : '', name: d.name, renamedFrom: null, type: change(old.type, d.type), head: change(old.head, d.head), count: change(old.count, d.count), samplesChanged });
+    const before = baseSamples?.get(old.name);
+    const after = headSamples?.get(d.name);
+    const samples = samplesChanged && before && after ? { samples: countSampleChanges(before, after) } : {};
+    rows.push({ marker: changed ? '~' : '', name: d.name, renamedFrom: null, type: change(old.type, d.type), head: change(old.head, d.head), count: change(old.count, d.count), samplesChanged, ...samples });
   });
   for (const old of removed) {
     rows.push({ marker: '-', name: old.name, renamedFrom: null, type: change(old.type, null), head: change(old.head, null), count: change(old.count, null), samplesChanged: false });

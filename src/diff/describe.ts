@@ -2,7 +2,7 @@
 // renderers: the summary line, before -> after pairs, token lists.
 import type { Shape } from '../compiler/plan.js';
 import { formatBytes } from '../shared/format-bytes.js';
-import type { Change, DiffSide, LayerRow, PlanDiff, TokenChanges } from './plan-diff.js';
+import type { Change, DatasetRow, DiffSide, LayerRow, PlanDiff, TokenChanges } from './plan-diff.js';
 
 export const ARROW = '->';
 
@@ -89,4 +89,13 @@ export function visibleLayers(rows: readonly LayerRow[]): VisibleRow[] {
     i = j;
   }
   return out;
+}
+
+/** a dataset row's sample change: '3 relabelled, 20 added, 1 removed' when counted, else 'samples changed' */
+export function samplesNote(d: DatasetRow): string {
+  if (!d.samplesChanged) return '';
+  const s = d.samples;
+  const parts = s ? ([[s.relabelled, 'relabelled'], [s.added, 'added'], [s.removed, 'removed']] as const).filter(([n]) => n > 0).map(([n, what]) => `${int(n)} ${what}`) : [];
+  // counted and all zero: the same samples, in another order or written another way
+  return parts.length > 0 ? parts.join(', ') : s ? 'samples changed (none added, removed or relabelled)' : 'samples changed';
 }

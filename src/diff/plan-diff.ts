@@ -39,8 +39,10 @@ export interface DiffSide {
   readonly layerCount: number | null;
   readonly errors: number;
   readonly warnings: number;
-  /** the side's errors and warnings when it does not compile, else [] */
+  /** the side's errors and warnings when it does not compile, else [] (paths relative to the project folder) */
   readonly diagnostics: readonly DiagnosticLine[];
+  /** the project folder relative to the repository root, when git revisions are compared (the markdown shows paths from there) */
+  readonly repoProject?: string;
 }
 
 export interface DiffSummary {
@@ -108,6 +110,15 @@ export interface DatasetRow {
   readonly count: Change<number>;
   /** the samples changed (hashes differ with the same type and head) */
   readonly samplesChanged: boolean;
+  /** how they changed, when samplesChanged and both sides compiled with their data (sample-changes.ts) */
+  readonly samples?: SampleCounts;
+}
+
+/** samples by input content key: new inputs, inputs gone, inputs whose label or target changed */
+export interface SampleCounts {
+  readonly added: number;
+  readonly removed: number;
+  readonly relabelled: number;
 }
 
 export interface SettingChange {

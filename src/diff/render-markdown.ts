@@ -4,8 +4,9 @@
 // a note saying how many rows were left out.
 import { formatValue } from '../runtime/metrics/format.js';
 import { metricsTitle } from './metrics-title.js';
-import { ARROW, cell, int, pair, settingValue, shape, sideStatus, sideTitle, summaryLine, tokenList, visibleLayers } from './describe.js';
-import type { DiagnosticLine, PlanDiff } from './plan-diff.js';
+import { ARROW, cell, int, pair, samplesNote, settingValue, shape, sideStatus, sideTitle, summaryLine, tokenList, visibleLayers } from './describe.js';
+import { posix } from 'node:path';
+import type { DiagnosticLine, DiffSide, PlanDiff } from './plan-diff.js';
 
 /** GitHub's limit on an issue or pull-request comment, in characters */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -52,7 +53,7 @@ export function renderMarkdown(diff: PlanDiff, options: MarkdownOptions = {}): s
 
   if (!head.compiled) {
     // what fails CI is shown open, right under the summary
-    add([`**Diagnostics of the head** (${esc(sideTitle(head))}):`, ''], head.diagnostics.map(diagnosticItem), ['']);
+    add([`**Diagnostics of the head** (${esc(sideTitle(head))}):`, ''], head.diagnostics.map(diagnosticItem(head)), ['']);
   }
 
   if (diff.layers && diff.layers.length > 0) {
@@ -94,7 +95,7 @@ export function renderMarkdown(diff: PlanDiff, options: MarkdownOptions = {}): s
   if (datasets.length > 0) {
     const rows = datasets.map(
       (d) =>
-        `| ${d.marker} | ${code(d.name)}${d.renamedFrom ? ` (was ${code(d.renamedFrom)})` : ''} | ${arrow(cell(d, d.type, String))} | ${arrow(cell(d, d.head, String))} | ${arrow(cell(d, d.count, int))} | ${d.samplesChanged ? 'samples changed' : ''} |`,
+        `| ${d.marker} | ${code(d.name)}${d.renamedFrom ? ` (was ${code(d.renamedFrom)})` : ''} | ${arrow(cell(d, d.type, String))} | ${arrow(cell(d, d.head, String))} | ${arrow(cell(d, d.count, int))} | ${esc(samplesNote(d))} |`,
     );
     details(`Datasets: ${datasets.length} differ`, ['| | dataset | type | head | samples | |', '|---|---|---|---|--:|---|'], rows);
   }
@@ -110,7 +111,7 @@ export function renderMarkdown(diff: PlanDiff, options: MarkdownOptions = {}): s
   }
 
   if (base.diagnostics.length > 0) {
-    details(`Diagnostics of the base (${esc(sideTitle(base))}): ${base.errors} error${base.errors === 1 ? '' : 's'}`, [], base.diagnostics.map(diagnosticItem));
+    details(`Diagnostics of the base (${esc(sideTitle(base))}): ${base.errors} error${base.errors === 1 ? '' : 's'}`, [], base.diagnostics.map(diagnosticItem(base)));
   }
   if (diff.notes.length > 0) add(diff.notes.map((n) => `> ${esc(n)}`), [], ['']);
 
@@ -123,8 +124,13 @@ export function renderMarkdown(diff: PlanDiff, options: MarkdownOptions = {}): s
   return cut + '\n\n_… cut to fit the comment limit._\n';
 }
 
-const diagnosticItem = (d: DiagnosticLine) =>
-  [`- ${code(`${d.file}:${d.line}:${d.column}`)} ${d.severity} NNC${d.code}: ${esc(d.message)}`, ...(d.related ?? []).map((r) => `  - related: ${code(`${r.file}:${r.line}:${r.column}`)} ${esc(r.message)}`)].join('\n');
+// a reviewer reads paths against the repository root: a revision's (and its working tree's) are shown from there, a folder's from the project
+const shownPath = (side: DiffSide, file: string) => (side.repoProject ? posix.normalize(posix.join(side.repoProject, file)) : file);
+const diagnosticItem = (side: DiffSide) => (d: DiagnosticLine) =>
+  [
+    `- ${code(`${shownPath(side, d.file)}:${d.line}:${d.column}`)} ${d.severity} NNC${d.code}: ${esc(d.message)}`,
+    ...(d.related ?? []).map((r) => `  - related: ${code(`${shownPath(side, r.file)}:${r.line}:${r.column}`)} ${esc(r.message)}`),
+  ].join('\n');
 
 const note = (n: number) => `\n_… ${int(n)} more row${n === 1 ? '' : 's'} not shown (comment size limit); run \`nnc diff\` locally for all of them._`;
 // counted in UTF-8 bytes: never more than characters, so the limit holds however GitHub counts

@@ -3,7 +3,7 @@
 import { formatValue } from '../runtime/metrics/format.js';
 import { metricsTitle } from './metrics-title.js';
 import pc from 'picocolors';
-import { ARROW, cell, int, pair, settingValue, shape, sideStatus, sideTitle, summaryLine, tokenList, visibleLayers } from './describe.js';
+import { ARROW, cell, int, pair, samplesNote, settingValue, shape, sideStatus, sideTitle, summaryLine, tokenList, visibleLayers } from './describe.js';
 import type { PlanDiff } from './plan-diff.js';
 
 export interface TextOptions {
@@ -61,7 +61,7 @@ export function renderText(diff: PlanDiff, options: TextOptions = {}): string {
   if (datasets.length > 0) {
     const rows = datasets.map((d) => ({
       marker: d.marker,
-      cells: [d.marker, d.renamedFrom ? `${d.name} (was ${d.renamedFrom})` : d.name, cell(d, d.type, String), cell(d, d.head, String), cell(d, d.count, int), d.samplesChanged ? 'samples changed' : ''],
+      cells: [d.marker, d.renamedFrom ? `${d.name} (was ${d.renamedFrom})` : d.name, cell(d, d.type, String), cell(d, d.head, String), cell(d, d.count, int), samplesNote(d)],
     }));
     out.push('', c.bold('Datasets'), ...table(['', 'dataset', 'type', 'head', 'samples', ''], rows, paint, [4]));
   }

@@ -10,11 +10,12 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { compile, type CompileResult } from '../compiler/index.js';
 import type { SideInput } from './compare.js';
 import { createGitHost, resolveRepository } from './git-host.js';
+import { sampleKeysOf } from './sample-changes.js';
 import { viewOfCompile } from './side-view.js';
 import { diffPluginLoader, folderHost } from './plugin-trust.js';
 
 export type SideSpec =
-  | { readonly kind: 'folder'; readonly label: string; readonly dir: string; /** as shown, relative to the current folder */ readonly project: string }
+  | { readonly kind: 'folder'; readonly label: string; readonly dir: string; /** as shown, relative to the current folder */ readonly project: string; /** the working tree of a revision's project: its path in the repository */ readonly repoProject?: string }
   | { readonly kind: 'revision'; readonly label: string; readonly commit: string; readonly repoRoot: string; readonly projectPath: string; readonly projectDir: string };
 
 export interface ResolvedSides {
@@ -83,7 +84,7 @@ export function resolveSides(positionals: readonly string[], cwd: string): Resol
   let head: SideSpec | { error: string };
   if (headArg === null) {
     if (!isFolder(projectAbs)) return { error: `The project folder '${projectArg}' does not exist in the working tree. Give a head revision to compare two revisions.` };
-    head = { kind: 'folder', label: 'working tree', dir: projectAbs, project: shown(resolve(cwd, projectArg)) };
+    head = { kind: 'folder', label: 'working tree', dir: projectAbs, project: shown(resolve(cwd, projectArg)), ...(base.kind === 'revision' ? { repoProject: base.projectPath || '.' } : {}) };
   } else head = side(headArg);
   if ('error' in head) return head;
   const storeOf = (s: SideSpec) => (s.kind === 'folder' ? s.dir : s.projectDir);
@@ -105,12 +106,12 @@ export function compileSide(spec: SideSpec, options: { trustPlugins?: boolean } 
   let input: Omit<SideInput, 'view' | 'diagnostics'>;
   if (spec.kind === 'folder') {
     result = compile(spec.dir, folderHost(trust));
-    input = { label: spec.label, commit: null, project: spec.project, projectDir: spec.dir };
+    input = { label: spec.label, commit: null, project: spec.project, projectDir: spec.dir, repoProject: spec.repoProject ?? null };
   } else {
     const git = createGitHost({ repoRoot: spec.repoRoot, commit: spec.commit, projectPath: spec.projectPath, projectDir: spec.projectDir });
     const host = { ...git, plugins: diffPluginLoader(trust, git) };
     result = compile(spec.projectDir, host);
-    input = { label: spec.label, commit: spec.commit, project: spec.projectPath || '.', projectDir: spec.projectDir };
+    input = { label: spec.label, commit: spec.commit, project: spec.projectPath || '.', projectDir: spec.projectDir, repoProject: spec.projectPath || '.' };
   }
-  return { input: { ...input, view: viewOfCompile(result), diagnostics: result.diagnostics }, result, time: performance.now() - started };
+  return { input: { ...input, view: viewOfCompile(result), diagnostics: result.diagnostics, samples: sampleKeysOf(result.plan, result.data) }, result, time: performance.now() - started };
 }
