@@ -7,6 +7,8 @@ import type { SplitName } from '../../compiler/split.js';
 import type { DescribedSample, EvaluationSource, HeadEvaluation } from '../../runtime/metrics/evaluate-run.js';
 import { hasStore, noStoreMessage } from '../../runtime/store/paths.js';
 import { defineCommand, UserError } from '../command.js';
+import { loadBackend } from '../load-backend.js';
+import { chosenRun } from '../stored-run.js';
 import { projectDir } from '../project-dir.js';
 import { readRecords } from '../read-records.js';
 import { openStore } from '../store-command.js';
@@ -80,7 +82,7 @@ export default defineCommand({
     const dataFile = values.data as string | undefined;
     if (split !== undefined && dataFile !== undefined) throw new UserError(`Give '--split' or '--data', not both: '--data' scores the file's samples instead of a split.`);
     if (dataFile === '') throw new UserError(`'--data' is empty: give the path of a JSONL or CSV file.`);
-    const { findRun, loadRun, parseCheckpointChoice } = await import('../../runtime/predict/load.js');
+    const { loadRun, parseCheckpointChoice } = await import('../../runtime/predict/load.js');
     const choice = parseCheckpointChoice(values.checkpoint);
     if (choice !== 'best' && choice !== 'last') throw new UserError(choice);
     const dir = projectDir(positionals[0]);
@@ -89,19 +91,8 @@ export default defineCommand({
 
     const store = await openStore(dir);
     try {
-      const run = findRun(store, values.run as string | undefined);
-      if (typeof run === 'string') throw new UserError(run, 1);
-      const { staleModel } = await import('../../runtime/predict/stale.js');
-      const stale = await staleModel(dir, run);
-      if (stale && values.strict === true) throw new UserError(`${stale} (--strict)`, 1);
-      if (stale) process.stderr.write(`warning: ${stale}\n`);
-      const { loadTf } = await import('../../runtime/backend/index.js');
-      let tf;
-      try {
-        ({ tf } = await loadTf(values.backend as string | undefined));
-      } catch (error) {
-        throw new UserError((error as Error).message, values.backend === undefined ? 1 : 2);
-      }
+      const run = await chosenRun(store, dir, values.run as string | undefined, values.strict === true);
+      const tf = await loadBackend(values.backend as string | undefined, values.backend === undefined ? 1 : 2);
       const loaded = await loadRun(tf, store, run, choice);
       if (typeof loaded === 'string') throw new UserError(loaded, 1);
       if (loaded.checkpoint.note) process.stderr.write(`note: ${loaded.checkpoint.note}\n`);

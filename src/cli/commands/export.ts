@@ -4,6 +4,7 @@
 import { relative, resolve } from 'node:path';
 import { hasStore, noStoreMessage } from '../../runtime/store/paths.js';
 import { defineCommand, UserError } from '../command.js';
+import { chosenRun } from '../stored-run.js';
 import { projectDir } from '../project-dir.js';
 
 const help = `Usage: nnc export [project] --out <dir> [options]
@@ -46,17 +47,12 @@ export default defineCommand({
 
     const { createRunStore } = await import('../../runtime/store/store.js');
     const { readCheckpointPlan, resolveCheckpoint } = await import('../../runtime/store/checkpoint.js');
-    const { findRun, parseCheckpointChoice } = await import('../../runtime/predict/load.js');
+    const { parseCheckpointChoice } = await import('../../runtime/predict/load.js');
     const choice = parseCheckpointChoice(values.checkpoint);
     if (choice !== 'best' && choice !== 'last') throw new UserError(choice);
     const store = createRunStore(dir, { readonly: true });
     try {
-      const run = findRun(store, values.run as string | undefined);
-      if (typeof run === 'string') throw new UserError(run, 1);
-      const { staleModel } = await import('../../runtime/predict/stale.js');
-      const stale = await staleModel(dir, run);
-      if (stale && values.strict === true) throw new UserError(`${stale} (--strict)`, 1);
-      if (stale) process.stderr.write(`warning: ${stale}\n`);
+      const run = await chosenRun(store, dir, values.run as string | undefined, values.strict === true);
       const runDir = store.runDir(run.id);
       const checkpoint = await resolveCheckpoint(runDir, choice);
       if (!checkpoint) throw new UserError(`Run '${run.id}' (${run.status}) saved no model.`, 1);

@@ -3,6 +3,8 @@ import type { PlanHead } from '../../compiler/plan.js';
 import type { Prediction } from '../../runtime/predict/predict.js';
 import { hasStore, noStoreMessage } from '../../runtime/store/paths.js';
 import { defineCommand, UserError } from '../command.js';
+import { loadBackend } from '../load-backend.js';
+import { chosenRun } from '../stored-run.js';
 import { projectDir } from '../project-dir.js';
 import { readRecords } from '../read-records.js';
 
@@ -74,7 +76,7 @@ export default defineCommand({
     const project = file === undefined && positionals.length === 1 ? undefined : positionals[0];
     const topK = values['top-k'] === undefined ? 1 : Number(values['top-k']);
     if (!Number.isInteger(topK) || topK < 1) throw new UserError(`'--top-k' takes a whole number of 1 or more, not '${String(values['top-k'])}'.`);
-    const { findRun, loadRun, parseCheckpointChoice } = await import('../../runtime/predict/load.js');
+    const { loadRun, parseCheckpointChoice } = await import('../../runtime/predict/load.js');
     const choice = parseCheckpointChoice(values.checkpoint);
     if (choice !== 'best' && choice !== 'last') throw new UserError(choice);
 
@@ -89,21 +91,9 @@ export default defineCommand({
     const { createRunStore } = await import('../../runtime/store/store.js');
     const store = createRunStore(dir, { readonly: true });
     try {
-      const run = findRun(store, values.run as string | undefined);
-      if (typeof run === 'string') throw new UserError(run, 1);
-      const { staleModel } = await import('../../runtime/predict/stale.js');
-      const stale = await staleModel(dir, run);
-      if (stale && values.strict === true) throw new UserError(`${stale} (--strict)`, 1);
-      if (stale) process.stderr.write(`warning: ${stale}\n`);
-      const { loadTf } = await import('../../runtime/backend/index.js');
+      const run = await chosenRun(store, dir, values.run as string | undefined, values.strict === true);
       // inference only: TensorFlow.js without gradients, tfjs-converter, tfjs-data or webgl (start-up; BENCHMARKS.md)
-      let tf;
-      try {
-        ({ tf } = await loadTf(values.backend as string | undefined, { inference: true }));
-      } catch (error) {
-        // a backend asked for that cannot start: the sentence says what to install
-        throw new UserError((error as Error).message, 1);
-      }
+      const tf = await loadBackend(values.backend as string | undefined, 1, { inference: true });
       const loaded = await loadRun(tf, store, run, choice);
       if (typeof loaded === 'string') throw new UserError(loaded, 1);
       if (loaded.checkpoint.note) process.stderr.write(`note: ${loaded.checkpoint.note}\n`);
