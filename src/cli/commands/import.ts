@@ -5,6 +5,7 @@ import { relative, resolve } from 'node:path';
 import { diagnosticsToJson, formatDiagnostics } from '../../compiler/format.js';
 import { modelSummary } from '../model-summary.js';
 import { defineCommand, UserError } from '../command.js';
+import { loadBackend } from '../load-backend.js';
 
 const help = `Usage: nnc import <model.json> --out <dir> [options]
 
@@ -38,13 +39,7 @@ export default defineCommand({
     if (format !== 'text' && format !== 'json') throw new UserError(`'--format' is 'text' or 'json', not '${format}'.`);
     if (positionals.length !== 1 || positionals[0] === '') throw new UserError('Give the model.json to import: nnc import <model.json> --out <dir>.');
     if (typeof values.out !== 'string' || values.out === '') throw new UserError('Give the folder to write the project to with --out <dir>.');
-    const { loadTf } = await import('../../runtime/backend/index.js');
-    let tf;
-    try {
-      ({ tf } = await loadTf(values.backend as string | undefined));
-    } catch (error) {
-      throw new UserError((error as Error).message);
-    }
+    const tf = await loadBackend(values.backend as string | undefined, 2);
     const { importModel } = await import('../../runtime/import/import-model.js');
     const out = resolve(values.out);
     const result = await importModel(tf, resolve(positionals[0]), out, positionals[0]);

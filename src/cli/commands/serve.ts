@@ -2,6 +2,7 @@
 // or an export (src/runtime/serve).
 import { resolve } from 'node:path';
 import { defineCommand, UserError } from '../command.js';
+import { loadBackend } from '../load-backend.js';
 import { projectDir } from '../project-dir.js';
 import { parsePort, untilInterrupted } from './watch.js';
 
@@ -60,13 +61,7 @@ export default defineCommand({
     if (!(every >= 0.05 && every <= 86400)) throw new UserError(`'--follow-every' takes seconds between 0.05 and 86400, not '${String(values['follow-every'])}'.`);
     if (values['follow-every'] !== undefined && values.follow !== true) throw new UserError("'--follow-every' sets how often --follow looks at the store: give --follow too.");
 
-    const { loadTf } = await import('../../runtime/backend/index.js');
-    let tf;
-    try {
-      ({ tf } = await loadTf(values.backend as string | undefined));
-    } catch (error) {
-      throw new UserError((error as Error).message);
-    }
+    const tf = await loadBackend(values.backend as string | undefined, 2);
     const { loadServedModel } = await import('../../runtime/serve/served-model.js');
     const served = await loadServedModel(tf, dir, shown, values.run as string | undefined);
     if (typeof served === 'string') throw new UserError(served, 1);
