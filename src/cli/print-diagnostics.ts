@@ -2,7 +2,11 @@
 import type { CompileResult } from '../compiler/index.js';
 import { diagnosticsToJson, formatDiagnostics } from '../compiler/format.js';
 
-export function printDiagnostics(result: CompileResult, options: { json?: boolean; stream?: NodeJS.WriteStream } = {}): void {
+/** `sources`: texts beside the result's files to draw code frames from (the --set arguments' pseudo-files). */
+export function printDiagnostics(
+  result: Pick<CompileResult, 'diagnostics' | 'files'>,
+  options: { json?: boolean; stream?: NodeJS.WriteStream; sources?: Iterable<readonly [string, string]> } = {},
+): void {
   const stream = options.stream ?? process.stdout;
   if (options.json) {
     stream.write(JSON.stringify(diagnosticsToJson(result.diagnostics, process.cwd()), null, 2) + '\n');
@@ -10,6 +14,6 @@ export function printDiagnostics(result: CompileResult, options: { json?: boolea
   }
   if (result.diagnostics.length === 0) return;
   const tty = Boolean(stream.isTTY) && !process.env.NO_COLOR;
-  const sources = tty ? new Map(result.files.map((f) => [f.path, f.text])) : undefined;
+  const sources = tty ? new Map([...result.files.map((f) => [f.path, f.text] as const), ...(options.sources ?? [])]) : undefined;
   stream.write(formatDiagnostics(result.diagnostics, { cwd: process.cwd(), sources, color: tty }) + '\n');
 }

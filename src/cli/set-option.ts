@@ -2,10 +2,10 @@
 // argument parsed into an override (compiler/overrides.ts) or a diagnostic
 // in its '<--set n>' pseudo-file, printed with the argument as its code frame.
 import type { CompileResult } from '../compiler/index.js';
-import { diagnosticsToJson, formatDiagnostics } from '../compiler/format.js';
 import { parseSetArgument, setArgumentFile, type Override } from '../compiler/overrides.js';
 import type { Diagnostic } from '../compiler/diagnostics.js';
 import type { OptionSpec } from './command.js';
+import { printDiagnostics } from './print-diagnostics.js';
 
 export const SET_OPTION: OptionSpec = { set: { type: 'string', multiple: true } };
 
@@ -45,13 +45,5 @@ export function parseSetOption(value: unknown): SetArguments {
 
 /** Like printDiagnostics, with the --set arguments as sources of their code frames. */
 export function printWithSetArguments(result: Pick<CompileResult, 'diagnostics' | 'files'>, set: SetArguments, options: { json?: boolean; stream?: NodeJS.WriteStream } = {}): void {
-  const stream = options.stream ?? process.stdout;
-  if (options.json) {
-    stream.write(JSON.stringify(diagnosticsToJson(result.diagnostics, process.cwd()), null, 2) + '\n');
-    return;
-  }
-  if (result.diagnostics.length === 0) return;
-  const tty = Boolean(stream.isTTY) && !process.env.NO_COLOR;
-  const sources = tty ? new Map([...result.files.map((f) => [f.path, f.text] as const), ...set.sources]) : undefined;
-  stream.write(formatDiagnostics(result.diagnostics, { cwd: process.cwd(), sources, color: tty }) + '\n');
+  printDiagnostics(result, { ...options, sources: set.sources });
 }
