@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { UserError } from './command.js';
+import { csvCell } from '../compiler/csv-cell.js';
 
 export interface FileRecords {
   readonly records: readonly Readonly<Record<string, unknown>>[];
@@ -52,17 +53,4 @@ function csvRecords(text: string, file: string): FileRecords {
     records: rows.map(({ record }) => Object.fromEntries(Object.entries(record).map(([key, cell]) => [key, csvCell(key, cell)]))),
     lines: rows.map(({ info }) => info.lines),
   };
-}
-
-function csvCell(key: string, raw: string): unknown {
-  const cell = raw.trim();
-  if (cell.startsWith('[') && cell.endsWith(']')) {
-    try {
-      return JSON.parse(cell);
-    } catch {
-      return cell;
-    }
-  }
-  if ((key === 'label' || key === 'target') && cell !== '' && !Number.isNaN(Number(cell))) return Number(cell);
-  return cell;
 }

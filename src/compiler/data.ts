@@ -12,6 +12,7 @@ import { readProjectFile, type CompilerHost } from './host.js';
 import { DATA_FILE_MAX_BYTES } from './limits.js';
 import type { LoadedDocument } from './load.js';
 import type { RawRecord } from './raw.js';
+import { csvCell } from './csv-cell.js';
 import { MESSAGES } from './diagnostic-messages.js';
 
 export const DATA_CODES = {
@@ -178,18 +179,4 @@ function parseCsvRecords(text: string, visit: RecordVisitor): Parsed {
     return lines[i] ?? 0;
   };
   return { count: rows.length, lineOf };
-}
-
-function csvCell(key: string, raw: string): unknown {
-  const cell = raw.trim();
-  if (cell.startsWith('[') && cell.endsWith(']')) {
-    try {
-      return JSON.parse(cell);
-    } catch {
-      return cell;
-    }
-  }
-  // labels and targets may be numbers; text inputs stay text
-  if ((key === 'label' || key === 'target') && cell !== '' && !Number.isNaN(Number(cell))) return Number(cell);
-  return cell;
 }
