@@ -8,10 +8,11 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import type { LogView, ServerMessage, TrainingStatsView } from '../../shared/protocol.js';
+import type { LogRow } from '../store/log-query.js';
 import { storePath } from '../store/paths.js';
 import { RUN_COLUMNS, toRunRecord, type RunRow } from '../store/run-rows.js';
 import { readSnapshots } from '../store/snapshots.js';
-import type { LogLevel, RunStatus } from '../store/types.js';
+import type { RunStatus } from '../store/types.js';
 import { logView, runView, tensorViews } from './views.js';
 
 export const FOLLOW_INTERVAL_MS = 500;
@@ -43,16 +44,6 @@ interface MetricRow {
   value: number | null;
 }
 
-interface LogRow {
-  id: number;
-  run_id: string | null;
-  time: number;
-  level: LogLevel;
-  category: string;
-  message: string;
-  spam: number;
-  count: number;
-}
 
 /** What the last stats of a run said, to fill a message whose rows arrived in another flush. */
 interface RunFill {

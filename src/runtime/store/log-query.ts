@@ -4,7 +4,8 @@ import type { LogFilter, LogLevel, StoredLog } from './types.js';
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error'];
 
-interface LogRow {
+/** A row of the logs table as SQLite returns it. */
+export interface LogRow {
   id: number;
   run_id: string | null;
   time: number;
