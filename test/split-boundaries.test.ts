@@ -76,11 +76,12 @@ describe('which samples a split holds out', () => {
 });
 
 describe('the stand-in that keeps small datasets validated', () => {
-  const high = inputsWhere((p) => p >= 0.3, 4);
-  const low = inputsWhere((p) => p < 0.2, 1, 'low');
+  let found: { high: string[]; low: string[] } | null = null;
+  /** inputs found inside the tests, not while vitest collects them */
+  const inputs = () => (found ??= { high: inputsWhere((p) => p >= 0.3, 4), low: inputsWhere((p) => p < 0.2, 1, 'low') });
 
   it('two samples, neither below the share: the one of lower point is held out, the other trains', () => {
-    const pair = high.slice(0, 2);
+    const pair = inputs().high.slice(0, 2);
     const lower = point(pair[0]) < point(pair[1]) ? 0 : 1;
     const expected: number[] = [SPLIT.train, SPLIT.train];
     expected[lower] = SPLIT.validation;
@@ -89,18 +90,18 @@ describe('the stand-in that keeps small datasets validated', () => {
   });
 
   it('one sample is never held out', () => {
-    expect(split(high.slice(0, 1), 0.2)).toEqual([SPLIT.train]);
-    expect(split(high.slice(0, 1), 0.2, 0.1)).toEqual([SPLIT.train]);
+    expect(split(inputs().high.slice(0, 1), 0.2)).toEqual([SPLIT.train]);
+    expect(split(inputs().high.slice(0, 1), 0.2, 0.1)).toEqual([SPLIT.train]);
   });
 
   it('two samples with validation and test shares: validation gets its stand-in, test none (one must train)', () => {
-    const pair = high.slice(0, 2);
+    const pair = inputs().high.slice(0, 2);
     const got = split(pair, 0.2, 0.1);
     expect(got.sort()).toEqual([SPLIT.train, SPLIT.validation]);
   });
 
   it('three samples: validation takes the lowest point, test the next', () => {
-    const trio = high.slice(0, 3);
+    const trio = inputs().high.slice(0, 3);
     const order = [0, 1, 2].sort((x, y) => point(trio[x]) - point(trio[y]));
     const expected = [0, 0, 0];
     expected[order[0]] = SPLIT.validation;
@@ -108,13 +109,19 @@ describe('the stand-in that keeps small datasets validated', () => {
     expect(split(trio, 0.2, 0.1)).toEqual(expected);
   });
 
+  it('the test stand-in is a training sample even when the validation stand-in comes first', () => {
+    const [a, b, c] = [...inputs().high.slice(0, 3)].sort((x, y) => point(x) - point(y));
+    // the lowest point written second: it is validation's; test takes the next lowest, written first
+    expect(split([b, a, c], 0.2, 0.1)).toEqual([SPLIT.test, SPLIT.validation, SPLIT.train]);
+  });
+
   it('no stand-in once a sample falls in the split by its point', () => {
-    const inputs = [...high.slice(0, 3), ...low];
-    expect(split(inputs, 0.2)).toEqual([SPLIT.train, SPLIT.train, SPLIT.train, SPLIT.validation]);
+    const list = [...inputs().high.slice(0, 3), ...inputs().low];
+    expect(split(list, 0.2)).toEqual([SPLIT.train, SPLIT.train, SPLIT.train, SPLIT.validation]);
   });
 
   it('no split at all when both shares are 0', () => {
-    expect(split([...low, ...high], 0, 0)).toEqual([0, 0, 0, 0, 0]);
+    expect(split([...inputs().low, ...inputs().high], 0, 0)).toEqual([0, 0, 0, 0, 0]);
   });
 
   it('a compiled two-sample project validates on one sample and trains on the other', () => {
@@ -204,5 +211,69 @@ describe('the examples training reads', () => {
     const { heads } = prepareData(plan);
     expect([heads[0].train.count, heads[0].validation.count, heads[0].test.count]).toEqual([0, 0, 0]);
     expect(heads[0].train.inputs).toHaveLength(0);
+  });
+
+  it('generation: <bos> prompt <sep> target <eos> as Int32Array inputs and next tokens, loss on the target only', () => {
+    const plan = makePlan({
+      input: { type: 'text', maxLength: 8 },
+      tokens: ['capital', 'of', 'france', 'paris', 'rome', 'italy'],
+      layers: [{ name: 'embed', type: 'embedding', units: 4 }, { name: 'encoder', type: 'lstm', units: 4, returnSequences: true }],
+      heads: [{ name: 'answer', attach: 'encoder', task: 'generation' }],
+      datasets: [{ name: 'qa', head: 'answer', samples: [{ prompt: 'capital of france', target: 'paris' }, { prompt: 'capital of italy', target: 'rome' }] }],
+      training: { validationSplit: 0 },
+    });
+    const data = planDataFromSamples(plan);
+    expect([data.datasets[0].features, data.datasets[0].labels, data.datasets[0].targets]).toEqual([null, null, null]);
+    expect(Array.from(data.datasets[0].tokens!.ids)).toEqual([5, 6, 7, 5, 6, 10]);
+    expect(Array.from(data.datasets[0].targetTokens!.offsets)).toEqual([0, 1, 2]);
+    const { train } = prepareData(plan, data).heads[0];
+    expect(train.count).toBe(2);
+    expect(train.inputs).toBeInstanceOf(Int32Array);
+    expect(train.targets).toBeInstanceOf(Int32Array);
+    expect([train.inputWidth, train.targetWidth]).toEqual([8, 8]);
+    expect(Array.from(train.inputs.subarray(0, 8))).toEqual([2, 5, 6, 7, 3, 8, 4, 0]);
+    expect(Array.from(train.targets.subarray(0, 8))).toEqual([5, 6, 7, 3, 8, 4, 0, 0]);
+    expect(Array.from(train.mask!.subarray(0, 8))).toEqual([0, 0, 0, 0, 1, 1, 0, 0]);
+    expect(Array.from(train.inputs.subarray(8, 16))).toEqual([2, 5, 6, 10, 3, 9, 4, 0]);
+  });
+
+  it('a text plan that holds its samples: token ids from its vocabulary, no features', () => {
+    const plan = makePlan({
+      input: { type: 'text', maxLength: 4 },
+      tokens: ['good', 'bad', 'film'],
+      layers: [{ name: 'embed', type: 'embedding', units: 4 }, { name: 'pool', type: 'pool', mode: 'mean' }],
+      heads: [{ name: 'kind', attach: 'pool', task: 'classification', classes: ['a', 'b'] }],
+      datasets: [{ name: 'reviews', head: 'kind', samples: [{ input: 'good film', label: 1 }, { input: 'bad', label: 0 }, { input: 'odd film', label: 1 }] }],
+      training: { validationSplit: 0 },
+    });
+    const data = planDataFromSamples(plan);
+    expect(data.datasets[0].features).toBeNull();
+    expect(Array.from(data.datasets[0].tokens!.ids)).toEqual([5, 7, 6, 1, 7]);
+    expect(Array.from(data.datasets[0].tokens!.offsets)).toEqual([0, 2, 3, 5]);
+    expect(Array.from(data.datasets[0].labels!)).toEqual([1, 0, 1]);
+    expect(Array.from(data.datasets[0].split)).toEqual([0, 0, 0]);
+    const { train } = prepareData(plan, data).heads[0];
+    expect(Array.from(train.inputs)).toEqual([0, 0, 5, 7, 0, 0, 0, 6, 0, 0, 1, 7]);
+    expect(Array.from(train.targets)).toEqual([1, 0, 1]);
+  });
+
+  it('stratify comes from the plan: an even split of each class', () => {
+    const samples = Array.from({ length: 20 }, (_, i) => ({ input: [i], label: i < 10 ? 0 : 1 }));
+    const spec = (stratify: boolean) =>
+      makePlan({
+        input: { type: 'features', features: 1 },
+        layers: [{ name: 'hidden', type: 'dense', units: 2 }],
+        heads: [{ name: 'kind', attach: 'hidden', task: 'classification', classes: ['a', 'b'] }],
+        datasets: [{ name: 'points', head: 'kind', samples }],
+        training: { validationSplit: 0.3, stratify, seed: SEED },
+      });
+    const held = (plan: ReturnType<typeof spec>) => {
+      const split = planDataFromSamples(plan).datasets[0].split;
+      return [0, 1].map((label) => samples.filter((s, i) => s.label === label && split[i] === SPLIT.validation).length);
+    };
+    expect(held(spec(true))).toEqual([3, 3]);
+    const keys = Float64Array.from(samples, (s) => contentKey(s.input));
+    const plain = assignSplits(keys, SEED, { validation: 0.3, test: 0, stratify: false }, null);
+    expect(held(spec(false))).toEqual([0, 1].map((label) => samples.filter((s, i) => s.label === label && plain[i] === SPLIT.validation).length));
   });
 });

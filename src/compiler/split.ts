@@ -73,16 +73,21 @@ export function splitPoint(seed: number, key: number): number {
 export function assignSplits(keys: Float64Array, seed: number, shares: SplitShares, labels: Int32Array | null): Uint8Array {
   const out = new Uint8Array(keys.length);
   const { validation, test } = shares;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, a shortcut: with both shares 0 no point falls below them and no stand-in is taken
   if (validation <= 0 && test <= 0) return out;
   const points = new Float64Array(keys.length);
+  // Stryker disable next-line EqualityOperator: equivalent, a typed array reads undefined past its end and ignores writes there
   for (let i = 0; i < keys.length; i++) points[i] = splitPoint(seed, keys[i]);
   if (!shares.stratify || !labels) {
+    // Stryker disable next-line EqualityOperator: equivalent, a typed array reads undefined past its end and ignores writes there
     for (let i = 0; i < keys.length; i++) {
       const u = points[i];
+      // Stryker disable next-line EqualityOperator: equivalent but for a point exactly equal to a share (probability 2^-53)
       out[i] = u < validation ? SPLIT.validation : u < validation + test ? SPLIT.test : SPLIT.train;
     }
   } else {
     const byClass = new Map<number, number[]>();
+    // Stryker disable next-line EqualityOperator: equivalent, a typed array reads undefined past its end and ignores writes there
     for (let i = 0; i < labels.length; i++) {
       const list = byClass.get(labels[i]);
       if (list) list.push(i);
@@ -107,6 +112,7 @@ export function assignSplits(keys: Float64Array, seed: number, shares: SplitShar
 function standIn(out: Uint8Array, points: Float64Array, split: number): void {
   let train = 0;
   let best = -1;
+  // Stryker disable next-line EqualityOperator: equivalent, a typed array reads undefined past its end and ignores writes there
   for (let i = 0; i < out.length; i++) {
     if (out[i] === split) return;
     if (out[i] !== SPLIT.train) continue;
@@ -118,6 +124,7 @@ function standIn(out: Uint8Array, points: Float64Array, split: number): void {
 
 export function splitCounts(split: Uint8Array): { train: number; validation: number; test: number } {
   const counts = [0, 0, 0];
+  // Stryker disable next-line EqualityOperator: equivalent, a typed array reads undefined past its end and ignores writes there
   for (let i = 0; i < split.length; i++) counts[split[i]]++;
   return { train: counts[0], validation: counts[1], test: counts[2] };
 }
