@@ -3,7 +3,7 @@
 // train on, the hash values that keep splits stable across versions, and the
 // encoded examples (token ids as integers, feature scaling only for features).
 import { describe, expect, it } from 'vitest';
-import { assignSplits, contentKey, SPLIT, splitCounts, splitPoint } from '../src/compiler/split.js';
+import { assignSplits, contentKey, SPLIT, SPLIT_NAMES, splitCounts, splitPoint } from '../src/compiler/split.js';
 import { planDataFromSamples, prepareData, validationCount } from '../src/runtime/train/examples.js';
 import { compileFiles } from './helpers/project.js';
 import { makePlan } from './train-helpers.js';
@@ -47,6 +47,10 @@ describe('which samples a split holds out', () => {
     expect(new Set(expected).size).toBe(3);
     expect(split(inputs, 0.2, 0.1)).toEqual(expected);
     expect(splitCounts(Uint8Array.from(expected))).toEqual({ train: expected.filter((s) => s === 0).length, validation: expected.filter((s) => s === 1).length, test: expected.filter((s) => s === 2).length });
+  });
+
+  it('names the splits in the order of their numbers', () => {
+    expect(SPLIT_NAMES.map((name) => [name, SPLIT[name]])).toEqual([['train', 0], ['validation', 1], ['test', 2]]);
   });
 
   it('with no validation share, only test is held out', () => {
