@@ -5,7 +5,8 @@ import { compileSweep, type CompiledSweep } from '../../compiler/check-sweep.js'
 import { hasErrors } from '../../compiler/diagnostics.js';
 import { suggest } from '../../compiler/suggest.js';
 import type { SweepEvent, SweepOutcome, TrialState } from '../../runtime/sweep/run-sweep.js';
-import type { SweepRecord, TrialRecord } from '../../runtime/sweep/sweep-store.js';
+import type { SweepRecord } from '../../runtime/sweep/sweep-store.js';
+import type { SweepTrialView } from '../../shared/sweep-view.js';
 import { defineCommand, UserError } from '../command.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { projectDir } from '../project-dir.js';
@@ -155,18 +156,7 @@ function formatValue(value: number | null): string {
   return Math.abs(value) >= 1000 || (Math.abs(value) < 0.001 && value !== 0) ? value.toExponential(3) : value.toFixed(4);
 }
 
-interface RankedRow {
-  readonly rank: number;
-  readonly trial: number;
-  readonly status: string;
-  readonly params: Readonly<Record<string, unknown>>;
-  readonly value: number | null;
-  readonly epochs: number;
-  readonly runId: string | null;
-  readonly stoppedAt: number | null;
-}
-
-function rankedTable(parameters: readonly string[], metric: string, rows: readonly RankedRow[]): string {
+function rankedTable(parameters: readonly string[], metric: string, rows: readonly SweepTrialView[]): string {
   const header = ['rank', 'trial', 'status', ...parameters, metric, 'epochs', 'run'];
   const cells = rows.map((r) => [
     String(r.rank),
@@ -232,13 +222,13 @@ async function createSweepProgress(out: NodeJS.WriteStream, tty: boolean, sweep:
 /** nnc sweep --show <id> */
 async function show(dir: string, id: string, format: 'text' | 'json'): Promise<number> {
   const { readSweeps } = await import('../../runtime/sweep/sweep-store.js');
-  const { rankSweep } = await import('../../runtime/sweep/run-sweep.js');
+  const { trialViews } = await import('../../runtime/sweep/sweep-views.js');
   const found = readSweeps(dir, (reader) => {
     const sweep = reader.findSweep(id);
     return typeof sweep === 'string' ? sweep : { sweep, trials: reader.trials(sweep.id) };
   });
   if (typeof found === 'string') throw new UserError(found, 1);
-  const rows = rankedTrials(found.trials, found.sweep, rankSweep);
+  const rows = trialViews(found.sweep, found.trials);
   if (format === 'json') {
     console.log(JSON.stringify({ sweep: found.sweep, trials: rows }, null, 2));
     return 0;
@@ -248,11 +238,6 @@ async function show(dir: string, id: string, format: 'text' | 'json'): Promise<n
   console.log(`Sweep ${s.id} '${s.name}' ${s.status}${seconds}: ${rows.length} trials (${s.method}), ${s.parallel} at a time, ranked by ${s.metric} (${s.mode}).`);
   console.log(rankedTable((s.info.parameters as string[] | undefined) ?? Object.keys(rows[0]?.params ?? {}), s.metric, rows));
   return 0;
-}
-
-export function rankedTrials(trials: readonly TrialRecord[], sweep: SweepRecord, rank: typeof import('../../runtime/sweep/run-sweep.js').rankSweep): RankedRow[] {
-  const states = trials.map((t) => ({ ...t, trial: { index: t.trial } }));
-  return rank(states, sweep.mode).map((t, i) => ({ rank: i + 1, trial: t.trial.index, status: t.status, params: t.params, value: t.value, epochs: t.epochs, runId: t.runId, stoppedAt: t.stoppedAt }));
 }
 
 /** nnc sweep --list */
