@@ -1,6 +1,7 @@
 // Log lines held by the viewer: merging live lines, filtering and collapsing
 // repeats for display. Pure functions over LogView arrays.
 import type { LogView } from '../shared/protocol.js';
+import type { SampleEntry } from '../shared/sample-entry.js';
 
 export type Level = LogView['level'];
 export const LEVELS: readonly Level[] = ['debug', 'info', 'warning', 'error'];
@@ -58,16 +59,8 @@ export function visibleLogs(lines: readonly LogView[], filter: LogFilter): LogVi
   return out;
 }
 
-/** The payload of a `samples` log line (runtime/train/sample-log.ts SampleEntry, as the wire carries it). */
-export interface LoggedSample {
-  readonly sample: number;
-  readonly head: string;
-  readonly step: number;
-  readonly epoch: number;
-  readonly input: string | number[];
-  readonly expected: string | number | number[];
-  readonly output: { readonly class: string; readonly probability: number } | { readonly value: number | number[] } | { readonly text: string };
-}
+/** The payload of a `samples` log line, as the wire carries it. */
+export type LoggedSample = SampleEntry;
 
 export const SAMPLES_KIND = 'samples';
 

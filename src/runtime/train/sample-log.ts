@@ -10,28 +10,14 @@ import { generationSpecials, idsToText } from './encode.js';
 import type { Examples } from './examples.js';
 import { removeScale, type Scaling } from './scaling.js';
 import type { HeadRunner } from './step.js';
+import type { SampleEntry, SampleOutput } from '../../shared/sample-entry.js';
 
 /** monitor.samples when the project does not say */
 export const DEFAULT_LOGGED_SAMPLES = 3;
 /** the log category of sample entries (`nnc logs --kind samples`) */
 export const SAMPLES_CATEGORY = 'samples';
 
-export type SampleOutput =
-  | { readonly class: string; readonly probability: number }
-  | { readonly value: number | number[] }
-  | { readonly text: string };
-
-/** The JSON payload of one `samples` log entry. */
-export interface SampleEntry {
-  /** 1-based number of the sample among the logged ones; the same sample keeps it for the whole run */
-  readonly sample: number;
-  readonly head: string;
-  readonly step: number;
-  readonly epoch: number;
-  readonly input: string | number[];
-  readonly expected: string | number | number[];
-  readonly output: SampleOutput;
-}
+export type { SampleEntry, SampleOutput } from '../../shared/sample-entry.js';
 
 export interface SampleLogger {
   readonly count: number;
