@@ -14,6 +14,7 @@
 //                 reproducible
 import { conv1dGeometry, nncOps, type Conv1dPadding } from '../ops/index.js';
 import { defineAttention } from './attention.js';
+import { definePoolLayers } from './pool-layers.js';
 import { defineRecurrent } from './recurrent.js';
 import type { LayerShape, Tf, Tensor } from './tf.js';
 import { registerPluginLayers } from '../../compiler/plugins/registry.js';
@@ -151,44 +152,7 @@ function defineLayers(tf: Tf) {
     }
   }
 
-  class NncPool extends tf.layers.Layer {
-    static className = 'NncPool';
-    readonly mode: 'mean' | 'max' | 'last';
-
-    constructor(args: BaseArgs & { mode: 'mean' | 'max' | 'last' }) {
-      super(args as never);
-      this.mode = args.mode;
-    }
-
-    override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
-      const shape = shapeOf(inputShape);
-      return [shape[0], shape[shape.length - 1]];
-    }
-
-    /** [x] or [x, mask]: with the padding mask, mean and max leave out <pad> steps. */
-    override call(inputs: Tensor | Tensor[]): Tensor {
-      // text is padded on the left, so 'last' is a real step either way
-      const [x, mask] = Array.isArray(inputs) ? inputs : [inputs];
-      return ops.pool(x, this.mode, mask);
-    }
-
-    override getConfig() {
-      return { ...super.getConfig(), mode: this.mode };
-    }
-  }
-
-  /** Token ids -> 1 for a real token, 0 for <pad> (id 0): what attention and pooling leave out. */
-  class NncPadMask extends tf.layers.Layer {
-    static className = 'NncPadMask';
-
-    override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
-      return shapeOf(inputShape);
-    }
-
-    override call(inputs: Tensor | Tensor[]): Tensor {
-      return tf.tidy(() => tf.cast(tf.notEqual(single(inputs), 0), 'float32'));
-    }
-  }
+  const { NncPool, NncPadMask } = definePoolLayers(tf);
 
   class NncDropout extends tf.layers.Layer {
     static className = 'NncDropout';
