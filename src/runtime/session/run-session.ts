@@ -105,9 +105,9 @@ export async function runSession(ctx: SessionContext, request: RunRequest, contr
   };
   try {
     model = buildModel(tf, plan);
-    const dir = store.runDir(runId);
     // training.init: the checkpoint's weights first; a warm start then overwrites the layers it reuses
     if (plan.project.training.init !== undefined && !resume) log(await startFromInit(tf, model, ctx.projectDir, plan.project.training.init));
+    const dir = store.runDir(runId);
     if (resume) await resumeFrom(ctx, model, resume.runId, dir, keepBest, log);
     else warm = await warmStartFrom(ctx, model, request, log);
     post({ type: 'run_started', run: record, warmStart: warm });
