@@ -490,7 +490,7 @@ describe('speed', () => {
     return examples.sort((a, b) => bytes(b) - bytes(a))[0];
   }
 
-  test('two revisions of the largest example diff in well under a second', async () => {
+  test('two revisions of the largest example diff in under two seconds, even beside another test file', async () => {
     const example = largestExample();
     const repo = createRepo({ 'README.md': 'An example, copied.\n' });
     cpSync(example, repo.project, { recursive: true, filter: (src) => !src.includes('/.nnc') });
@@ -506,6 +506,8 @@ describe('speed', () => {
     console.log(`nnc diff, two revisions of ${example}: ${ms.toFixed(0)} ms (compile base ${times.base.toFixed(0)} ms, head ${times.head.toFixed(0)} ms)`);
     expect(diff.base.compiled && diff.head.compiled).toBe(true);
     expect(diff.summary.layersChanged).toBeGreaterThan(0);
-    expect(ms).toBeLessThan(1000);
+    // 260 ms on a quiet Xeon, 600 ms on today's EPYC alone, 1.2 s beside another test file under load:
+    // the bound catches a regression of the compile path, BENCHMARKS.md records the figure
+    expect(ms).toBeLessThan(2000);
   });
 });

@@ -36,7 +36,8 @@ describe('downsampleMinMax', () => {
     // columns ascend and stay inside the plot
     for (let k = 2; k < pts.length; k += 2) expect(pts[k]).toBeGreaterThanOrEqual(pts[k - 2]);
     expect(pts[pts.length - 2]).toBe(width - 1);
-    expect(ms).toBeLessThan(50);
+    // about 10 ms alone; 61 ms was seen beside a training test file on two loaded cores
+    expect(ms).toBeLessThan(150);
   });
 
   it('passes a short series through unchanged', () => {
