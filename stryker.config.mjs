@@ -16,7 +16,8 @@ export default {
   mutate: area.mutate,
   // two shared cores
   concurrency: Number(process.env.NNC_MUTATE_CONCURRENCY ?? 2),
-  timeoutMS: 20_000,
+  // over the unmutated run time of the tests (timeoutFactor 1.5): a mutant that hangs a server is a timeout (killed) without waiting long
+  timeoutMS: 10_000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${area.name}.html` },
   jsonReporter: { fileName: `reports/mutation/${area.name}.json` },

@@ -14,7 +14,7 @@ import WebSocket from 'ws';
 import { checkHost, checkOrigin, createNamePolicy, isLoopbackName, parseAuthority, parseTarget, shown } from '../src/runtime/server/request-guard.js';
 import { createViewerServer, isLoopback, originAllowed, type ViewerServer } from '../src/runtime/server/server.js';
 import { createStoredProject, type StoredProject } from '../src/runtime/server/stored-project.js';
-import { connect, removeTempProjects, tempProject } from './watch-helpers.js';
+import { connect, DEMO, removeTempProjects, tempProject } from './watch-helpers.js';
 
 describe('request targets', () => {
   it('a path is kept as a path, also one that looks like a host', () => {
@@ -42,6 +42,7 @@ describe('request targets', () => {
     expect(error('http://user@127.0.0.1/x')).toBe("The request target 'http://user@127.0.0.1/x' carries a user name or password.");
     expect(error('http://:pw@127.0.0.1/x')).toBe("The request target 'http://:pw@127.0.0.1/x' carries a user name or password.");
     expect(error('http://127.0.0.1:99999/x')).toBe("The request target 'http://127.0.0.1:99999/x' is not a valid URL.");
+    expect(error('1http://127.0.0.1/x')).toBe("The request target '1http://127.0.0.1/x' is not a path starting with '/' or an absolute http:// URL.");
     expect(error('/ok')).toBeNull();
   });
 
@@ -126,7 +127,7 @@ describe('Origin of an upgrade', () => {
     expect(checkOrigin('http://localhost:8000', 'bad host', 8000, policy)).toBe(true);
   });
   it('an Origin that is not scheme://authority, or names a host not answered, is refused', () => {
-    for (const origin of ['null', 'file://', 'ftp://127.0.0.1:8000', 'http://127.0.0.1:8000/path', 'http://127.0.0.1:8000?x', 'http://a b', 'http://evil.example:8000']) {
+    for (const origin of ['null', 'xhttp://127.0.0.1:8000', 'file://', 'ftp://127.0.0.1:8000', 'http://127.0.0.1:8000/path', 'http://127.0.0.1:8000?x', 'http://a b', 'http://evil.example:8000']) {
       expect(checkOrigin(origin, '127.0.0.1:8000', 8000, policy), origin).toBe(false);
     }
     // without a policy, a name equal to the Host is trusted
@@ -167,8 +168,8 @@ function rawHttp(port: number, text: string): Promise<{ head: string; body: stri
   });
 }
 
-/** The status of a raw upgrade request. */
-function upgradeStatus(port: number, target: string, headers: string): Promise<number> {
+/** The status line of a raw upgrade request. */
+function upgradeLine(port: number, target: string, headers: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = netConnect(port, '127.0.0.1');
     let got = '';
@@ -178,7 +179,7 @@ function upgradeStatus(port: number, target: string, headers: string): Promise<n
       if (got.includes('\r\n\r\n')) socket.destroy();
     });
     socket.on('error', reject);
-    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(got)?.[1] ?? 0)));
+    socket.on('close', () => resolve(got.slice(0, got.indexOf('\r\n'))));
     socket.setTimeout(3000, () => socket.destroy());
     socket.write(`GET ${target} HTTP/1.1\r\n${headers}Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
   });
@@ -283,15 +284,15 @@ describe('a real server', () => {
   it('upgrades: 404 on a path other than /ws, 400 without Host or with a bad target, 403 for a foreign Host or Origin, 101 on /ws', async () => {
     const s = await start();
     const host = `Host: 127.0.0.1:${s.port}\r\n`;
-    expect(await upgradeStatus(s.port, '/api/projects', host)).toBe(404);
-    expect(await upgradeStatus(s.port, '/wsx', host)).toBe(404);
-    expect(await upgradeStatus(s.port, '*', host)).toBe(400);
-    expect(await upgradeStatus(s.port, '/ws', '')).toBe(400);
-    expect(await upgradeStatus(s.port, '/ws', 'Host: a b\r\n')).toBe(400);
-    expect(await upgradeStatus(s.port, '/ws', `Host: evil.example:${s.port}\r\n`)).toBe(403);
-    expect(await upgradeStatus(s.port, '/ws', `${host}Origin: http://evil.example:${s.port}\r\n`)).toBe(403);
-    expect(await upgradeStatus(s.port, `http://127.0.0.1:${s.port}/ws`, `Host: evil.example\r\n`)).toBe(101);
-    expect(await upgradeStatus(s.port, '/ws', host)).toBe(101);
+    expect(await upgradeLine(s.port, '/api/projects', host)).toBe('HTTP/1.1 404 Not Found');
+    expect(await upgradeLine(s.port, '/wsx', host)).toBe('HTTP/1.1 404 Not Found');
+    expect(await upgradeLine(s.port, '*', host)).toBe('HTTP/1.1 400 Bad Request');
+    expect(await upgradeLine(s.port, '/ws', '')).toBe('HTTP/1.1 400 Bad Request');
+    expect(await upgradeLine(s.port, '/ws', 'Host: a b\r\n')).toBe('HTTP/1.1 400 Bad Request');
+    expect(await upgradeLine(s.port, '/ws', `Host: evil.example:${s.port}\r\n`)).toBe('HTTP/1.1 403 Forbidden');
+    expect(await upgradeLine(s.port, '/ws', `${host}Origin: http://evil.example:${s.port}\r\n`)).toBe('HTTP/1.1 403 Forbidden');
+    expect(await upgradeLine(s.port, `http://127.0.0.1:${s.port}/ws`, `Host: evil.example\r\n`)).toBe('HTTP/1.1 101 Switching Protocols');
+    expect(await upgradeLine(s.port, '/ws', host)).toBe('HTTP/1.1 101 Switching Protocols');
   });
 
   it('a client is greeted with the project names and version; close() ends its connection and frees the port', async () => {
@@ -320,5 +321,53 @@ describe('a real server', () => {
     client.close();
     for (let i = 0; i < 50 && s.clients() > 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(s.clients()).toBe(0);
+  });
+
+  it('a write names the file to edit in the project the query names', async () => {
+    const { 'datasets/reviews.yaml': reviews, ...rest } = DEMO;
+    const films = createStoredProject(tempProject({ ...rest, 'datasets/films.yaml': reviews.replace('name: reviews', 'name: films') }), 'other');
+    try {
+      const s = await createViewerServer({ projects: [project, films], bundleDir: bundle, port: 0 });
+      servers.push(s);
+      const host = `127.0.0.1:${s.port}`;
+      const error = async (path: string) => JSON.parse((await ask('127.0.0.1', s.port, path, host, 'PUT')).body).error;
+      expect(await error('/api/datasets?project=other')).toBe("The viewer is read-only, so PUT /api/datasets is not allowed. To change this, edit datasets/films.yaml in the project folder; 'nnc watch' picks up the save.");
+      expect(await error('/api/datasets/films?project=other')).toBe("The viewer is read-only, so PUT /api/datasets/films is not allowed. To change this, edit datasets/films.yaml in the project folder; 'nnc watch' picks up the save.");
+      expect(await error('/api/datasets/films')).toBe("The viewer is read-only, so PUT /api/datasets/films is not allowed. To change this, edit datasets/reviews.yaml in the project folder; 'nnc watch' picks up the save.");
+      expect((await ask('127.0.0.1', s.port, '/api', host, 'POST')).status).toBe(404);
+      const api = await ask('127.0.0.1', s.port, '/api', host);
+      expect(api.headers['content-type']).toBe('application/json; charset=utf-8');
+    } finally {
+      films.close();
+    }
+  });
+
+  it('without a bundle: / and /index.html are a plain page pointing at the build, other paths 404', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'nnc-nobundle-'));
+    const s = await createViewerServer({ projects: [project], bundleDir: empty, port: 0 });
+    servers.push(s);
+    const host = `127.0.0.1:${s.port}`;
+    for (const path of ['/', '/index.html']) {
+      const page = await ask('127.0.0.1', s.port, path, host);
+      expect([page.status, page.headers['content-type'], page.headers['cache-control']], path).toEqual([200, 'text/html; charset=utf-8', 'no-cache']);
+      expect(page.body).toContain('demo');
+    }
+    expect((await ask('127.0.0.1', s.port, '/nothing', host)).status).toBe(404);
+    expect((await ask('127.0.0.1', s.port, '/', host, 'HEAD')).body).toBe('');
+  });
+
+  it('a client of a server started without a version is told 0.0.0; one without ?batch=1 gets single messages', async () => {
+    const s = await createViewerServer({ projects: [project], bundleDir: bundle, port: 0 });
+    servers.push(s);
+    for (const path of ['ws', 'ws?batch=0']) {
+      const client = new WebSocket(`${s.url.replace('http', 'ws')}${path}`);
+      const first = await new Promise<unknown>((resolve) => client.once('message', (data) => resolve(JSON.parse(String(data)))));
+      expect(first, path).toEqual({ type: 'connected', projects: ['demo'], version: '0.0.0' });
+      client.terminate();
+    }
+  });
+
+  it('an address that is not on this machine is the system error, not the port-in-use sentence', async () => {
+    await expect(createViewerServer({ projects: [project], bundleDir: bundle, host: '192.0.2.250', port: 0 })).rejects.toMatchObject({ code: 'EADDRNOTAVAIL' });
   });
 });
