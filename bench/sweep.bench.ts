@@ -55,7 +55,11 @@ try {
       console.log(`| ${round} | ${parallel} | ${r.seconds.toFixed(1)} | ${r.trials}/8 | ${r.load.toFixed(1)} |`);
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
   const ratio = median(times[2]) / median(times[1]);
   console.log(`\n--parallel 2 takes ${ratio.toFixed(2)}x the time of --parallel 1 (median of ${ROUNDS}; the aim is below 0.65x).`);
 } finally {
