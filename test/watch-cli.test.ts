@@ -1,11 +1,11 @@
 // The built CLI: `nnc watch` and `nnc view` as processes, stopped with Ctrl-C.
 // The worker entry is bundled here (NNC_TRAIN_WORKER) until the build makes dist/train-worker.js.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunStore } from '../src/runtime/store/store.js';
-import { bundleTrainWorker } from './helpers/train-worker.js';
+import { trainWorkerPath } from './helpers/train-worker.js';
 import { connect, learnableProject, removeTempProjects, tempProject, until } from './watch-helpers.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -14,11 +14,7 @@ const OUT = join(ROOT, 'node_modules', '.cache', `nnc-watch-cli-${process.pid}`)
 let worker: string;
 
 beforeAll(async () => {
-  worker = join(ROOT, 'dist', 'train-worker.js');
-  if (existsSync(worker)) return;
-  mkdirSync(OUT, { recursive: true });
-  worker = join(OUT, 'train-worker.js');
-  await bundleTrainWorker(ROOT, worker);
+  worker = await trainWorkerPath(ROOT, OUT);
 });
 
 afterAll(() => {

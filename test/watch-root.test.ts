@@ -12,7 +12,7 @@ import type { RunRecord } from '../src/runtime/store/types.js';
 import { createInlineDriver } from '../src/runtime/watch/inline-driver.js';
 import { guardCheckpoints, projectRootGuard } from '../src/runtime/watch/project-root.js';
 import { createWatcher, type Watcher } from '../src/runtime/watch/watcher.js';
-import { bundleTrainWorker } from './helpers/train-worker.js';
+import { trainWorkerPath } from './helpers/train-worker.js';
 import { learnableProject, removeTempProjects, sleep, tempProject, until } from './watch-helpers.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -21,11 +21,7 @@ const OUT = join(ROOT, 'node_modules', '.cache', `nnc-watch-root-${process.pid}`
 let worker: string;
 
 beforeAll(async () => {
-  worker = join(ROOT, 'dist', 'train-worker.js');
-  if (existsSync(worker)) return;
-  mkdirSync(OUT, { recursive: true });
-  worker = join(OUT, 'train-worker.js');
-  await bundleTrainWorker(ROOT, worker);
+  worker = await trainWorkerPath(ROOT, OUT);
 });
 
 let watcher: Watcher | null = null;
