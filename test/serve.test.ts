@@ -129,16 +129,21 @@ describe('nnc serve', () => {
     expect((await post(sentiment.url, { inputs: ['still here'] })).status).toBe(200);
   });
 
-  it('answers 200 concurrent requests correctly, in fewer model calls', async () => {
+  // Batching itself is pinned deterministically in serve-batcher.test.ts; over real
+  // sockets how many requests share a call depends on when they arrive (a loaded CI
+  // machine can deliver them one by one), so this checks answers and accounting only.
+  it('answers 200 concurrent requests correctly, each counted once', async () => {
     const words = ['great', 'awful', 'boring', 'fun', 'plot', 'acting', 'music', 'ending', 'not', 'very'];
     const inputs = Array.from({ length: 200 }, (_, i) => `the ${words[i % 10]} movie was ${words[(i * 7) % 10]} ${i}`);
     const together = await post(sentiment.url, { inputs });
-    const before = (await (await fetch(`${sentiment.url}/health`)).json()) as { modelCalls: number };
+    const before = (await (await fetch(`${sentiment.url}/health`)).json()) as { modelCalls: number; requests: number };
     const answers = await Promise.all(inputs.map((input) => post(sentiment.url, { inputs: [input] })));
-    const after = (await (await fetch(`${sentiment.url}/health`)).json()) as { modelCalls: number };
+    const after = (await (await fetch(`${sentiment.url}/health`)).json()) as { modelCalls: number; requests: number };
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expectSamePredictions(answers.map((a) => (a.json.predictions as Prediction[])[0]), together.json.predictions as Prediction[], 'concurrent');
-    expect(after.modelCalls - before.modelCalls).toBeLessThan(200);
+    expect(after.requests - before.requests).toBe(200);
+    expect(after.modelCalls - before.modelCalls).toBeGreaterThanOrEqual(1);
+    expect(after.modelCalls - before.modelCalls).toBeLessThanOrEqual(200);
   });
 
   it('measures the p50 latency of a one-input request', async () => {
