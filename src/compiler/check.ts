@@ -119,7 +119,11 @@ export function check(projectDir: string, documents: readonly ValidDocument[], h
   const measured = checkMetrics({ document: headsDoc, raw: rawHeads, heads, datasets: checkedDatasets, diagnostics });
 
   // a head without data trains nothing
+  // a dataset naming an unknown head has said so (NNC3006); the head its message suggests is the one it was meant to train
+  const headNames = heads.map((h) => h.name);
+  const meant = new Set(datasets.filter((d) => !rawHeads.some((h) => h.name === d.raw.head)).map((d) => suggest(d.raw.head, headNames)));
   for (const head of heads) {
+    if (meant.has(head.name)) continue;
     // a dataset that names the head but failed its own checks (a binary dataset on a 3-class head) has said so already
     // Stryker disable next-line ArrowFunction,ConditionalExpression: equivalent, a checked dataset trains the head its document names, which the second test looks for
     if (!checkedDatasets.some((d) => d.head === head.name) && !datasets.some((d) => d.raw.head === head.name)) {

@@ -189,7 +189,10 @@ export function loadSource(relPath: string, path: string, text: string, budget: 
   if (!Array.isArray(parsed)) parsed = [];
   parsed.forEach((doc, index) => {
     const said = new Set<number>();
+    // a quote left open runs to the end of the file, so the collection it is in is unclosed there too: one fault, said once
+    const openQuotes = new Set(doc.errors.filter(isOpenQuote).map((e) => e.pos[0]));
     for (const error of doc.errors) {
+      if (!isOpenQuote(error) && openQuotes.has(error.pos[0])) continue;
       const code = YAML_CODES[error.code] ?? MESSAGES.yamlSyntax.code;
       const [start, end] = error.pos;
       // one indent too many makes YAML read a key as the value above running on; say so at the key's own line, once
@@ -227,6 +230,10 @@ export function loadSource(relPath: string, path: string, text: string, budget: 
     documents.push({ file, index, doc, value });
   });
   return { file, documents, diagnostics, items };
+}
+
+function isOpenQuote(error: { readonly code: string; readonly message: string }): boolean {
+  return error.code === 'MISSING_CHAR' && /^Missing closing .?quote/.test(error.message);
 }
 
 /**
