@@ -86,8 +86,9 @@ function sideInfo(input: SideInput): DiffSide {
   };
 }
 
-function diagnosticLine(d: Diagnostic, projectDir: string): DiagnosticLine {
-  const path = (file: string) => relative(projectDir, file).split(sep).join('/') || '.';
+export function diagnosticLine(d: Diagnostic, projectDir: string): DiagnosticLine {
+  // a pseudo-file ('<sweep … trial 3>', where a trial's values are written) is no path
+  const path = (file: string) => (file.startsWith('<') ? file : relative(projectDir, file).split(sep).join('/') || '.');
   const related = d.related?.map((r) => ({ file: path(r.file), line: r.line, column: r.column, message: r.message }));
   return { file: path(d.file), line: d.line, column: d.column, severity: d.severity, code: d.code, message: d.message, ...(related ? { related } : {}) };
 }

@@ -33,7 +33,7 @@ export function percent(p: number | null): string {
 }
 
 /** `layers: 1 added, 2 changed, 0 removed; parameters 1,234 -> 2,345 (+90.1%); weight memory 4.8 KiB -> 9.2 KiB`, then `; same plan` when nothing that trains changed */
-export function summaryLine(diff: PlanDiff): string {
+export function summaryLine(diff: Pick<PlanDiff, 'summary' | 'layers'>): string {
   const s = diff.summary;
   const moved = s.layersMoved ? `, ${s.layersMoved} moved` : '';
   const layers = diff.layers ? `layers: ${s.layersAdded} added, ${s.layersChanged} changed, ${s.layersRemoved} removed${moved}` : 'layers: not compared';

@@ -93,7 +93,7 @@ export function renderText(diff: PlanDiff, options: TextOptions = {}): string {
 }
 
 /** aligned columns; numeric columns (by index) pad left */
-function table(header: string[], rows: Array<{ marker: string; cells: string[] }>, paint: (marker: string, text: string) => string, numeric: number[]): string[] {
+export function table(header: string[], rows: Array<{ marker: string; cells: string[] }>, paint: (marker: string, text: string) => string, numeric: number[]): string[] {
   const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
   const widths = header.map((h, i) => Math.max(visible(h), ...rows.map((r) => visible(r.cells[i]))));
   const line = (cells: string[]) =>
