@@ -16,6 +16,8 @@ const cli = await build({
   entryPoints: [
     { in: 'src/cli/cli.ts', out: 'cli' },
     { in: 'src/runtime/watch/train-worker.ts', out: 'train-worker' },
+    // the PostgreSQL store's connection thread: store/postgres/sync-client.ts loads dist/pg-worker.js
+    { in: 'src/runtime/store/postgres/sync-worker.ts', out: 'pg-worker' },
     // the library (package.json exports): nnc, nnc/compiler (no TensorFlow.js), nnc/runtime; declarations: npm run build:types
     { in: 'src/api/index.ts', out: 'index' },
     { in: 'src/api/compiler.ts', out: 'compiler' },

@@ -189,11 +189,27 @@ async function load(dir: string): Promise<tf.io.ModelArtifacts> {
   }
 }
 
+/** Called with a checkpoint's folder once it is saved: a shared store uploads it (postgres/pg-store.ts). */
+export type CheckpointSavedListener = (dir: string) => void;
+const savedListeners = new Set<CheckpointSavedListener>();
+
+/** Listens to every checkpoint this thread saves; returns the function that stops listening. */
+export function onCheckpointSaved(listener: CheckpointSavedListener): () => void {
+  savedListeners.add(listener);
+  return () => savedListeners.delete(listener);
+}
+
+async function saveAndTell(dir: string, artifacts: tf.io.ModelArtifacts, files?: CheckpointFiles): Promise<tf.io.SaveResult> {
+  const result = await save(dir, artifacts, files);
+  for (const listener of savedListeners) listener(dir);
+  return result;
+}
+
 /** A TensorFlow.js IOHandler reading and writing model.json + weights.bin (and `files` on save) in `dir`. */
 export function checkpointHandler(dir: string, files?: CheckpointFiles): tf.io.IOHandler {
   return {
     // a full or read-only disk is a StoreError naming the folder (the previous checkpoint stays as it was)
-    save: (artifacts) => save(dir, artifacts, files).catch((error: unknown) => Promise.reject(checkpointErrorFrom(error, dir))),
+    save: (artifacts) => saveAndTell(dir, artifacts, files).catch((error: unknown) => Promise.reject(checkpointErrorFrom(error, dir))),
     load: () => load(dir),
   };
 }
@@ -219,6 +235,7 @@ export async function writeCheckpointExtras(dir: string, extras: CheckpointExtra
     await rm(temp, { force: true });
     throw checkpointErrorFrom(error, dir);
   }
+  for (const listener of savedListeners) listener(dir);
 }
 
 /** The plan.json beside a checkpoint, or null when there is none. */

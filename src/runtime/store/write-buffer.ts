@@ -14,7 +14,7 @@ export const FLUSH_ROWS = 500;
 export interface WriteBuffer {
   addMetrics(runId: string, points: readonly MetricPoint[]): void;
   addLog(runId: string | null, entry: LogEntry): void;
-  /** writes everything pending in one transaction; throws if SQLite does (the rows stay pending) */
+  /** writes everything pending in one transaction; throws if the database does (the rows stay pending) */
   flush(): void;
   /** drops every pending row (they could not be written); returns how many */
   discard(): number;
@@ -24,12 +24,6 @@ export interface WriteBuffer {
   forgetRun(runId: string): void;
   /** stops the timer; does not flush */
   dispose(): void;
-}
-
-interface PendingLog {
-  readonly runId: string | null;
-  readonly entry: LogEntry;
-  count: number;
 }
 
 /** The last line of a run: still pending, or already written with a row id. */
@@ -43,7 +37,25 @@ function lineKey(entry: Pick<LogEntry, 'level' | 'category' | 'spam' | 'message'
   return `${entry.level}\u0000${entry.category}\u0000${entry.spam ? 1 : 0}\u0000${entry.message}`;
 }
 
-export function createWriteBuffer(db: Database.Database, onTimerError: (error: Error) => void): WriteBuffer {
+/** A pending metric row: run id, step, epoch, name, value (NaN as null). */
+export type MetricRow = [string, number, number, string, number | null];
+
+/** A log line waiting to be written, with how many times it repeated. */
+export interface PendingLog {
+  readonly runId: string | null;
+  readonly entry: LogEntry;
+  count: number;
+}
+
+/** Where the buffer writes: SQLite (below) or PostgreSQL (postgres/pg-write-sink.ts). */
+export interface WriteSink {
+  /** the newest line of a run's stream (spam or not), to collapse with what an earlier process wrote */
+  lastLog(runId: string | null, spam: boolean): { id: number; level: string; category: string; message: string; spam: number } | undefined;
+  /** everything in one transaction; returns each new log line's row id */
+  write(metrics: readonly MetricRow[], logs: readonly PendingLog[], bumps: ReadonlyMap<number, number>): Map<PendingLog, number>;
+}
+
+export function sqliteWriteSink(db: Database.Database): WriteSink {
   const insertMetric = db.prepare('INSERT INTO metrics (run_id, step, epoch, name, value) VALUES (?, ?, ?, ?, ?)');
   const insertLog = db.prepare(
     'INSERT INTO logs (run_id, time, level, category, message, spam, count) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -52,8 +64,31 @@ export function createWriteBuffer(db: Database.Database, onTimerError: (error: E
   const lastLogOfRun = db.prepare<[string | null, number], { id: number; level: string; category: string; message: string; spam: number }>(
     'SELECT id, level, category, message, spam FROM logs WHERE run_id IS ? AND spam = ? ORDER BY id DESC LIMIT 1',
   );
+  const writeAll = db.transaction(
+    (m: readonly MetricRow[], l: readonly PendingLog[], b: ReadonlyMap<number, number>): Map<PendingLog, number> => {
+      for (const row of m) insertMetric.run(row);
+      const ids = new Map<PendingLog, number>();
+      for (const p of l) {
+        const e = p.entry;
+        const result = insertLog.run(p.runId, e.time, e.level, e.category, e.message, e.spam ? 1 : 0, p.count);
+        ids.set(p, Number(result.lastInsertRowid));
+      }
+      for (const [id, n] of b) bumpLog.run(n, id);
+      return ids;
+    },
+  );
+  return {
+    lastLog: (runId, spam) => lastLogOfRun.get(runId, spam ? 1 : 0),
+    write: (m, l, b) => writeAll.immediate(m, l, b),
+  };
+}
 
-  let metrics: Array<[string, number, number, string, number | null]> = [];
+export function createWriteBuffer(db: Database.Database, onTimerError: (error: Error) => void): WriteBuffer {
+  return createBufferedWriter(sqliteWriteSink(db), onTimerError);
+}
+
+export function createBufferedWriter(sink: WriteSink, onTimerError: (error: Error) => void): WriteBuffer {
+  let metrics: MetricRow[] = [];
   let logs: PendingLog[] = [];
   let bumps = new Map<number, number>();
   /** by stream: run id and spam flag */
@@ -72,7 +107,7 @@ export function createWriteBuffer(db: Database.Database, onTimerError: (error: E
     const known = lastLines.get(stream);
     if (known) return known;
     // first line of this stream in this process: collapse with what an earlier process wrote
-    const row = lastLogOfRun.get(runId, spam ? 1 : 0);
+    const row = sink.lastLog(runId, spam);
     if (!row) return null;
     const line = { key: lineKey({ ...row, spam: row.spam === 1, level: row.level as LogEntry['level'] }), pending: null, id: row.id };
     lastLines.set(stream, line);
@@ -103,27 +138,13 @@ export function createWriteBuffer(db: Database.Database, onTimerError: (error: E
     timer.unref();
   }
 
-  const writeAll = db.transaction(
-    (m: typeof metrics, l: PendingLog[], b: Map<number, number>): Map<PendingLog, number> => {
-      for (const row of m) insertMetric.run(row);
-      const ids = new Map<PendingLog, number>();
-      for (const p of l) {
-        const e = p.entry;
-        const result = insertLog.run(p.runId, e.time, e.level, e.category, e.message, e.spam ? 1 : 0, p.count);
-        ids.set(p, Number(result.lastInsertRowid));
-      }
-      for (const [id, n] of b) bumpLog.run(n, id);
-      return ids;
-    },
-  );
-
   function flush(): void {
     if (timer) {
       clearTimeout(timer);
       timer = null;
     }
     if (pendingCount() === 0) return;
-    const ids = writeAll.immediate(metrics, logs, bumps);
+    const ids = sink.write(metrics, logs, bumps);
     // only after the commit: a failed transaction leaves everything pending
     told = false;
     metrics = [];

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { storePath } from '../store/paths.js';
 import { RUN_COLUMNS, toRunRecord, type RunRow } from '../store/run-rows.js';
 import { storeErrorFrom } from '../store/store-error.js';
-import type { RunRecord } from '../store/types.js';
+import type { RunRecord, RunStore } from '../store/types.js';
 
 export type SweepStatus = 'running' | 'completed' | 'stopped' | 'failed';
 /** waiting: trained to a halving epoch, waiting for the others; pruned: stopped there by halving */
@@ -243,4 +243,24 @@ export function readSweeps<T>(projectDir: string, read: (reader: SweepReader) =>
   } finally {
     db.close();
   }
+}
+
+/** What a run store that keeps sweeps itself provides (the PostgreSQL store: store/postgres/pg-sweeps.ts). */
+interface SweepsOfStore {
+  readonly sweeps?: { writer(): SweepWriter; reader(): SweepReader };
+}
+
+/**
+ * The sweep writer for whichever store `store` is: a shared store's own tables,
+ * else the project's SQLite file (openSweepWriter). Close it before the store.
+ */
+export function sweepWriterFor(store: RunStore, projectDir: string): SweepWriter {
+  const own = (store as RunStore & SweepsOfStore).sweeps;
+  return own ? own.writer() : openSweepWriter(projectDir);
+}
+
+/** Reads the sweeps of whichever store `store` is (readSweeps on the project's file when it keeps none itself). */
+export function readStoreSweeps<T>(store: RunStore, projectDir: string, read: (reader: SweepReader) => T): T {
+  const own = (store as RunStore & SweepsOfStore).sweeps;
+  return own ? read(own.reader()) : readSweeps(projectDir, read);
 }
