@@ -42,7 +42,7 @@ describe.skipIf(!started.server)('queue on PostgreSQL', () => {
     version: 1,
     trialKey,
     source,
-    project: { name: 'tiny', dir: '/somewhere/tiny' },
+    project: { name: 'tiny', remote: '', dir: '/somewhere/tiny' },
     plan: compiled.plan!,
     datasets,
     git: { commit: null, dirty: false },

@@ -5,6 +5,7 @@ import { suggest } from '../compiler/suggest.js';
 import { UserError, type Command } from './command.js';
 import { isStoreError } from '../runtime/store/store-error.js';
 import { parseCommandLine } from './parse-command-line.js';
+import { takeStoreOptions } from './store-command.js';
 
 /** Every command, its one line for `nnc --help`, and its module, loaded only when it runs. */
 const commands: Record<string, { readonly summary: string; load(): Promise<{ default: Command }> }> = {
@@ -14,6 +15,7 @@ const commands: Record<string, { readonly summary: string; load(): Promise<{ def
   train: { summary: 'train once and store the run', load: () => import('./commands/train.js') },
   sweep: { summary: 'train the trials of a Sweep in parallel and rank them; --show <id> prints a stored sweep', load: () => import('./commands/sweep.js') },
   watch: { summary: 'train, then retrain on every save; serve the viewer', load: () => import('./commands/watch.js') },
+  worker: { summary: 'take queued training jobs from a PostgreSQL store and train them (--store postgres://…)', load: () => import('./commands/worker.js') },
   view: { summary: 'serve the read-only viewer over stored runs', load: () => import('./commands/view.js') },
   diff: { summary: 'architecture diff between two git revisions or folders', load: () => import('./commands/diff.js') },
   predict: { summary: 'inference with a stored model', load: () => import('./commands/predict.js') },
@@ -24,6 +26,7 @@ const commands: Record<string, { readonly summary: string; load(): Promise<{ def
   runs: { summary: 'list stored runs; --pin <id> picks the run predict, export and serve use', load: () => import('./commands/runs.js') },
   logs: { summary: 'print stored logs', load: () => import('./commands/logs.js') },
   backup: { summary: 'consistent copy of the run store while it is in use', load: () => import('./commands/backup.js') },
+  store: { summary: 'copy this folder\'s runs and checkpoints into a shared PostgreSQL store (store push --store postgres://…)', load: () => import('./commands/store.js') },
   schemas: { summary: "write the project's JSON Schemas for editors, with its plugin types", load: () => import('./commands/schemas.js') },
 };
 
@@ -73,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    const args = parseCommandLine(name, rest, command.options, command.help);
+    const args = parseCommandLine(name, takeStoreOptions(name, rest, command.options), command.options, command.help);
     return await command.run(args);
   } catch (error) {
     if (error instanceof UserError) {

@@ -5,13 +5,14 @@ import { compileSweep, type CompiledSweep } from '../../compiler/check-sweep.js'
 import { hasErrors } from '../../compiler/diagnostics.js';
 import { suggest } from '../../compiler/suggest.js';
 import type { SweepEvent, SweepOutcome, TrialState } from '../../runtime/sweep/run-sweep.js';
-import type { SweepRecord } from '../../runtime/sweep/sweep-store.js';
+import type { SweepReader, SweepRecord } from '../../runtime/sweep/sweep-store.js';
 import type { SweepTrialView } from '../../shared/sweep-view.js';
 import { defineCommand, UserError } from '../command.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { projectDir } from '../project-dir.js';
 import { parseFormat } from '../store-command.js';
 import { renderTable } from '../table.js';
+import { isPostgresUrl, sharedStoreUrl } from '../queue-store.js';
 
 const help = `Usage: nnc sweep [project] [options]
 
@@ -36,6 +37,15 @@ Options:
   --list           list the stored sweeps
   --backend <b>    TensorFlow.js backend: node, wasm or cpu (also NNC_BACKEND)
   --format <f>     text (default) or json
+  --store <url>    a PostgreSQL store (postgres://…; default: NNC_STORE):
+                   --show and --list read its sweeps
+  --queue          with a PostgreSQL store: record the sweep there and
+                   enqueue a job per trial for 'nnc worker' on any machine
+                   (not for sweeps with 'halving'); prints the job ids, then
+                   waits, showing the trials' progress, and prints the ranking
+  --detach         with --queue: return once the trials are enqueued
+  --retries <n>    with --queue: how often a job whose worker died is
+                   retried (default 2)
   -h, --help       show this help
 
 Exit code: 0 trained (or stopped) or shown, 1 errors in the project or the
@@ -52,13 +62,20 @@ export default defineCommand({
     list: { type: 'boolean' },
     backend: { type: 'string' },
     format: { type: 'string' },
+    store: { type: 'string' },
+    queue: { type: 'boolean' },
+    detach: { type: 'boolean' },
+    retries: { type: 'string' },
   },
   async run({ values, positionals }) {
     const format = parseFormat(values.format);
     if (positionals.length > 1) throw new UserError(`Expected one project folder, got ${positionals.length}.`);
     const dir = projectDir(positionals[0]);
-    if (values.show !== undefined) return show(dir, String(values.show), format);
-    if (values.list === true) return list(dir, format);
+    const storeUrl = (values.store as string | undefined) ?? process.env.NNC_STORE;
+    if (storeUrl && !isPostgresUrl(storeUrl)) throw new UserError(`'--store' / NNC_STORE takes a PostgreSQL URL (postgres://…), not '${storeUrl}'.`);
+    if (values.show !== undefined) return show(dir, String(values.show), format, storeUrl);
+    if (values.list === true) return list(dir, format, storeUrl);
+    if (values.queue !== true && (values.detach === true || values.retries !== undefined)) throw new UserError(`'--detach' and '--retries' apply to queued sweeps: add '--queue'.`);
     const parallel = values.parallel === undefined ? availableParallelism() : Number(values.parallel);
     if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) {
       throw new UserError(`'--parallel' takes a whole number from 1 to 64, not '${String(values.parallel)}'.`);
@@ -88,6 +105,22 @@ export default defineCommand({
       }
       return 0;
     }
+
+    if (values.queue === true) {
+      const { enqueueSweepJobs } = await import('../queue-commands.js');
+      return enqueueSweepJobs({
+        dir,
+        url: sharedStoreUrl(values.store, 'nnc sweep --queue'),
+        sweep,
+        diagnostics: compiled.diagnostics,
+        retries: values.retries,
+        detach: values.detach === true,
+        json,
+        say,
+        show: (id) => show(dir, id, format, storeUrl),
+      });
+    }
+    if (storeUrl) throw new UserError(`A sweep trained here stores its runs in the project's .nnc/ folder; with a PostgreSQL store, add '--queue' and start 'nnc worker --store …'.`);
 
     const [{ createRunStore }, { openSweepWriter }, { runSweep }, { createWorkerDriver }, { loadResume }] = await Promise.all([
       import('../../runtime/store/store.js'),
@@ -219,11 +252,25 @@ async function createSweepProgress(out: NodeJS.WriteStream, tty: boolean, sweep:
   };
 }
 
+/** Reads the sweeps of the project's SQLite store, or of its project in a PostgreSQL store. */
+async function withSweeps<T>(dir: string, url: string | undefined, read: (reader: SweepReader) => T): Promise<T> {
+  if (!url) {
+    const { readSweeps } = await import('../../runtime/sweep/sweep-store.js');
+    return readSweeps(dir, read);
+  }
+  const { createPostgresRunStore } = await import('../../runtime/store/postgres/pg-store.js');
+  const store = createPostgresRunStore(dir, { url, readonly: true });
+  try {
+    return read(store.sweeps.reader());
+  } finally {
+    store.close();
+  }
+}
+
 /** nnc sweep --show <id> */
-async function show(dir: string, id: string, format: 'text' | 'json'): Promise<number> {
-  const { readSweeps } = await import('../../runtime/sweep/sweep-store.js');
+async function show(dir: string, id: string, format: 'text' | 'json', url?: string): Promise<number> {
   const { trialViews } = await import('../../runtime/sweep/sweep-views.js');
-  const found = readSweeps(dir, (reader) => {
+  const found = await withSweeps(dir, url, (reader) => {
     const sweep = reader.findSweep(id);
     return typeof sweep === 'string' ? sweep : { sweep, trials: reader.trials(sweep.id) };
   });
@@ -235,15 +282,15 @@ async function show(dir: string, id: string, format: 'text' | 'json'): Promise<n
   }
   const s = found.sweep;
   const seconds = typeof s.info.durationMs === 'number' ? ` in ${((s.info.durationMs as number) / 1000).toFixed(1)} s` : '';
-  console.log(`Sweep ${s.id} '${s.name}' ${s.status}${seconds}: ${rows.length} trials (${s.method}), ${s.parallel} at a time, ranked by ${s.metric} (${s.mode}).`);
+  const width = s.parallel > 0 ? `${s.parallel} at a time` : 'on queued workers';
+  console.log(`Sweep ${s.id} '${s.name}' ${s.status}${seconds}: ${rows.length} trials (${s.method}), ${width}, ranked by ${s.metric} (${s.mode}).`);
   console.log(rankedTable((s.info.parameters as string[] | undefined) ?? Object.keys(rows[0]?.params ?? {}), s.metric, rows));
   return 0;
 }
 
 /** nnc sweep --list */
-async function list(dir: string, format: 'text' | 'json'): Promise<number> {
-  const { readSweeps } = await import('../../runtime/sweep/sweep-store.js');
-  const sweeps = readSweeps(dir, (reader) => reader.listSweeps());
+async function list(dir: string, format: 'text' | 'json', url?: string): Promise<number> {
+  const sweeps = await withSweeps(dir, url, (reader) => reader.listSweeps());
   if (format === 'json') {
     console.log(JSON.stringify(sweeps, null, 2));
     return 0;

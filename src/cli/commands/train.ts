@@ -11,6 +11,7 @@ import { resolveRunId } from '../../runtime/store/run-id.js';
 import { defineCommand, UserError } from '../command.js';
 import { projectDir } from '../project-dir.js';
 import { parseSetOption, printWithSetArguments, SET_OPTION, setHelp } from '../set-option.js';
+import { sharedStoreUrl } from '../queue-store.js';
 
 const help = `Usage: nnc train [project] [options]
 
@@ -39,6 +40,14 @@ ${setHelp(19)}
                    write the run's metrics per head at its best epoch
                    (validation) as a small stable JSON, to commit beside the
                    project ('nnc diff' compares two revisions' files)
+  --store <url>    store the run in this PostgreSQL store (postgres://…;
+                   default: NNC_STORE, else <project>/.nnc/)
+  --queue          with a PostgreSQL store: train nothing here; enqueue the
+                   run as a job (its plan, and its datasets' samples stored
+                   once per content hash) for 'nnc worker' on any machine,
+                   print the job id and return
+  --retries <n>    with --queue: how often a job whose worker died is
+                   retried (default 2)
   -h, --help       show this help
 
 Exit code: 0 trained (or stopped), 1 errors in the project or a failed run,
@@ -47,7 +56,7 @@ Exit code: 0 trained (or stopped), 1 errors in the project or a failed run,
 export default defineCommand({
   name: 'train',
   help,
-  options: { epochs: { type: 'string' }, resume: { type: 'string' }, backend: { type: 'string' }, format: { type: 'string', default: 'text' }, 'metrics-out': { type: 'string' }, ...SET_OPTION },
+  options: { epochs: { type: 'string' }, resume: { type: 'string' }, backend: { type: 'string' }, format: { type: 'string', default: 'text' }, 'metrics-out': { type: 'string' }, store: { type: 'string' }, queue: { type: 'boolean' }, retries: { type: 'string' }, ...SET_OPTION },
   async run({ values, positionals }) {
     const format = values.format as string;
     if (format !== 'text' && format !== 'json') throw new UserError(`'--format' is 'text' or 'json', not '${format}'.`);
@@ -71,6 +80,13 @@ export default defineCommand({
     if (!compiled.plan) return 1;
     const plan = compiled.plan;
     if (plan.overrides) say(`Overrides: ${plan.overrides.join(', ')} (plan ${plan.hash.slice(0, 8)}).`);
+    const storeUrl = (values.store as string | undefined) ?? process.env.NNC_STORE;
+    if (values.queue === true) {
+      if (values.resume !== undefined) throw new UserError(`'--resume' trains here; with '--queue' a retried job continues its own run. Drop one of them.`);
+      const { enqueueTrainJob } = await import('../queue-commands.js');
+      return enqueueTrainJob({ dir, url: sharedStoreUrl(values.store, 'nnc train --queue'), compiled: { plan, data: compiled.data, diagnostics: compiled.diagnostics }, epochs, retries: values.retries, json, say });
+    }
+    if (values.retries !== undefined) throw new UserError(`'--retries' applies to queued jobs: add '--queue'.`);
 
     const { loadTf } = await import('../../runtime/backend/index.js');
     let loaded;
@@ -81,9 +97,9 @@ export default defineCommand({
     }
     say(`Training '${plan.project.name}' on the TensorFlow.js '${loaded.backend}' backend.`);
 
-    const { createRunStore } = await import('../../runtime/store/store.js');
+    const { openProjectStore } = await import('../queue-commands.js');
     const { createSessionContext, loadResume, releaseSession, runSession } = await import('../../runtime/session/run-session.js');
-    const store = createRunStore(dir);
+    const store = await openProjectStore(dir, storeUrl);
     store.saveDiagnostics(compiled.diagnostics);
     let resume: Exclude<Awaited<ReturnType<typeof loadResume>>, string> | undefined;
     if (values.resume !== undefined) {
@@ -241,7 +257,8 @@ function summary(run: RunRecord, plan: Plan, baselines: readonly Baseline[], che
     const which = best.bestEpoch != null && best.checkpoint
       ? `the best epoch (${best.bestEpoch}, ${best.checkpoint.monitor} ${formatMetric(best.checkpoint.value ?? Number.NaN)}) in ${checkpoint}/`
       : `no best epoch (none finished) in ${checkpoint}/`;
-    lines.push(`Saved ${which}, the last epoch with the optimizer's state in ${checkpoint}/last/; the store is ${relative(process.cwd(), store.path)}.`);
+    const where = /^postgres(ql)?:/i.test(store.path) ? store.path : relative(process.cwd(), store.path);
+    lines.push(`Saved ${which}, the last epoch with the optimizer's state in ${checkpoint}/last/; the store is ${where}.`);
   }
   return lines.join('\n');
 }

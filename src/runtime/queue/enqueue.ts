@@ -15,7 +15,7 @@ import { endSweepIfDone } from './worker-loop.js';
 export interface EnqueueContext {
   readonly db: Queryable;
   readonly queue: JobQueue;
-  readonly project: { readonly name: string; readonly dir: string };
+  readonly project: TrialJob['project'];
   readonly git: { readonly commit: string | null; readonly dirty: boolean };
   readonly retryLimit: number;
 }

@@ -21,8 +21,8 @@ export interface TrialJob {
   /** sweep: `<sweep id>:<trial>`; train: `train:<plan hash>:<epochs>` */
   readonly trialKey: string;
   readonly source: 'train' | 'sweep';
-  /** the Project document's name and the folder it was enqueued from (for the store's project key and messages) */
-  readonly project: { readonly name: string; readonly dir: string };
+  /** the store's project key (the Project document's name and the git remote, '' outside git) and the folder it was enqueued from */
+  readonly project: { readonly name: string; readonly remote: string; readonly dir: string };
   readonly plan: Plan;
   readonly datasets: readonly DatasetRef[];
   /** overrides the plan's training.epochs */

@@ -22,7 +22,7 @@ export interface WorkerStores {
   /** the run store of the job's project */
   runStore(job: TrialJob): RunStore;
   /** the sweep tables, for a sweep's trial */
-  sweeps(): WorkerSweeps;
+  sweeps(job: TrialJob): WorkerSweeps;
   /** marks a run whose lease expired as interrupted, with a log line; false when it was no longer running */
   interrupt(lease: Lease): boolean;
   close(): void;
@@ -150,7 +150,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
       createRun: (run: Parameters<RunStore['createRun']>[0]) =>
         store.createRun({ ...run, gitCommit: d.git.commit, gitDirty: d.git.dirty, info: { ...run.info, source: d.source, queue: queueInfo, ...(d.sweep ? { sweep: { id: d.sweep.id, trial: d.sweep.trial, params: d.sweep.values } } : {}) } }),
     });
-    const sweeps = d.sweep ? stores.sweeps() : null;
+    const sweeps = d.sweep ? stores.sweeps(d) : null;
     const trial = new AbortController();
     const onAbort = () => trial.abort();
     signal.addEventListener('abort', onAbort, { once: true });
@@ -246,7 +246,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
   /** Marks the job's sweep trial, and ends the sweep once every trial has. */
   async function settleTrial(d: TrialJob, status: 'completed' | 'failed', run: RunRecord): Promise<void> {
     if (!d.sweep) return;
-    const { writer, trials, sweepStatus } = stores.sweeps();
+    const { writer, trials, sweepStatus } = stores.sweeps(d);
     const value = Number.isFinite(run.best[d.sweep.metric]) ? run.best[d.sweep.metric]! : undefined;
     const epochs = typeof run.info.epochs === 'number' ? (run.info.epochs as number) : undefined;
     writer.updateTrial(d.sweep.id, d.sweep.trial, { status, runId: run.id, ...(value !== undefined ? { value } : {}), ...(epochs !== undefined ? { epochs } : {}) });
