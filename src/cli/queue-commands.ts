@@ -8,17 +8,12 @@ import type { Plan } from '../compiler/plan.js';
 import type { PlanData } from '../compiler/plan-data.js';
 import type { RunStore } from '../runtime/store/types.js';
 import { UserError } from './command.js';
-import { isPostgresUrl, printableError } from './queue-store.js';
+import { printableError } from './queue-store.js';
 
 /** The project's run store: PostgreSQL for a postgres:// URL (--store or NNC_STORE), else the project's SQLite file. */
 export async function openProjectStore(dir: string, url: string | undefined, options: { readonly?: boolean } = {}): Promise<RunStore> {
-  if (url && isPostgresUrl(url)) {
-    const { createPostgresRunStore } = await import('../runtime/store/postgres/pg-store.js');
-    return createPostgresRunStore(dir, { url, ...options });
-  }
-  if (url) throw new UserError(`'--store' / NNC_STORE takes a PostgreSQL URL (postgres://…), not '${url}'. Without it the run is stored in the project's .nnc/ folder.`);
-  const { createRunStore } = await import('../runtime/store/store.js');
-  return createRunStore(dir, options);
+  const { openRunStore } = await import('../runtime/store/open-store.js');
+  return openRunStore(dir, { ...options, ...(url ? { store: url } : {}) });
 }
 
 interface QueueSide {
@@ -29,14 +24,13 @@ interface QueueSide {
 }
 
 async function openQueueSide(dir: string, url: string, supervise: boolean): Promise<QueueSide> {
-  const [{ openQueueDb }, { openJobQueue }, { createPostgresRunStore }, { redactUrl }] = await Promise.all([
+  const [{ openQueueDb }, { openJobQueue }, { openSharedStore, redactUrl }] = await Promise.all([
     import('../runtime/queue/sql.js'),
     import('../runtime/queue/jobs.js'),
-    import('../runtime/store/postgres/pg-store.js'),
-    import('../runtime/store/postgres/pg-errors.js'),
+    import('../runtime/store/open-store.js'),
   ]);
   // the store first: its errors (refused, wrong password) are StoreErrors with what to do
-  const store = createPostgresRunStore(dir, { url });
+  const store = openSharedStore(dir, url);
   let db;
   try {
     db = await openQueueDb(url);

@@ -258,8 +258,8 @@ async function withSweeps<T>(dir: string, url: string | undefined, read: (reader
     const { readSweeps } = await import('../../runtime/sweep/sweep-store.js');
     return readSweeps(dir, read);
   }
-  const { createPostgresRunStore } = await import('../../runtime/store/postgres/pg-store.js');
-  const store = createPostgresRunStore(dir, { url, readonly: true });
+  const { openSharedStore } = await import('../../runtime/store/open-store.js');
+  const store = openSharedStore(dir, url, { readonly: true });
   try {
     return read(store.sweeps.reader());
   } finally {

@@ -56,7 +56,7 @@ export default defineCommand({
     const name = (values.name as string | undefined) ?? `${hostname()}:${process.pid}`;
     if (concurrency > 1) return fleet(concurrency, name);
 
-    const { redactUrl } = await import('../../runtime/store/postgres/pg-errors.js');
+    const { redactUrl } = await import('../../runtime/store/open-store.js');
     const say = (line: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
     const { loadTf } = await import('../../runtime/backend/index.js');
     let loaded;

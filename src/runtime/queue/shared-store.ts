@@ -6,7 +6,7 @@
 import type { Lease } from './leases.js';
 import type { TrialJob } from './jobs.js';
 import type { WorkerStores, WorkerSweeps } from './worker-loop.js';
-import { createPostgresRunStore, type SharedRunStore } from '../store/postgres/pg-store.js';
+import { openSharedStore, type SharedRunStore } from '../store/open-store.js';
 
 export interface SharedStoreOptions {
   readonly url: string;
@@ -14,7 +14,7 @@ export interface SharedStoreOptions {
   readonly workDir: string;
   /** where run folders are cached (checkpoints fetched and written before upload) */
   readonly cacheDir: string;
-  /** checkpoint files in this folder instead of the blobs table (`--artifacts`) */
+  /** checkpoint files in this folder instead of the blobs table (`--artifacts`; default NNC_ARTIFACTS) */
   readonly artifacts?: string;
 }
 
@@ -24,8 +24,7 @@ export function sharedStores(options: SharedStoreOptions): WorkerStores & { any(
     const key = JSON.stringify([project.name, project.remote]);
     let store = stores.get(key);
     if (!store) {
-      store = createPostgresRunStore(options.workDir, {
-        url: options.url,
+      store = openSharedStore(options.workDir, options.url, {
         project: { name: project.name, remote: project.remote },
         cacheDir: options.cacheDir,
         ...(options.artifacts ? { artifacts: options.artifacts } : {}),
