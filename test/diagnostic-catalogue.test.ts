@@ -1,12 +1,17 @@
 // The catalogue lists every code once, each with a message, a hint, its
 // documentation and an example; the sources name entries instead of writing
-// numbers; every example that can be compiled reports its own code.
+// numbers; every example that can be compiled reports its own code, and every
+// code comes out of a real run: its example compiled, or a fixture
+// (test/fixtures/diagnostics/fixtures.ts: links, pipes, sizes, plugins,
+// nnc import) whose whole output is pinned here.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CATALOGUE, MESSAGES, messageEntry } from '../src/compiler/diagnostic-messages.js';
 import { runExample } from '../src/compiler/diagnostic-examples.js';
+import { DIAGNOSTIC_FIXTURES } from './fixtures/diagnostics/fixtures.js';
 
 const SRC = join(import.meta.dirname, '..', 'src');
 const CATALOGUE_DIR = join(SRC, 'compiler', 'diagnostic-messages');
@@ -80,7 +85,7 @@ describe('the diagnostic catalogue', () => {
       if (!found.some((d) => d.code === entry.code)) missed.push(`NNC${entry.code}: got ${found.map((d) => `NNC${d.code}`).join(', ') || 'nothing'}`);
     }
     expect(missed).toEqual([]);
-    expect(compiled).toBeGreaterThanOrEqual(60);
+    expect(compiled).toBeGreaterThanOrEqual(82);
   });
 
   it('nnc check --explain prints an entry, with its example as nnc prints it today', () => {
@@ -94,5 +99,43 @@ describe('the diagnostic catalogue', () => {
     const unknown = run('--explain', 'NNC3099');
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/^nnc check: 'NNC3099' is not a diagnostic code of nnc\. Codes near it: NNC3090, .*docs\/diagnostics\.md lists them all\.\n$/);
+  });
+});
+
+// Each fixture runs once, in a folder of its own; the tests below share the runs.
+let root: string | null = null;
+let runs: Promise<string[][]> | null = null;
+function fixtureRuns(): Promise<string[][]> {
+  root ??= mkdtempSync(join(tmpdir(), 'nnc-diagnostic-fixtures-'));
+  const dirs = DIAGNOSTIC_FIXTURES.map((_, i) => join(root!, String(i)));
+  // one at a time: two of them spawn the CLI, one writes 10,001 files
+  runs ??= DIAGNOSTIC_FIXTURES.reduce<Promise<string[][]>>(async (done, fixture, i) => {
+    const before = await done;
+    mkdirSync(dirs[i]);
+    return [...before, await fixture.run(dirs[i])];
+  }, Promise.resolve([]));
+  return runs;
+}
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe('every code of the catalogue comes out of a real run', () => {
+  for (const [i, fixture] of DIAGNOSTIC_FIXTURES.entries()) {
+    it(`fixture: ${fixture.name}`, { timeout: 60_000 }, async () => {
+      const printed = (await fixtureRuns())[i];
+      // whole output, in order: a fixture that starts to print more (or less) fails here
+      expect(printed).toHaveLength(fixture.expected.length);
+      fixture.expected.forEach((line, j) => (typeof line === 'string' ? expect(printed[j]).toBe(line) : expect(printed[j]).toMatch(line)));
+    });
+  }
+
+  it('no code lacks both an example that compiles to it and a fixture that prints it', { timeout: 120_000 }, async () => {
+    const printed = (await fixtureRuns()).flat();
+    const fromFixtures = new Set(printed.map((line) => Number(line.match(/ NNC(\d{4}): /)?.[1])));
+    const withoutRun = CATALOGUE.filter((entry) => !runExample(entry)?.some((d) => d.code === entry.code) && !fromFixtures.has(entry.code)).map((e) => `NNC${e.code}`);
+    expect(withoutRun, 'codes no example compiles to and no fixture in test/fixtures/diagnostics/fixtures.ts prints: add one, or remove the code if nothing can reach it').toEqual([]);
+    // a fixture prints only codes of the catalogue
+    expect([...fromFixtures].filter((code) => !messageEntry(code))).toEqual([]);
   });
 });

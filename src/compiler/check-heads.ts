@@ -4,7 +4,7 @@ import type { CheckedLayer, DatasetInput } from './check.js';
 import { nameSuggestion } from './check.js';
 import { formatShape } from './layer-types.js';
 import type { LoadedDocument, PathSegment } from './load.js';
-import type { Loss, PlanHead, PlanProject, Task } from './plan.js';
+import type { PlanHead, PlanProject } from './plan.js';
 import type { RawHead } from './raw.js';
 import { DATASET_TASK } from './samples.js';
 import { MESSAGES } from './diagnostic-messages.js';
@@ -13,13 +13,6 @@ import { MESSAGES } from './diagnostic-messages.js';
 export type CheckedHead = Omit<PlanHead, 'hash' | 'chainHash' | 'source'> & {
   readonly document: LoadedDocument;
   readonly path: readonly PathSegment[];
-};
-
-const LOSSES: Record<Task, Loss[]> = {
-  classification: ['crossentropy', 'bce'],
-  // Stryker disable next-line StringLiteral: named only in the loss/task error, which the schema (NNC2007) makes unreachable
-  regression: ['mse', 'huber', 'mae'],
-  generation: ['crossentropy'],
 };
 
 interface HeadInput {
@@ -60,12 +53,7 @@ export function checkHeads(input: HeadInput): CheckedHead[] {
     }
     const task = raw.task;
     const loss = raw.loss ?? (task === 'regression' ? 'mse' : 'crossentropy');
-    // Stryker disable all: unreachable from documents that pass the schema (NNC2007 checks 'loss' against 'task'; the default loss fits)
-    if (!LOSSES[task].includes(loss)) {
-      at('loss', MESSAGES.lossDoesNotFitTask.code, `Loss '${loss}' does not fit a '${task}' head. Use ${LOSSES[task].map((l) => `'${l}'`).join(' or ')}.`);
-      return;
-    }
-    // Stryker restore all
+    // the schema checks 'loss' against 'task' (NNC2007), and the default loss fits
     const labelSmoothing = raw.labelSmoothing ?? 0;
     if (labelSmoothing > 0 && loss !== 'crossentropy') {
       at('labelSmoothing', MESSAGES.labelSmoothing.code, `labelSmoothing applies to the 'crossentropy' loss only, but head '${raw.name}' uses '${loss}'. Remove labelSmoothing or use crossentropy.`);

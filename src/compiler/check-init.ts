@@ -64,6 +64,7 @@ export function checkInit(projectDir: string, document: ValidDocument, init: str
   for (const w of weights) byLayer.set(weightLayer(w.name), [...(byLayer.get(weightLayer(w.name)) ?? []), w]);
   const diagnostics: Diagnostic[] = [];
   const fresh: string[] = [];
+  const misfits = new Set<string>();
   for (const layer of layers) {
     if (layer.params === 0) continue;
     const saved = byLayer.get(layer.name);
@@ -73,6 +74,7 @@ export function checkInit(projectDir: string, document: ValidDocument, init: str
     }
     const size = saved.reduce((n, w) => n + w.shape.reduce((a, d) => a * d, 1), 0);
     if (size !== layer.params) {
+      misfits.add(layer.name);
       const shapes = saved.map((w) => `${w.name} [${w.shape.join(', ')}]`).join(', ');
       diagnostics.push(at(MESSAGES.initShape.code, `Layer '${layer.name}' has ${layer.params} parameters, but the checkpoint '${init}' holds ${size} for it (${shapes}). Give the layer the shape it had when the checkpoint was written, rename it so that it starts fresh, or remove 'init'.`));
     }
@@ -84,7 +86,7 @@ export function checkInit(projectDir: string, document: ValidDocument, init: str
       ...(fresh.length ? [`Start fresh (not in the checkpoint): ${fresh.map((n) => `'${n}'`).join(', ')}.`] : []),
       ...(unused.length ? [`Not used (no layer or head of that name): ${unused.map((n) => `'${n}'`).join(', ')}.`] : []),
     ];
-    diagnostics.push(at(MESSAGES.initSummary.code, `The checkpoint '${init}' gives ${layers.filter((l) => l.params > 0 && byLayer.has(l.name)).length} of the model's layers and heads their starting weights; the others start fresh.`, 'info', notes));
+    diagnostics.push(at(MESSAGES.initSummary.code, `The checkpoint '${init}' gives ${layers.filter((l) => l.params > 0 && byLayer.has(l.name) && !misfits.has(l.name)).length} of the model's layers and heads their starting weights; the others start fresh.`, 'info', notes));
   }
   return diagnostics;
 }

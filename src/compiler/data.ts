@@ -19,7 +19,6 @@ export const DATA_CODES = {
   missingFile: MESSAGES.sourceMissing.code,
   malformedRecord: MESSAGES.malformedRecord.code,
   outsideProject: MESSAGES.sourceOutsideProject.code,
-  unknownFormat: MESSAGES.unknownSourceFormat.code,
   recordDoesNotFit: MESSAGES.recordDoesNotFit.code,
   badCsv: MESSAGES.badCsv.code,
   emptySource: MESSAGES.emptySource.code,
@@ -79,10 +78,8 @@ export function readSource(
   if (real && !inside(realRoot, real)) {
     return at(DATA_CODES.outsideProject, `The source '${source}' links to a file outside the project folder, so it was not read. Copy the file into the project instead of linking to it.`);
   }
-  const ext = source.toLowerCase().match(/\.(jsonl|ndjson|json|csv)$/)?.[1];
-  if (!ext) {
-    return at(DATA_CODES.unknownFormat, `The source '${source}' has an unknown format. Use a .jsonl, .json or .csv file.`);
-  }
+  // the schema admits a source ending in .jsonl, .json or .csv only (NNC2008)
+  const ext = source.endsWith('.csv') ? 'csv' : source.endsWith('.json') ? 'json' : 'jsonl';
   const text = readProjectFile(host, root, path, DATA_FILE_MAX_BYTES);
   if (typeof text !== 'string') {
     const [code, advice] = text.reason === 'outside' ? [DATA_CODES.outsideProject, 'Copy the file into the project instead of linking to it.'] : text.reason === 'not-regular' ? [DATA_CODES.notRegularFile, 'Point \'source\' at a regular file.'] : text.reason === 'too-large' ? [DATA_CODES.tooLarge, 'Split it into several datasets, each with its own source.'] : [DATA_CODES.missingFile, 'Check the path; it is relative to this file.'];

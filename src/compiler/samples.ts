@@ -41,7 +41,10 @@ export type CheckedSample =
   | { readonly kind: 'generation'; readonly prompt: string; readonly target: string };
 
 const isNumberList = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number' && Number.isFinite(x));
-const describe = (v: unknown) => (Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'string' ? `the text "${v.length > 20 ? v.slice(0, 20) + '…' : v}"` : `the ${typeof v} ${JSON.stringify(v)}`);
+// YAML's schema takes .inf, .nan and [] as numbers and lists; the sentence says which of them it is
+const describeList = (v: unknown[]) => (v.length === 0 ? 'an empty list' : v.every((x) => typeof x === 'number') ? 'a list with a number that is not finite (.inf or .nan)' : 'a list');
+const notFinite = (v: number) => `the number ${Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf'}, which is not finite,`;
+const describe = (v: unknown) => (Array.isArray(v) ? describeList(v) : typeof v === 'number' && !Number.isFinite(v) ? notFinite(v) : v === null ? 'null' : typeof v === 'string' ? `the text "${v.length > 20 ? v.slice(0, 20) + '…' : v}"` : `the ${typeof v} ${JSON.stringify(v)}`);
 
 /** Checks one record's fields; returns the checked sample or a sentence fragment saying what is wrong, and the field. */
 export function checkSample(type: DatasetType, record: RawRecord): CheckedSample | { error: string; field: string | null } {

@@ -9,6 +9,8 @@ const REGRESSION = {
   'datasets/reviews.yaml': dataset('type: regression\nhead: sentiment\nsamples:\n  - {input: "good", target: 1}\n  - {input: "bad", target: 0}\n'),
 };
 const sweep = (body: string) => `apiVersion: nnc/v1\nkind: Sweep\nname: rates\n${body}`;
+/** A checkpoint folder's model.json (what 'nnc import' writes under init/) holding weights for layer 'hidden' only. */
+const INIT_CHECKPOINT = (kernel: string, bias: string) => `{"weightsManifest": [{"paths": ["weights.bin"], "weights": [{"name": "hidden/kernel", "shape": ${kernel}, "dtype": "float32"}, {"name": "hidden/bias", "shape": ${bias}, "dtype": "float32"}]}]}\n`;
 const THREE = 'type: multi_classification\nhead: sentiment\nsamples:\n  - {input: "good", label: a}\n  - {input: "bad", label: b}\n  - {input: "so so", label: c}\n';
 
 export const TRAINING_MESSAGES = {
@@ -33,9 +35,6 @@ export const TRAINING_MESSAGES = {
   repeatedInputs: entry(3054, 'warning', "Dataset '{dataset}' has {inputs} written more than once with different labels; the copies contradict each other. Give each input one label.", 'Remove the copies, or give each input one label.',
     'The same input written twice with different labels contradicts itself, and copies that fall in different splits (with stratify) let validation see what training saw.',
     { files: { 'datasets/reviews.yaml': dataset('type: binary_classification\nhead: sentiment\nsamples:\n  - {input: "a great movie", label: 1}\n  - {input: "a great movie", label: 0}\n  - {input: "the plot was awful", label: 0}\n') } }),
-  unknownMetric: entry(3060, 'error', "There is no metric '{name}'. Did you mean '{suggestion}'? A {task} head reports {metrics}.", "Use a metric of the head's task.",
-    "A head's metrics list names metrics from nnc's catalog (accuracy, precision, recall, auc, pr_auc, log_loss, top_<k>_accuracy, mae, rmse, token_accuracy, perplexity, exact_match...).",
-    { steps: "not reached from YAML that passes the schema, whose pattern reports an unknown metric name first (NNC2008: heads: [{..., metrics: [acuracy]}]); kept for metrics given another way" }),
   metricWrongTask: entry(3061, 'error', "Metric '{name}' is for {metricTask} heads, but '{head}' is a {task} head. A {task} head reports {metrics}.", "Use a metric of the head's task.",
     'Each metric belongs to one task: mae is a regression metric, accuracy a classification one.',
     { files: { 'heads.yaml': heads(`${HEAD}    metrics: [mae]\n`) } }),
@@ -92,8 +91,8 @@ export const TRAINING_MESSAGES = {
     { files: { 'nnc.yaml': project('input: {type: text}\ntraining: {init: init}\n'), 'init/model.json': '{"format": "layers-model"}' } }),
   initShape: entry(3082, 'error', "Layer '{layer}' has {params} parameters, but the checkpoint '{init}' holds {size} for it ({shapes}). Give the layer the shape it had when the checkpoint was written, rename it so that it starts fresh, or remove 'init'.", 'Give the layer its old shape, rename it to start it fresh, or remove init.',
     'Weights are matched to layers by name; a layer of another size cannot take them.',
-    { steps: "nnc import model.json --out my-model, then widen a layer in my-model/layers.yaml" }),
+    { files: { 'nnc.yaml': project('input: {type: text, maxLength: 8}\ntraining: {init: init}\n'), 'init/model.json': INIT_CHECKPOINT('[8, 16]', '[16]') } }),
   initSummary: entry(3083, 'info', "The checkpoint '{init}' gives {count} of the model's layers and heads their starting weights; the others start fresh.", 'Nothing to do: nnc says which layers start from the checkpoint.',
     'Which layers take their starting weights from training.init, and which start fresh.',
-    { steps: 'nnc import model.json --out my-model && nnc check my-model' }),
+    { files: { 'nnc.yaml': project('input: {type: text, maxLength: 8}\ntraining: {init: init}\n'), 'init/model.json': INIT_CHECKPOINT('[8, 8]', '[8]') } }),
 } as const;
