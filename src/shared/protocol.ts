@@ -139,7 +139,46 @@ export type ServerMessage =
   | { type: 'training_log'; project: string; log: LogView }
   | { type: 'training_stats'; project: string; stats: TrainingStatsView }
   | { type: 'weights_update'; project: string; runId: string; step: number; tensors: TensorStatsView[] }
-  | { type: 'run_ended'; project: string; run: RunView };
+  | { type: 'run_ended'; project: string; run: RunView }
+  /** a sweep (nnc sweep, in this or another process) changed: a trial started, reported an epoch, ended or was pruned, or the sweep ended */
+  | { type: 'sweep_updated'; project: string; sweep: SweepUpdateView['sweep']; trials: SweepUpdateView['trials'] };
+
+/**
+ * A sweep as GET /api/sweeps/{id} returns it: its summary and its trials,
+ * ranked. The same shape as src/shared/sweep-view.ts's SweepDetailView,
+ * spelled out because the protocol imports nothing (sweep-views.ts checks
+ * that the two stay the same).
+ */
+export interface SweepUpdateView {
+  readonly sweep: {
+    readonly id: string;
+    readonly name: string;
+    /** running | completed | stopped | failed */
+    readonly status: string;
+    readonly createdAt: number;
+    readonly endedAt: number | null;
+    readonly method: string;
+    readonly metric: string;
+    readonly mode: 'min' | 'max';
+    readonly parallel: number;
+    readonly parameters: readonly string[];
+    readonly trials: number;
+    readonly halving: { readonly epochs: readonly number[]; readonly keep: number } | null;
+    readonly best: { readonly trial: number; readonly value: number; readonly runId: string | null } | null;
+  };
+  /** best first */
+  readonly trials: ReadonlyArray<{
+    readonly rank: number;
+    readonly trial: number;
+    /** pending | running | waiting | completed | pruned | stopped | failed */
+    readonly status: string;
+    readonly params: Readonly<Record<string, unknown>>;
+    readonly value: number | null;
+    readonly epochs: number;
+    readonly runId: string | null;
+    readonly stoppedAt: number | null;
+  }>;
+}
 
 export type ServerMessageType = ServerMessage['type'];
 

@@ -2,7 +2,7 @@
 // (WebSocket) and by the refresh in sync.ts (GET API). Components read them.
 import { batch, signal } from '@preact/signals';
 import type {
-  DatasetView, DiagnosticView, HeadView, LayerView, LogView, PlanSummary, ProjectView, RunView, ServerMessage, TensorStatsView, TokensView,
+  DatasetView, DiagnosticView, HeadView, LayerView, LogView, PlanSummary, ProjectView, RunView, ServerMessage, SweepUpdateView, TensorStatsView, TokensView,
   TrainingStatsView, WarmStartView,
 } from '../shared/protocol.js';
 import type { ConnectionState } from './connection.js';
@@ -34,6 +34,10 @@ export const stats = signal<TrainingStatsView | null>(null);
 export const warmStart = signal<WarmStartView | null>(null);
 export const weights = signal<WeightsView | null>(null);
 export const logs = signal<LogView[]>([]);
+/** sweeps pushed over the WebSocket since the page (re)connected (sweep_updated), by id: newer than what /api/sweeps gave */
+export const pushedSweeps = signal<ReadonlyMap<string, SweepUpdateView>>(new Map());
+/** bumped at every (re)connect and project switch: the Sweeps tab reads /api/sweeps again then, and only then */
+export const sweepsEpoch = signal(0);
 /** names created by the last recompiles ("layer:hidden"), highlighted for a while */
 export const fresh = signal<ReadonlySet<string>>(new Set());
 /** bumped whenever a metric series gains points; charts redraw on it */
@@ -77,6 +81,9 @@ export function applyMessages(messages: readonly ServerMessage[]): Refetch {
     const created: string[] = [];
     for (const m of messages) {
       if (m.type === 'connected') {
+        // what was pushed before is as old as the GET API's answer the Sweeps tab now asks for
+        pushedSweeps.value = new Map();
+        sweepsEpoch.value++;
         // a server still starting may not list its projects yet: keep the one shown
         if (m.projects.length) {
           projects.value = m.projects;
@@ -142,6 +149,9 @@ export function applyMessages(messages: readonly ServerMessage[]): Refetch {
         }
         case 'weights_update':
           weights.value = { runId: m.runId, step: m.step, tensors: m.tensors };
+          break;
+        case 'sweep_updated':
+          pushedSweeps.value = new Map(pushedSweeps.value).set(m.sweep.id, { sweep: m.sweep, trials: m.trials });
           break;
       }
     }

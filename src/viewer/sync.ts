@@ -6,8 +6,8 @@ import type { RunMetricsView, ServerMessage } from '../shared/protocol.js';
 import { createApi } from './api.js';
 import { createConnection, type Connection } from './connection.js';
 import {
-  applyMessages, connection, datasets, diagnostics, forgetSeries, heads, layers, liveRunId, logs, project, projectInfo, projects, runs,
-  seriesFor, seriesVersion, stats, summary, tokens, warmStart, weights,
+  applyMessages, connection, datasets, diagnostics, forgetSeries, heads, layers, liveRunId, logs, project, projectInfo, projects, pushedSweeps, runs,
+  seriesFor, seriesVersion, stats, summary, sweepsEpoch, tokens, warmStart, weights,
 } from './state.js';
 
 const api = createApi(() => project.value, () => projects.value.length > 1);
@@ -76,6 +76,8 @@ export function selectProject(name: string): void {
     project.value = name;
     for (const s of [projectInfo, summary, stats, weights, liveRunId, tokens, warmStart]) s.value = null;
     for (const s of [layers, heads, datasets, diagnostics, runs, logs]) s.value = [];
+    pushedSweeps.value = new Map();
+    sweepsEpoch.value++;
   });
   forgetSeries();
   loaded.clear();

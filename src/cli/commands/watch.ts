@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ProjectSource } from '../../runtime/server/source.js';
 import { defineCommand, UserError } from '../command.js';
+import { STORE_OPTIONS_HELP } from '../store-command.js';
 import { projectDir } from '../project-dir.js';
 
 const help = `Usage: nnc watch [project...] [options]
@@ -20,6 +21,7 @@ Options:
   --no-view        do not start the viewer server
   --backend <b>    TensorFlow.js backend: node, wasm or cpu (default: the first that starts)
   --epochs <n>     train every run for n epochs instead of the project's setting
+${STORE_OPTIONS_HELP}
   -h, --help       show this help
 
 A project folder moved or removed while watched stops its run (ending
@@ -122,6 +124,7 @@ export default defineCommand({
     let noneLeft = () => {};
     const allGone = new Promise<'gone'>((resolve) => (noneLeft = () => resolve('gone')));
     let code = 0;
+    const sweepFollowers: Array<{ close(): void }> = [];
     try {
       watcher = await createWatcher({
         projects: dirs,
@@ -136,12 +139,19 @@ export default defineCommand({
         },
       });
       projects.push(...watcher.projects);
+      // sweeps another process trains ('nnc sweep') reach the pages by push (runtime/server/sweep-follower.ts)
+      if (server) {
+        const { createSweepFollower } = await import('../../runtime/server/sweep-follower.js');
+        const live = server;
+        sweepFollowers.push(...watcher.projects.map((p) => createSweepFollower({ dir: p.dir, project: p.name, emit: (message) => live.broadcast(message) })));
+      }
       console.log(`nnc watch: watching ${watcher.projects.map((p) => p.name).join(', ')}; Ctrl-C stops.`);
       if ((await Promise.race([interrupted, allGone])) === 'gone') {
         console.error('nnc watch: no project folder is left to watch; stopping.');
         code = 1;
       } else console.log('\nnnc watch: stopping.');
     } finally {
+      for (const follower of sweepFollowers) follower.close();
       await server?.close();
       await watcher?.close();
     }

@@ -1,7 +1,8 @@
 // Live `nnc view`: follows a store that another process writes (`nnc train` or
 // `nnc watch` in another terminal) and turns its new rows into the messages
 // `nnc watch` sends (run_started, training_stats, training_log,
-// weights_update, run_ended). Polls a read-only connection by rowid every
+// weights_update, run_ended), plus sweep_updated for sweeps (sweep-follower.ts).
+// Polls a read-only connection by rowid every
 // ~500 ms: in WAL mode each query reads the last committed state without
 // blocking the writer. History stays with the GET API: following starts at
 // the rows already stored when it starts.
@@ -13,6 +14,7 @@ import { storePath } from '../store/paths.js';
 import { RUN_COLUMNS, toRunRecord, type RunRow } from '../store/run-rows.js';
 import { readSnapshots } from '../store/snapshots.js';
 import type { RunStatus } from '../store/types.js';
+import { createSweepTracker, type SweepTracker } from './sweep-follower.js';
 import { logView, runView, tensorViews } from './views.js';
 
 export const FOLLOW_INTERVAL_MS = 500;
@@ -67,6 +69,8 @@ export function createStoreFollower(options: FollowOptions): StoreFollower {
   let started = false;
   // a store that exists now is followed from its current rows; one created later, from its first
   let fromNow = existsSync(file);
+  // sweeps: sweep_updated when a sweep or one of its trials changes (sweep-follower.ts)
+  let sweeps: SweepTracker = createSweepTracker({ dir: options.dir, project: options.project, fromNow });
 
   function open(): Database.Database | null {
     if (db) return db;
@@ -104,7 +108,13 @@ export function createStoreFollower(options: FollowOptions): StoreFollower {
       db = null;
       started = false;
       fromNow = true;
+      sweeps = createSweepTracker({ dir: options.dir, project: options.project, fromNow });
       return out;
+    }
+    try {
+      out.push(...sweeps.check(d));
+    } catch {
+      // the sweep tables being created by a migration: the next poll looks again
     }
     for (const m of out) options.emit(m);
     return out;

@@ -1,16 +1,18 @@
 // Sweeps: the stored sweeps of the project (nnc sweep), one at a time: its
 // trials ranked by the sweep's metric, sortable by any column, and a scatter
-// of one parameter against the metric. Refetched every two seconds while
-// shown, so a sweep training in another terminal fills in as trials end.
+// of one parameter against the metric. Read from /api/sweeps when shown, at
+// every (re)connect and project switch; after that the server pushes each
+// change of a sweep or its trials as a `sweep_updated` message (state.ts
+// pushedSweeps), so a sweep training in another terminal fills in as its
+// trials train, without polling.
 // The line chart (chart.ts) draws series over steps; a scatter of trials
 // needs its own small canvas.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SweepDetailView, SweepSummaryView, SweepTrialView } from '../../shared/sweep-view.js';
 import { formatTime, formatValue } from '../format.js';
 import { html } from '../html.js';
-import { project, projects } from '../state.js';
+import { project, projects, pushedSweeps, sweepsEpoch } from '../state.js';
 
-const REFRESH_MS = 2000;
 const STATUS_COLOR: Record<string, string> = { completed: '#4e79a7', pruned: '#bab0ac', running: '#59a14f', waiting: '#59a14f', stopped: '#f28e2b', failed: '#e15759', pending: '#d3d3d3' };
 
 async function getJson<T>(path: string): Promise<T | null> {
@@ -27,33 +29,47 @@ async function getJson<T>(path: string): Promise<T | null> {
 
 type SortKey = { readonly column: string; readonly descending: boolean };
 
+/** The fetched list with what was pushed since: a pushed sweep replaces its entry, a new one joins it (newest first). */
+function mergedList(fetched: readonly SweepSummaryView[], pushed: ReadonlyMap<string, SweepDetailView>): SweepSummaryView[] {
+  const byId = new Map(fetched.map((s) => [s.id, s]));
+  for (const [id, detail] of pushed) byId.set(id, detail.sweep);
+  return [...byId.values()].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+}
+
 export function SweepsTab() {
-  const [list, setList] = useState<SweepSummaryView[] | null>(null);
+  const [fetched, setFetched] = useState<SweepSummaryView[] | null>(null);
   const [picked, setPicked] = useState<string | null>(null);
-  const [detail, setDetail] = useState<SweepDetailView | null>(null);
+  const [fetchedDetail, setDetail] = useState<{ readonly epoch: number; readonly view: SweepDetailView } | null>(null);
   const [sort, setSort] = useState<SortKey>({ column: 'rank', descending: false });
   const [axis, setAxis] = useState<string>('');
+  const epoch = sweepsEpoch.value;
+  // nothing is asked before the server's 'connected' message (epoch 0): it bumps the epoch, and the list is read then, once
+  const open = epoch > 0;
+  const pushed = pushedSweeps.value;
+  const list = fetched === null ? null : mergedList(fetched, pushed);
   const shownId = picked ?? list?.[0]?.id ?? null;
 
+  // the list once per (re)connect; pushes keep it current
   useEffect(() => {
+    if (!open) return;
     let alive = true;
-    const load = async () => {
-      const sweeps = await getJson<SweepSummaryView[]>('/api/sweeps');
-      if (!alive || !sweeps) return;
-      setList(sweeps);
-      const id = picked ?? sweeps[0]?.id;
-      if (id) {
-        const found = await getJson<SweepDetailView>(`/api/sweeps/${encodeURIComponent(id)}`);
-        if (alive && found) setDetail(found);
-      }
-    };
-    void load();
-    const timer = setInterval(load, REFRESH_MS);
+    void getJson<SweepSummaryView[]>('/api/sweeps').then((sweeps) => alive && sweeps && setFetched(sweeps));
     return () => {
       alive = false;
-      clearInterval(timer);
     };
-  }, [picked, project.value]);
+  }, [project.value, epoch, open]);
+
+  // a sweep's trials when it is picked, and again after a reconnect (unless they were pushed since)
+  const fetchId = open && shownId && !pushed.has(shownId) && (fetchedDetail?.view.sweep.id !== shownId || fetchedDetail.epoch !== epoch) ? shownId : null;
+  useEffect(() => {
+    if (!fetchId) return;
+    let alive = true;
+    void getJson<SweepDetailView>(`/api/sweeps/${encodeURIComponent(fetchId)}`).then((found) => alive && found && setDetail({ epoch, view: found }));
+    return () => {
+      alive = false;
+    };
+  }, [fetchId, project.value, epoch]);
+  const detail = (shownId && pushed.get(shownId)) || fetchedDetail?.view || null;
 
   if (list === null) return html`<section class="tab sweeps"><p class="muted">Loading sweeps…</p></section>`;
   if (list.length === 0) {

@@ -1,0 +1,154 @@
+// The Sweeps tab follows a sweep by push, not by polling: real Chromium on a
+// real `nnc view` (its store follower) and on a real `nnc watch` (its sweep
+// follower), while a real `nnc sweep` trains in another process. Each
+// trial that finishes shows up in the table without a reload, the page
+// receives `sweep_updated` WebSocket frames, and it reads /api/sweeps only
+// when it opens (no refetch loop: the old tab asked every two seconds).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { ServerMessage } from '../../src/shared/protocol.js';
+import { hasChromium, launchChromium, SKIP_MESSAGE, type Browser } from './chromium.js';
+
+if (!hasChromium) console.warn(SKIP_MESSAGE);
+
+function start(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['dist/cli.js', ...args, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  let out = '';
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`nnc ${args[0]} printed no address:\n${out}`)), 60_000);
+    const check = (chunk: Buffer) => {
+      out += chunk;
+      const m = out.match(/viewer at (http:\/\/[^\s;]+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolvePromise({ child, url: m[1].replace(/\/$/, '') });
+      }
+    };
+    child.stdout!.on('data', check);
+    child.stderr!.on('data', (b) => (out += b));
+  });
+}
+
+function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return Promise.resolve();
+  return new Promise((r) => {
+    child.once('exit', () => r());
+    child.kill('SIGINT');
+  });
+}
+
+const SWEEP = `apiVersion: nnc/v1
+kind: Sweep
+name: widths
+parameters:
+  layers.hidden.units: [4, 8, 12]
+  training.epochs: [3]
+metric: verdict.val_loss
+`;
+
+describe.skipIf(!hasChromium)('Sweeps tab, live by push', () => {
+  let work: string;
+  let browser: Browser;
+  const servers: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    mkdirSync('test/.tmp', { recursive: true });
+    work = mkdtempSync(join(resolve('test/.tmp'), 'sweeps-live-'));
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(servers.map(stop));
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  function project(name: string): string {
+    const dir = join(work, name);
+    cpSync('test/fixtures/tiny', dir, { recursive: true, filter: (src) => !src.includes('/.nnc') });
+    writeFileSync(join(dir, 'sweep.yaml'), SWEEP);
+    return dir;
+  }
+
+  /** Opens the Sweeps tab, runs a sweep of three trials one at a time, and records what the page saw and asked for. */
+  async function watchSweep(url: string, dir: string) {
+    const page: Page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const requests: string[] = [];
+    page.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith('/api/sweeps')) requests.push(path);
+    });
+    const pushed: Array<Extract<ServerMessage, { type: 'sweep_updated' }>> = [];
+    page.on('websocket', (ws) =>
+      ws.on('framereceived', ({ payload }) => {
+        const frame = JSON.parse(String(payload)) as ServerMessage | { type: 'batch'; messages: ServerMessage[] };
+        for (const m of frame.type === 'batch' ? frame.messages : [frame]) if (m.type === 'sweep_updated') pushed.push(m);
+      }),
+    );
+    await page.goto(`${url}/#sweeps`);
+    await page.waitForSelector('section.tab.sweeps');
+    await page.waitForFunction(() => document.querySelector('section.tab.sweeps')?.textContent?.includes('No sweep is stored yet'));
+    const opened = requests.length;
+
+    const sweep = spawn(process.execPath, ['dist/cli.js', 'sweep', dir, '--parallel', '1', '--backend', 'wasm'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    sweep.stdout.on('data', (b) => (output += b));
+    sweep.stderr.on('data', (b) => (output += b));
+    const exited = new Promise<number | null>((r) => sweep.once('exit', (c) => r(c)));
+    // what the table shows, as it changes: completed trials by number
+    const seen: string[] = [];
+    let done = false;
+    void exited.then(() => (done = true));
+    const started = Date.now();
+    for (let settled = 0; settled < 20 && Date.now() - started < 90_000; ) {
+      const shown = await page.$$eval('table.sweep-trials tbody tr', (rows) => rows.map((r) => `${r.getAttribute('data-trial')}:${r.querySelectorAll('td')[2]?.textContent?.trim()}`).sort().join(' '));
+      if (shown && shown !== seen[seen.length - 1]) seen.push(shown);
+      // after the sweep ended, give the last push a moment, then stop looking
+      if (done) settled++;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await exited, output).toBe(0);
+    await page.waitForSelector('[data-sweep-status=completed]', { timeout: 10_000 });
+    const final = await page.$$eval('table.sweep-trials tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent!.trim())));
+    const apiDetail = (await (await fetch(`${url}/api/sweeps/${pushed[pushed.length - 1]?.sweep.id}`)).json()) as { trials: Array<{ rank: number; trial: number; runId: string }> };
+    await page.close();
+    return { seen, requests, opened, pushed, final, apiDetail, errors, seconds: (Date.now() - started) / 1000 };
+  }
+
+  function expectLive(r: Awaited<ReturnType<typeof watchSweep>>) {
+    expect(r.errors).toEqual([]);
+    // the table went through the trials finishing one by one, without a reload
+    const completedCounts = r.seen.map((s) => s.split(' ').filter((c) => c.endsWith(':completed')).length);
+    expect(completedCounts).toEqual(expect.arrayContaining([1, 2, 3]));
+    expect(r.seen.some((s) => s.includes(':completed') && (s.includes(':running') || s.includes(':pending')))).toBe(true);
+    // by push: frames with the trials, the last one the finished sweep as the API ranks it
+    expect(r.pushed.length).toBeGreaterThanOrEqual(4);
+    const last = r.pushed[r.pushed.length - 1];
+    expect(last.sweep.status).toBe('completed');
+    expect(last.trials.map((t) => [t.rank, t.trial, t.runId])).toEqual(r.apiDetail.trials.map((t) => [t.rank, t.trial, t.runId]));
+    expect(r.final.map((row) => [Number(row[0]), Number(row[1]), row[7]])).toEqual(r.apiDetail.trials.map((t) => [t.rank, t.trial, t.runId]));
+    // no polling: the list was read when the tab opened, and nothing since (a 2 s loop would have asked every 2 s)
+    expect(r.seconds).toBeGreaterThan(3);
+    expect(r.opened).toBe(1);
+    expect(r.requests).toEqual(['/api/sweeps']);
+  }
+
+  it('under nnc view: trials finishing in another process fill the table by push', async () => {
+    const dir = project('viewed');
+    const view = await start(['view', dir]);
+    servers.push(view.child);
+    expectLive(await watchSweep(view.url, dir));
+  });
+
+  it('under nnc watch: the same, beside the training nnc watch does itself', async () => {
+    const dir = project('watched');
+    const watch = await start(['watch', dir, '--backend', 'wasm']);
+    servers.push(watch.child);
+    expectLive(await watchSweep(watch.url, dir));
+  });
+});
