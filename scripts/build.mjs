@@ -61,6 +61,9 @@ await build({
   logLevel: 'warning',
 });
 
+// training's TensorFlow.js: the gradients of tfjs-core's ops without the rest of @tensorflow/tfjs (src/runtime/backend/tfjs-gradients.entry.mjs)
+await build({ entryPoints: ['src/runtime/backend/tfjs-gradients.entry.mjs'], outfile: 'dist/tfjs-gradients.cjs', bundle: true, minify: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning' });
+
 if (existsSync('src/viewer/main.ts')) {
   // the test setup passes --lenient-viewer: a broken viewer fails its own tests, not every test
   const lenient = process.argv.includes('--lenient-viewer');

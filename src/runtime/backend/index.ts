@@ -2,14 +2,19 @@
 // loaded lazily here, so commands that never train (nnc check) never load it.
 // TensorFlow.js' packages are CommonJS: they are loaded with require, which
 // skips the scan ESM import() makes of every file for its export names (a
-// quarter of the load time of @tensorflow/tfjs). A process that only runs
-// models (nnc predict) asks for `inference`: tfjs-core and tfjs-layers
-// without @tensorflow/tfjs' gradients, tfjs-converter, tfjs-data and the
-// webgl and cpu backends, which it never uses (half the load time; BENCHMARKS.md).
+// quarter of the load time of @tensorflow/tfjs). nnc loads tfjs-core and
+// tfjs-layers, never tfjs-converter, tfjs-data or the webgl backend, which
+// @tensorflow/tfjs would load and nnc never uses (half the load time;
+// BENCHMARKS.md); the cpu backend only when it is the one started. A process
+// that only runs models (nnc predict) asks for `inference`: no gradients
+// either. Training adds the gradients of tfjs-core's ops from
+// dist/tfjs-gradients.cjs (tfjs-gradients.entry.mjs); where that file is
+// missing (running from the sources) or NNC_FULL_TFJS=1, the whole @tensorflow/tfjs.
 import type * as tfjs from '@tensorflow/tfjs';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { InstalledKernels } from './kernels/register.js';
 
 export type Tf = typeof tfjs;
@@ -75,6 +80,42 @@ async function inferenceTf(): Promise<Tf> {
   return { ...core, ...layers } as Tf;
 }
 
+/**
+ * TensorFlow.js for training: the inference set plus the gradients of
+ * tfjs-core's ops (dist/tfjs-gradients.cjs, the same registrations
+ * @tensorflow/tfjs makes). The whole @tensorflow/tfjs when that file cannot
+ * be loaded, was built from another tfjs-core, or NNC_FULL_TFJS=1.
+ */
+async function trainingTf(): Promise<Tf> {
+  const core = requireTf('@tensorflow/tfjs-core') as Tf;
+  // a gradient registered before (nnc's Tile gradient, by an inference load in this process) stays
+  const tile = core.getGradient('Tile');
+  let tf: Tf | null = null;
+  if (process.env.NNC_FULL_TFJS !== '1') {
+    const lean = await inferenceTf();
+    if (registerGradients(core.version_core)) tf = lean;
+  }
+  tf ??= requireTf('@tensorflow/tfjs') as Tf;
+  if (tile) core.registerGradient(tile);
+  return tf;
+}
+
+/** Loads dist/tfjs-gradients.cjs (beside this module once built); false when it is not there or is not for this tfjs-core. */
+function registerGradients(coreVersion: string): boolean {
+  let file: string;
+  try {
+    file = fileURLToPath(new URL('./tfjs-gradients.cjs', import.meta.url));
+  } catch {
+    return false;
+  }
+  if (!existsSync(file)) return false;
+  try {
+    return (requireTf(file) as { tfjsCoreVersion?: string }).tfjsCoreVersion === coreVersion;
+  } catch {
+    return false;
+  }
+}
+
 async function start(wanted: string, inference: boolean): Promise<LoadedTf> {
   let order: readonly BackendName[] = BACKENDS;
   if (wanted !== '') {
@@ -84,7 +125,8 @@ async function start(wanted: string, inference: boolean): Promise<LoadedTf> {
     }
     order = [name];
   }
-  const tf = inference ? await inferenceTf() : (requireTf('@tensorflow/tfjs') as Tf);
+  // before any backend starts: nnc's kernels then replace some of these gradients (Tile's)
+  const tf = inference ? await inferenceTf() : await trainingTf();
   const notes: string[] = [];
   for (const name of order) {
     const failure = await tryBackend(tf, name, notes);
