@@ -26,7 +26,7 @@ const commands: Record<string, { readonly summary: string; load(): Promise<{ def
   runs: { summary: 'list stored runs; --pin <id> picks the run predict, export and serve use', load: () => import('./commands/runs.js') },
   logs: { summary: 'print stored logs', load: () => import('./commands/logs.js') },
   backup: { summary: 'consistent copy of the run store while it is in use', load: () => import('./commands/backup.js') },
-  store: { summary: 'copy this folder\'s runs and checkpoints into a shared PostgreSQL store (store push --store postgres://…)', load: () => import('./commands/store.js') },
+  store: { summary: "copy this folder's runs and checkpoints into a shared PostgreSQL store (store push --store postgres://…)", load: () => import('./commands/store.js') },
   schemas: { summary: "write the project's JSON Schemas for editors, with its plugin types", load: () => import('./commands/schemas.js') },
 };
 

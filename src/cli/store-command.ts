@@ -1,8 +1,9 @@
 // What the commands that read the run store (runs, logs, backup) share: their
-// arguments (the project folder, --format, --limit) and opening the store.
+// arguments (the project folder, --format, --limit, --store) and opening the store.
 import { existsSync } from 'node:fs';
-import { UserError, type ParsedArgs } from './command.js';
-import type { RunStoreOptions } from '../runtime/store/store.js';
+import { UserError, type OptionSpec, type ParsedArgs } from './command.js';
+import type { OpenStoreOptions } from '../runtime/store/open-store.js';
+import { noStoreMessage } from '../runtime/store/paths.js';
 import type { RunStore } from '../runtime/store/types.js';
 
 export function parseLimit(value: unknown, fallback: number): number {
@@ -28,16 +29,76 @@ export function projectArgument(args: ParsedArgs): string {
 }
 
 /**
- * Opens the project's run store, loading SQLite only now. A store that cannot
- * be used (damaged, empty, full, read-only, locked) raises a StoreError, which
- * the CLI prints without a stack (exit code 1); anything else is a user error too.
+ * Opens the project's run store, loading SQLite (or the PostgreSQL bridge) only
+ * now: a shared store when --store / NNC_STORE names one (open-store.ts). A
+ * store that cannot be used (damaged, empty, full, read-only, locked,
+ * unreachable, refused) raises a StoreError, which the CLI prints without a
+ * stack (exit code 1); anything else is a user error too.
  */
-export async function openStore(project: string, options: RunStoreOptions = {}): Promise<RunStore> {
-  const { createRunStore, isStoreError } = await import('../runtime/store/store.js');
+export async function openStore(project: string, options: OpenStoreOptions = {}): Promise<RunStore> {
+  const [{ openRunStore }, { isStoreError }] = await Promise.all([import('../runtime/store/open-store.js'), import('../runtime/store/store-error.js')]);
   try {
-    return createRunStore(project, options);
+    return openRunStore(project, options);
   } catch (error) {
     if (isStoreError(error)) throw error;
     throw new UserError((error as Error).message, 1);
   }
+}
+
+/** The commands that open the run store and so take --store <url> and --artifacts <dir>. */
+const STORE_COMMANDS = new Set(['runs', 'logs', 'evaluate', 'backup', 'predict', 'export', 'serve', 'watch', 'train', 'sweep', 'view', 'diff', 'worker', 'store']);
+
+/** The lines of a store command's help for --store and --artifacts. */
+export const STORE_OPTIONS_HELP = `  --store <url>    a shared PostgreSQL run store (postgres://user@host:5432/db)
+                   instead of <project>/.nnc/nnc.db; default: NNC_STORE.
+                   The password comes from the URL or PGPASSWORD/~/.pgpass
+                   and is never printed
+  --artifacts <dir>
+                   with --store: checkpoint files in this folder (shared by
+                   every machine) instead of the store; default: NNC_ARTIFACTS`;
+
+/**
+ * For a command that opens the run store and does not declare --store itself:
+ * takes `--store <url>` and `--artifacts <dir>` off its arguments into
+ * NNC_STORE / NNC_ARTIFACTS, so every store it opens, in its worker threads
+ * and child processes too, is that one. Other commands keep them (and reject them).
+ */
+export function takeStoreOptions(command: string, args: readonly string[], options: OptionSpec): string[] {
+  if (!STORE_COMMANDS.has(command)) return [...args];
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    const name = (['store', 'artifacts'] as const).find((n) => arg === `--${n}` || arg.startsWith(`--${n}=`));
+    if (!name || options[name]) {
+      out.push(arg);
+      continue;
+    }
+    let value: string | undefined;
+    if (arg.includes('=')) value = arg.slice(arg.indexOf('=') + 1);
+    else {
+      value = args[i + 1];
+      if (value === undefined || (value.startsWith('-') && value.length > 1)) {
+        throw new UserError(`option '--${name}' needs a value: '--${name} ${name === 'store' ? '<url>' : '<dir>'}'. Run 'nnc ${command} --help' for its options.`);
+      }
+      i += 1;
+    }
+    if (value === '') throw new UserError(`option '--${name}' needs a value, not an empty one. Run 'nnc ${command} --help' for its options.`);
+    process.env[name === 'store' ? 'NNC_STORE' : 'NNC_ARTIFACTS'] = value;
+  }
+  return out;
+}
+
+/** Whether the store is a shared PostgreSQL one (open-store.ts), without loading it. */
+export function isShared(store: RunStore): store is RunStore & { readonly kind: 'postgres'; readonly project: { readonly name: string; readonly remote: string } } {
+  return (store as { kind?: string }).kind === 'postgres';
+}
+
+/** What `nnc runs` / `nnc logs` say when the store holds nothing for the project. */
+export function emptyStoreMessage(store: RunStore, project: string, what: 'runs' | 'log lines'): string {
+  if (!isShared(store)) return noStoreMessage(project);
+  return `No ${what} of the project '${store.project.name}' are stored in '${store.path}' yet. Train with '--store', or copy this folder's runs there with 'nnc store push ${project} --store <url>'.`;
 }

@@ -9,7 +9,7 @@ import { UserError, defineCommand } from '../command.js';
 import { formatTime } from '../format-time.js';
 import { hasStore, noStoreMessage, storePath } from '../../runtime/store/paths.js';
 import { isStoreError } from '../../runtime/store/store-error.js';
-import { openStore, parseFormat, projectArgument } from '../store-command.js';
+import { STORE_OPTIONS_HELP, isShared, openStore, parseFormat, projectArgument } from '../store-command.js';
 import { renderTable } from '../table.js';
 
 const help = `Usage: nnc backup [project] --out <file>
@@ -28,6 +28,12 @@ schema migration (nnc-<time>-v<schema>.db, kept), every store.backups.every
 while 'nnc watch' runs (nnc-<time>.db, the newest store.backups.keep kept),
 and the store as it was before a restore (nnc-<time>-before-restore.db).
 
+With --store postgres://… the backup is of the whole shared store (every
+project, checkpoint blobs included): pg_dump's custom format (pg_restore reads
+it) where pg_dump is installed and can dump that server, else a logical export
+(JSON lines: a header, then one {"table", "row"} per row); it says which.
+--list and --restore are for the project's own file.
+
 Arguments:
   project          project folder (default: the current folder)
 
@@ -40,6 +46,7 @@ Options:
                    .nnc/backups/; refused while a run or another nnc has the
                    store open
   --format <f>     text (default) or json, for --list
+${STORE_OPTIONS_HELP}
   -h, --help       show this help
 
 Exit code: 0 copied, listed or restored, 1 no store, the copy failed or the
@@ -71,6 +78,9 @@ export default defineCommand({
     const chosen = [out !== undefined, list === true, restore !== undefined].filter(Boolean).length;
     if (chosen > 1) throw new UserError("Give one of '--out <file>', '--list' and '--restore <file>'.");
     const format = parseFormat(args.values.format);
+    if ((list === true || restore !== undefined) && /^postgres(ql)?:/i.test(process.env.NNC_STORE ?? '')) {
+      throw new UserError(`'${list === true ? '--list' : '--restore'}' is for the project's own store file (.nnc/nnc.db); leave out --store / NNC_STORE. A shared store's backup is restored with pg_restore (or, for a logical export, by loading its rows).`);
+    }
     if (list === true) return listBackups(project, format);
     if (restore !== undefined) return restoreBackup(project, String(restore));
     if (typeof out !== 'string' || out === '') {
@@ -85,6 +95,13 @@ export default defineCommand({
     const store = await openStore(project, { readonly: true, verify: false });
     try {
       const started = performance.now();
+      if (isShared(store)) {
+        const made = await (store as unknown as { backupStore(file: string): Promise<{ method: string; reason?: string }> }).backupStore(out);
+        const seconds = (performance.now() - started) / 1000;
+        const how = made.method === 'pg_dump' ? "with pg_dump (custom format: restore with pg_restore)" : `as a logical export (JSON lines, one per row) because ${made.reason ?? 'pg_dump could not be used'}`;
+        console.log(`Backed up the shared store '${store.path}' (every project) to '${out}' ${how} (${formatSize(statSync(out).size)}, ${seconds.toFixed(1)} s).`);
+        return 0;
+      }
       await store.backup(out);
       const seconds = (performance.now() - started) / 1000;
       console.log(`Backed up '${storePath(project)}' to '${out}' (${formatSize(statSync(out).size)}, ${seconds.toFixed(1)} s).`);

@@ -11,7 +11,7 @@ import { loadBackend } from '../load-backend.js';
 import { chosenRun } from '../stored-run.js';
 import { projectDir } from '../project-dir.js';
 import { readRecords } from '../read-records.js';
-import { openStore } from '../store-command.js';
+import { STORE_OPTIONS_HELP, openStore } from '../store-command.js';
 
 const help = `Usage: nnc evaluate [project] [options]
 
@@ -50,6 +50,7 @@ Options:
   --strict           refuse (exit 1) a model whose plan differs from what the
                      project's files compile to now
   --backend <b>      TensorFlow.js backend: node, wasm or cpu
+${STORE_OPTIONS_HELP}
   -h, --help         show this help
 
 Exit code: 0 evaluated, 1 no stored model, no samples to score or a file it

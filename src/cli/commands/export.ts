@@ -4,6 +4,7 @@
 import { relative, resolve } from 'node:path';
 import { hasStore, noStoreMessage } from '../../runtime/store/paths.js';
 import { defineCommand, UserError } from '../command.js';
+import { STORE_OPTIONS_HELP } from '../store-command.js';
 import { chosenRun } from '../stored-run.js';
 import { projectDir } from '../project-dir.js';
 
@@ -29,6 +30,7 @@ Options:
                    project's files compile to now, or when they do not
                    compile; without it, that is a warning on stderr
   --format <f>     text (default) or json
+${STORE_OPTIONS_HELP}
   -h, --help       show this help
 
 Exit code: 0 exported, 1 no stored run or model, 2 bad command line.`;
@@ -45,7 +47,7 @@ export default defineCommand({
     const dir = projectDir(positionals[0]);
     if (!hasStore(dir)) throw new UserError(noStoreMessage(positionals[0] ?? '.'), 1);
 
-    const { createRunStore } = await import('../../runtime/store/store.js');
+    const { openRunStore: createRunStore } = await import('../../runtime/store/open-store.js');
     const { readCheckpointPlan, resolveCheckpoint } = await import('../../runtime/store/checkpoint.js');
     const { parseCheckpointChoice } = await import('../../runtime/predict/load.js');
     const choice = parseCheckpointChoice(values.checkpoint);

@@ -2,7 +2,7 @@
 // --kind samples prints the logged validation samples (train/sample-log.ts).
 import { UserError, defineCommand } from '../command.js';
 import { formatTime } from '../format-time.js';
-import { openStore, parseFormat, parseLimit, projectArgument } from '../store-command.js';
+import { STORE_OPTIONS_HELP, emptyStoreMessage, isShared, openStore, parseFormat, parseLimit, projectArgument } from '../store-command.js';
 import { colours } from '../table.js';
 import { hasStore, noStoreMessage } from '../../runtime/store/paths.js';
 import { resolveRunId } from '../../runtime/store/run-id.js';
@@ -11,8 +11,9 @@ import type { SampleEntry } from '../../runtime/train/sample-log.js';
 
 const help = `Usage: nnc logs [project] [options]
 
-Print the log lines stored in <project>/.nnc/nnc.db, oldest first: time, level,
-category and message; "(xN)" marks a line repeated N times in a row. Per-batch
+Print the log lines stored in <project>/.nnc/nnc.db (or the --store), oldest
+first: time, level, category and message; "(xN)" marks a line repeated N times
+in a row. Per-batch
 lines are hidden unless --spam is given. The validation samples a run logs at
 every weight snapshot (monitor.samples) are shown by --kind samples: step,
 sample, head, input, expected and output.
@@ -30,6 +31,7 @@ Options:
   --spam           include per-batch lines
   --format <f>     text (default) or json
   --limit <n>      the newest n lines (default 200)
+${STORE_OPTIONS_HELP}
   -h, --help       show this help
 
 Exit code: 0 printed (also when nothing is stored), 1 the store cannot be
@@ -138,7 +140,7 @@ export default defineCommand({
       if (logs.length === 0) {
         const filtered = filter.level !== undefined || filter.runId !== undefined || filter.q !== undefined || kind !== undefined;
         if (kind === 'samples' && filter.level === undefined && filter.q === undefined) console.log('No samples are logged yet: runs log them at every weight snapshot (monitor.samples; 0 turns them off).');
-        else console.log(filtered ? 'No stored log lines match these filters.' : 'No log lines are stored yet.');
+        else console.log(filtered ? 'No stored log lines match these filters.' : isShared(store) ? emptyStoreMessage(store, project, 'log lines') : 'No log lines are stored yet.');
         return 0;
       }
       for (const log of logs) {

@@ -3,6 +3,7 @@ import type { PlanHead } from '../../compiler/plan.js';
 import type { Prediction } from '../../runtime/predict/predict.js';
 import { hasStore, noStoreMessage } from '../../runtime/store/paths.js';
 import { defineCommand, UserError } from '../command.js';
+import { STORE_OPTIONS_HELP } from '../store-command.js';
 import { loadBackend } from '../load-backend.js';
 import { chosenRun } from '../stored-run.js';
 import { projectDir } from '../project-dir.js';
@@ -44,6 +45,7 @@ Options:
   --backend <b>    TensorFlow.js backend: node, wasm or cpu
   --format <f>     text (default) or json: one JSON object per input,
                    {"class", "probabilities"}, {"value"} or {"text"}
+${STORE_OPTIONS_HELP}
   -h, --help       show this help
 
 Exit code: 0 predicted, 1 no stored model or an input it cannot take, 2 bad
@@ -88,7 +90,7 @@ export default defineCommand({
     const records = file === undefined ? [{ input: positionals[positionals.length - 1] } as Record<string, unknown>] : readInputs(file);
     const raw = records.map((r) => r[INPUT_FIELDS.find((f) => f in r)!]);
 
-    const { createRunStore } = await import('../../runtime/store/store.js');
+    const { openRunStore: createRunStore } = await import('../../runtime/store/open-store.js');
     const store = createRunStore(dir, { readonly: true });
     try {
       const run = await chosenRun(store, dir, values.run as string | undefined, values.strict === true);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type pc from 'picocolors';
 import { defineCommand, UserError } from '../command.js';
 import { formatDuration, formatTime } from '../format-time.js';
-import { openStore, parseFormat, parseLimit, projectArgument } from '../store-command.js';
+import { STORE_OPTIONS_HELP, emptyStoreMessage, openStore, parseFormat, parseLimit, projectArgument } from '../store-command.js';
 import { colours, renderTable } from '../table.js';
 import { hasStore, noStoreMessage } from '../../runtime/store/paths.js';
 import { resolveRunId } from '../../runtime/store/run-id.js';
@@ -13,7 +13,7 @@ import { formatBytes } from '../../shared/format-bytes.js';
 
 const help = `Usage: nnc runs [project] [options]
 
-List the runs stored in <project>/.nnc/nnc.db, newest first: id, status, start,
+List the runs stored in <project>/.nnc/nnc.db (or the --store), newest first: id, status, start,
 duration, backend, plan hash, git commit (* when the folder had uncommitted
 changes), parent run of a warm start or resume, the epoch of the run's best
 checkpoint (its model), the best value of each metric, the peak memory
@@ -35,6 +35,7 @@ Options:
   --sweep <id>     only the runs of this sweep (its id, a unique start of
                    it, or its name for the newest of that name), with each
                    run's trial and values
+${STORE_OPTIONS_HELP}
   -h, --help       show this help
 
 Exit code: 0 listed or pinned (also when nothing is stored), 1 the store
@@ -111,7 +112,7 @@ export default defineCommand({
     }
     const store = await openStore(project);
     try {
-      const runs = args.values.sweep === undefined ? store.listRuns({ limit }) : await sweepRuns(project, String(args.values.sweep), limit);
+      const runs = args.values.sweep === undefined ? store.listRuns({ limit }) : await sweepRuns(store, project, String(args.values.sweep), limit);
       const pinned = store.pinnedRun();
       const evaluations = new Map<string, EvaluationRecord[]>();
       for (const e of store.evaluations()) evaluations.set(e.runId, [...(evaluations.get(e.runId) ?? []), e]);
@@ -122,7 +123,7 @@ export default defineCommand({
         return 0;
       }
       if (runs.length === 0) {
-        console.log(noStoreMessage(project));
+        console.log(emptyStoreMessage(store, project, 'runs'));
         return 0;
       }
       const c = colours();
@@ -143,9 +144,9 @@ export default defineCommand({
 });
 
 /** nnc runs --sweep <id>: the sweep's runs, newest first, each with its trial and values in info.sweep */
-async function sweepRuns(project: string, id: string, limit: number): Promise<RunRecord[]> {
-  const { readSweeps } = await import('../../runtime/sweep/sweep-store.js');
-  const found = readSweeps(project, (reader) => {
+async function sweepRuns(store: RunStore, project: string, id: string, limit: number): Promise<RunRecord[]> {
+  const { readStoreSweeps } = await import('../../runtime/sweep/sweep-store.js');
+  const found = readStoreSweeps(store, project, (reader) => {
     const sweep = reader.findSweep(id);
     return typeof sweep === 'string' ? sweep : reader.runs(sweep.id).slice(0, limit);
   });

@@ -2,6 +2,7 @@
 // or an export (src/runtime/serve).
 import { resolve } from 'node:path';
 import { defineCommand, UserError } from '../command.js';
+import { STORE_OPTIONS_HELP } from '../store-command.js';
 import { loadBackend } from '../load-backend.js';
 import { projectDir } from '../project-dir.js';
 import { parsePort, untilInterrupted } from './watch.js';
@@ -40,6 +41,7 @@ Options:
                    model finish on the old one
   --follow-every <s>  seconds between looks at the store (default 2)
   --backend <b>    TensorFlow.js backend: node, wasm or cpu
+${STORE_OPTIONS_HELP}
   -h, --help       show this help
 
 Exit code: 0 stopped with Ctrl-C or SIGTERM, 1 no model to serve or the

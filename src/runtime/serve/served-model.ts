@@ -47,7 +47,7 @@ export async function loadServedModel(tf: Tf, dir: string, shown: string, runId:
   if (!hasStore(dir)) {
     return `'${shown}' is neither an export (model.json + preprocess.json, written by 'nnc export') nor a project with stored runs. Train it with 'nnc train ${shown}' first.`;
   }
-  const { createRunStore } = await import('../store/store.js');
+  const { openRunStore: createRunStore } = await import('../store/open-store.js');
   const store = createRunStore(dir, { readonly: true });
   try {
     const run = findRun(store, runId);

@@ -7,7 +7,7 @@ import type { Diagnostic } from '../../compiler/diagnostics.js';
 import type { Plan } from '../../compiler/plan.js';
 import type { ServerMessage } from '../../shared/protocol.js';
 import { hasStore } from '../store/paths.js';
-import { createRunStore } from '../store/store.js';
+import { openRunStore as createRunStore } from '../store/open-store.js';
 import type { RunStore } from '../store/types.js';
 import type { ProjectSource } from './source.js';
 import { trainingTokenCounts } from './token-counts.js';

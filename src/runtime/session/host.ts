@@ -25,7 +25,7 @@ export function createSessionHost(options: SessionHostOptions): SessionHost {
   let current: Promise<void> | null = null;
 
   async function load(): Promise<SessionContext> {
-    const [{ loadTf }, { createRunStore }] = await Promise.all([import('../backend/index.js'), import('../store/store.js')]);
+    const [{ loadTf }, { createRunStore }] = await Promise.all([import('../backend/index.js'), import('../store/open-store.js').then((m) => ({ createRunStore: m.openRunStore }))]);
     const loaded = await loadTf(options.backend ?? undefined);
     const store: RunStore = createRunStore(options.projectDir);
     post({ type: 'ready', backend: loaded.backend, notes: loaded.notes });

@@ -8,8 +8,9 @@ export function storePath(projectDir: string): string {
   return join(resolve(projectDir), '.nnc', 'nnc.db');
 }
 
+/** Whether there is a store to read: the project's file, or a shared store named by --store / NNC_STORE (open-store.ts). */
 export function hasStore(projectDir: string): boolean {
-  return existsSync(storePath(projectDir));
+  return /^postgres(ql)?:\/\//i.test(process.env.NNC_STORE ?? '') || existsSync(storePath(projectDir));
 }
 
 /** The sentence `nnc runs`, `nnc logs` and `nnc backup` print for a project that never trained. */

@@ -61,7 +61,7 @@ export async function createWatcher(options: WatcherOptions): Promise<Watcher> {
   const dirs = options.projects.map((p) => resolve(p));
   const names = projectIds(dirs, basename);
   const driver = options.driver ?? (await defaultDriver(options.reporter));
-  const { createRunStore } = await import('../store/store.js');
+  const { openRunStore: createRunStore } = await import('../store/open-store.js');
   const emit = options.emit ?? (() => {});
 
   const stores: RunStore[] = [];

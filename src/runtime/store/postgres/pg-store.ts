@@ -61,8 +61,8 @@ export interface SharedRunStore extends RunStore {
   /** every project in the store (the viewer lists them) */
   listProjects(): ProjectRecord[];
   readonly sweeps: { writer(): SweepWriter; reader(): SweepReader };
-  /** uploads a run's checkpoint folder now (done after every save anyway); returns how many new blobs */
-  uploadCheckpoint(runId: string): number;
+  /** uploads a run's checkpoint folder (default its cache folder; done after every save anyway); returns how many new blobs */
+  uploadCheckpoint(runId: string, dir?: string): number;
   /** whether a run with this id is stored (in any project) */
   hasRun(id: string): boolean;
   /** pg_dump (custom format) where present, else a JSON-lines export; says which */
@@ -367,8 +367,8 @@ export function createPostgresRunStore(projectDir: string, options: PostgresStor
       return folder;
     },
 
-    uploadCheckpoint(runId) {
-      return checkpoints.upload(runId, runFolder(runId));
+    uploadCheckpoint(runId, from) {
+      return checkpoints.upload(runId, from ?? runFolder(runId));
     },
 
     listProjects() {
