@@ -1,6 +1,25 @@
 // The diagnostics of the last compile: replaced as a whole on every save.
 import type Database from 'better-sqlite3';
-import type { Diagnostic } from '../../compiler/diagnostics.js';
+import type { Diagnostic, RelatedLocation } from '../../compiler/diagnostics.js';
+
+/**
+ * A diagnostic's notes and its related locations share the `notes` column
+ * (a table replaced on every compile needs no migration for them): a JSON
+ * array of notes, as always, when it has no related location, else
+ * {"notes": [...], "related": [{file, line, column, message}, ...]}.
+ */
+export function notesColumn(d: Pick<Diagnostic, 'notes' | 'related'>): string | null {
+  if (d.related?.length) return JSON.stringify({ ...(d.notes ? { notes: d.notes } : {}), related: d.related.map((r) => ({ file: r.file, line: r.line, column: r.column, message: r.message })) });
+  return d.notes ? JSON.stringify(d.notes) : null;
+}
+
+/** The notes and related locations notesColumn() wrote (or an older store's notes array). */
+export function fromNotesColumn(text: string | null): Pick<Diagnostic, 'notes' | 'related'> {
+  if (text === null) return {};
+  const value = JSON.parse(text) as string[] | { notes?: string[]; related?: RelatedLocation[] };
+  if (Array.isArray(value)) return { notes: value };
+  return { ...(value.notes ? { notes: value.notes } : {}), ...(value.related?.length ? { related: value.related } : {}) };
+}
 
 interface DiagnosticRow {
   code: number;
@@ -23,7 +42,7 @@ export function writeDiagnostics(db: Database.Database, diagnostics: readonly Di
     db.prepare('DELETE FROM diagnostics').run();
     const now = Date.now();
     for (const d of diagnostics) {
-      const notes = d.notes ? JSON.stringify(d.notes) : null;
+      const notes = notesColumn(d);
       insert.run(now, d.code, d.severity, d.message, d.file, d.line, d.column, d.length, notes, d.suggestion ?? null);
     }
   }).immediate();
@@ -43,7 +62,7 @@ export function readDiagnostics(db: Database.Database): Diagnostic[] {
     line: r.line,
     column: r.column,
     length: r.length,
-    ...(r.notes !== null ? { notes: JSON.parse(r.notes) as string[] } : {}),
+    ...fromNotesColumn(r.notes),
     ...(r.suggestion !== null ? { suggestion: r.suggestion } : {}),
   }));
 }

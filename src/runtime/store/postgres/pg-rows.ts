@@ -7,6 +7,7 @@ import type { LogRow } from '../log-query.js';
 import type { LogFilter, LogLevel, Snapshot, StoredLog, TensorStats } from '../types.js';
 import type { MetricRow, PendingLog, WriteSink } from '../write-buffer.js';
 import type { SyncClient } from './sync-client.js';
+import { fromNotesColumn, notesColumn } from '../stored-diagnostics.js';
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error'];
 
@@ -227,7 +228,7 @@ export function writePostgresDiagnostics(client: SyncClient, projectId: number, 
             ORDER BY u.n`,
       params: [
         projectId, now, d.map((x) => x.code), d.map((x) => x.severity), d.map((x) => x.message), d.map((x) => x.file), d.map((x) => x.line),
-        d.map((x) => x.column), d.map((x) => x.length), d.map((x) => (x.notes ? JSON.stringify(x.notes) : null)), d.map((x) => x.suggestion ?? null),
+        d.map((x) => x.column), d.map((x) => x.length), d.map(notesColumn), d.map((x) => x.suggestion ?? null),
       ],
     },
   ]);
@@ -246,7 +247,7 @@ export function readPostgresDiagnostics(client: SyncClient, projectId: number): 
     line: r.line,
     column: r.column,
     length: r.length,
-    ...(r.notes !== null ? { notes: JSON.parse(r.notes) as string[] } : {}),
+    ...fromNotesColumn(r.notes),
     ...(r.suggestion !== null ? { suggestion: r.suggestion } : {}),
   }));
 }
