@@ -92,7 +92,7 @@ describe.skipIf(!hasChromium)('Sweeps tab, live by push', () => {
     );
     await page.goto(`${url}/#sweeps`);
     await page.waitForSelector('section.tab.sweeps');
-    await page.waitForFunction(() => document.querySelector('section.tab.sweeps')?.textContent?.includes('No sweep is stored yet'));
+    await page.waitForFunction("document.querySelector('section.tab.sweeps')?.textContent?.includes('No sweep is stored yet')");
     const opened = requests.length;
 
     const sweep = spawn(process.execPath, ['dist/cli.js', 'sweep', dir, '--parallel', '1', '--backend', 'wasm'], { stdio: ['ignore', 'pipe', 'pipe'] });
