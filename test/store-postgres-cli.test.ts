@@ -1,0 +1,176 @@
+// The shared PostgreSQL store through the built CLI: two project folders
+// trained on SQLite, pushed (twice: nothing doubles), then runs, logs,
+// predict (its checkpoint fetched into an empty cache), backup, and the
+// errors of a wrong password and a closed port, with no password printed.
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type TestPostgres } from './helpers/postgres.js';
+
+const execFileAsync = promisify(execFile);
+const cli = join(process.cwd(), 'dist', 'cli.js');
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+async function nnc(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, ...args], { env: { ...process.env, NO_COLOR: '1', NNC_STORE: '', ...env }, maxBuffer: 32 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+let pg: TestPostgres | undefined;
+let skip: string | undefined;
+let root: string;
+let url: string;
+const folders = { a: '', b: '', empty: '' };
+const trained: Record<'a' | 'b', string> = { a: '', b: '' };
+
+function project(name: string, projectName: string): string {
+  const dir = join(root, name);
+  cpSync(join(process.cwd(), 'test', 'fixtures', 'tiny'), dir, { recursive: true });
+  const file = join(dir, 'nnc.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/^name: tiny$/m, `name: ${projectName}`));
+  return dir;
+}
+
+beforeAll(async () => {
+  const started = await startPostgres();
+  if (started.skip) {
+    skip = started.skip;
+    console.warn(`store-postgres-cli: skipped: ${skip}`);
+    return;
+  }
+  pg = started.server;
+  url = pg.createDatabase(`cli_${process.pid}`);
+  root = mkdtempSync(join(tmpdir(), 'nnc-pg-cli-'));
+  folders.a = project('a', 'tiny');
+  folders.b = project('b', 'tiny_other');
+  folders.empty = project('a-clone', 'tiny');
+  rmSync(join(folders.empty, 'datasets'), { recursive: true, force: true });
+  const [a, b] = await Promise.all([nnc(['train', folders.a, '--epochs', '2', '--format', 'json']), nnc(['train', folders.b, '--epochs', '2', '--format', 'json'])]);
+  expect(a.code, a.stderr).toBe(0);
+  expect(b.code, b.stderr).toBe(0);
+  trained.a = (JSON.parse(a.stdout) as { run: { id: string } }).run.id;
+  trained.b = (JSON.parse(b.stdout) as { run: { id: string } }).run.id;
+}, 240_000);
+afterAll(() => {
+  pg?.stop();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+const noSecret = (r: Result) => {
+  expect(r.stdout + r.stderr).not.toContain(pg!.password);
+  expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /); // no stack
+};
+
+describe('nnc store push and the commands on a shared store', () => {
+  it('pushes two projects once each: a second push adds nothing', async ({ skip: skipTest }) => {
+    if (!pg) return skipTest();
+    const first = await nnc(['store', 'push', folders.a, '--store', url]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^1 run pushed, 0 already in the store; 0 sweeps and \d+ new checkpoint files added to project 'tiny' in 'postgres:\/\/nnc:\*\*\*@127\.0\.0\.1:\d+\/cli_\d+'\.$/m);
+    noSecret(first);
+    const again = await nnc(['store', 'push', folders.a, '--format', 'json'], { NNC_STORE: url });
+    expect(again.code, again.stderr).toBe(0);
+    const json = JSON.parse(again.stdout) as { pushed: string[]; skipped: string[]; blobs: number; project: { name: string } };
+    expect(json).toMatchObject({ pushed: [], skipped: [trained.a], blobs: 0, project: { name: 'tiny' } });
+    const other = await nnc(['store', 'push', folders.b, '--store', url, '--format', 'json']);
+    expect(JSON.parse(other.stdout)).toMatchObject({ pushed: [trained.b], skipped: [] });
+
+    const listed = await nnc(['runs', folders.a, '--store', url, '--format', 'json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    const runs = JSON.parse(listed.stdout) as Array<{ id: string; project: string; status: string; best: Record<string, number> }>;
+    expect(runs.map((r) => [r.id, r.project, r.status])).toEqual([[trained.a, 'tiny', 'completed']]);
+    // the same run as the folder's own store lists it
+    const local = JSON.parse((await nnc(['runs', folders.a, '--format', 'json'])).stdout) as Array<{ id: string; best: Record<string, number>; planHash: string }>;
+    expect(runs[0]!.best).toEqual(local[0]!.best);
+    const listedB = JSON.parse((await nnc(['runs', folders.b, '--format', 'json'], { NNC_STORE: url })).stdout) as Array<{ id: string; project: string }>;
+    expect(listedB.map((r) => [r.id, r.project])).toEqual([[trained.b, 'tiny_other']]);
+  });
+
+  it('prints the pushed logs, predicts from a folder with no checkpoint of its own, and backs the store up', async ({ skip: skipTest }) => {
+    if (!pg) return skipTest();
+    const logs = await nnc(['logs', folders.a, '--store', url, '--run', trained.a, '--format', 'json']);
+    expect(logs.code, logs.stderr).toBe(0);
+    const localLogs = JSON.parse((await nnc(['logs', folders.a, '--run', trained.a, '--format', 'json'])).stdout) as Array<{ message: string; count: number }>;
+    const sharedLogs = JSON.parse(logs.stdout) as Array<{ message: string; count: number; runId: string }>;
+    expect(sharedLogs.length).toBeGreaterThan(0);
+    expect(sharedLogs.map((l) => [l.message, l.count])).toEqual(localLogs.map((l) => [l.message, l.count]));
+
+    // a clone of project 'tiny' without data or .nnc: the model comes from the store's blobs
+    expect(existsSync(join(folders.empty, '.nnc'))).toBe(false);
+    const predicted = await nnc(['predict', folders.empty, 'a great movie', '--store', url, '--format', 'json']);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    const localPrediction = await nnc(['predict', folders.a, 'a great movie', '--format', 'json']);
+    expect(JSON.parse(predicted.stdout)).toEqual(JSON.parse(localPrediction.stdout));
+    const cached = join(folders.empty, '.nnc', 'store-cache', 'runs', trained.a);
+    expect(readdirSync(cached)).toEqual(expect.arrayContaining(['model.json', 'weights.bin']));
+    noSecret(predicted);
+
+    const out = join(root, 'store.dump');
+    const backup = await nnc(['backup', folders.a, '--store', url, '--out', out]);
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(backup.stdout).toMatch(/^Backed up the shared store 'postgres:\/\/nnc:\*\*\*@[^']+' \(every project\) to '.*store\.dump' (with pg_dump|as a logical export)/);
+    expect(readFileSync(out).length).toBeGreaterThan(1000);
+    noSecret(backup);
+    // without pg_dump on the PATH: the logical export, which says why
+    const out2 = join(root, 'store.jsonl');
+    const noTools = join(root, 'no-tools');
+    mkdirSync(noTools);
+    const logical = await nnc(['backup', folders.a, '--store', url, '--out', out2], { PATH: noTools });
+    expect(logical.code, logical.stderr).toBe(0);
+    expect(logical.stdout).toMatch(/as a logical export \(JSON lines, one per row\) because pg_dump is not installed/);
+    const lines = readFileSync(out2, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { table?: string; row?: Record<string, unknown>; nnc?: string });
+    expect(lines[0]!.nnc).toBe('store-export');
+    expect(lines.filter((l) => l.table === 'runs').map((l) => l.row!.id).sort()).toEqual([trained.a, trained.b].sort());
+    expect(lines.filter((l) => l.table === 'projects').map((l) => l.row!.name).sort()).toEqual(['tiny', 'tiny_other']);
+    expect(lines.some((l) => l.table === 'blobs' && typeof (l.row!.data as { base64?: string }).base64 === 'string')).toBe(true);
+  });
+
+  it('says in one line what is wrong with a wrong password or a closed port, without the password', async ({ skip: skipTest }) => {
+    if (!pg) return skipTest();
+    const wrong = new URL(url);
+    wrong.password = 'Not-The-Password-91';
+    const refused = await nnc(['runs', folders.a, '--store', wrong.toString()]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(/^nnc runs: PostgreSQL refused the login to the run store 'postgres:\/\/nnc:\*\*\*@127\.0\.0\.1:\d+\/cli_\d+' \(password authentication failed for user "nnc"\)\. Check the user and password/);
+    expect(refused.stdout + refused.stderr).not.toContain('Not-The-Password-91');
+    noSecret(refused);
+
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const p = (server.address() as { port: number }).port;
+        server.close(() => resolve(p));
+      });
+    });
+    const closed = new URL(url);
+    closed.port = String(port);
+    const unreachable = await nnc(['logs', folders.a], { NNC_STORE: closed.toString() });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unreachable.stderr).toMatch(new RegExp(`^nnc logs: Cannot reach the run store 'postgres://nnc:\\*\\*\\*@127\\.0\\.0\\.1:${port}/cli_\\d+': nothing accepts connections at 127\\.0\\.0\\.1:${port}`));
+    noSecret(unreachable);
+    const missing = new URL(url);
+    missing.pathname = '/no_such_db';
+    const nodb = await nnc(['store', 'push', folders.a, '--store', missing.toString()]);
+    expect(nodb.code).toBe(1);
+    expect(nodb.stderr).toMatch(/names a database that does not exist \(database "no_such_db" does not exist\)\. Create it/);
+    noSecret(nodb);
+    // not a PostgreSQL URL
+    const other = await nnc(['runs', folders.a, '--store', 'mysql://u:pw@h/db']);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/'mysql:\/\/u:\*\*\*@h\/db' is not a run store nnc can use/);
+  });
+});
