@@ -3,10 +3,12 @@
 // store for runs, metrics, weights and logs.
 import type { Plan } from '../../compiler/plan.js';
 import type { ProjectView, RunMetricsView, WeightsView } from '../../shared/protocol.js';
+import type { SweepDetailView } from '../../shared/sweep-view.js';
 import type { LogFilter, LogLevel, RunStore } from '../store/types.js';
 import { shown } from './request-guard.js';
 import type { ProjectSource } from './source.js';
-import { listSweepViews, sweepDetail } from '../sweep/sweep-views.js';
+import { listSweepViews, sweepDetail, sweepSummary, trialViews } from '../sweep/sweep-views.js';
+import type { SweepReader } from '../sweep/sweep-store.js';
 import { datasetViews, diagnosticView, headViews, layerViews, logView, runView, tensorViews, tokensView } from './views.js';
 
 export interface ApiAnswer {
@@ -59,14 +61,17 @@ export function handleApi(url: URL, sources: readonly ProjectSource[]): ApiAnswe
     }
     case '/api/logs':
       return logs(url, source);
-    case '/api/sweeps':
-      return ok(readStored(() => listSweepViews(source.dir), []));
+    case '/api/sweeps': {
+      const reader = source.sweeps?.();
+      return ok(readStored(() => (reader ? reader.listSweeps().map(sweepSummary) : listSweepViews(source.dir)), []));
+    }
   }
   const sweep = path.match(/^\/api\/sweeps\/([^/]+)$/);
   if (sweep) {
     const id = decodeSegment(sweep[1]);
     if (id === null) return fail(400, `'${shown(sweep[1])}' in the path is not valid percent-encoding (each % is followed by two hex digits of UTF-8).`);
-    const found = readStored(() => sweepDetail(source.dir, id), null);
+    const reader = source.sweeps?.();
+    const found = readStored(() => (reader ? sharedSweepDetail(reader, id) : sweepDetail(source.dir, id)), null);
     return found ? ok(found) : fail(404, `There is no sweep '${shown(id)}' in project '${source.name}'. GET /api/sweeps lists the sweeps.`);
   }
 
@@ -94,6 +99,13 @@ function readStored<T>(read: () => T, fallback: T): T {
   } catch {
     return fallback;
   }
+}
+
+/** A sweep of a shared store by id (or a unique start of one), as sweepDetail gives one from a folder's file. */
+function sharedSweepDetail(reader: SweepReader, id: string): SweepDetailView | null {
+  const sweep = reader.findSweep(id);
+  if (typeof sweep === 'string' || !sweep.id.startsWith(id)) return null;
+  return { sweep: sweepSummary(sweep), trials: trialViews(sweep, reader.trials(sweep.id)) };
 }
 
 function decodeSegment(segment: string): string | null {

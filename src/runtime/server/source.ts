@@ -5,6 +5,7 @@ import type { Diagnostic } from '../../compiler/diagnostics.js';
 import type { Plan, Sample } from '../../compiler/plan.js';
 import type { ServerMessage, TokenCountsView } from '../../shared/protocol.js';
 import type { RunRecord, RunStore } from '../store/types.js';
+import type { SweepReader } from '../sweep/sweep-store.js';
 
 export interface ProjectSource {
   /** the id in ?project= and in messages: the folder name, made unique */
@@ -27,6 +28,8 @@ export interface ProjectSource {
   samplePreview?(dataset: string): readonly Sample[] | undefined;
   /** occurrences per token id in the last plan's training data (token-counts.ts); undefined without its data */
   tokenCounts?(): TokenCountsView | undefined;
+  /** the project's sweeps in a shared store; absent: read from the folder's SQLite file */
+  sweeps?(): SweepReader | null;
 }
 
 /** Folder names as ids, suffixed (-2, -3) where two folders share a name. */

@@ -52,6 +52,12 @@ export function RunsTab() {
   </section>`;
 }
 
+/** The `nnc worker` that trained a queued run (its info.queue), or null. */
+function queuedBy(r: RunView): string | null {
+  const worker = (r.info?.queue as { worker?: unknown } | undefined)?.worker;
+  return typeof worker === 'string' ? worker : null;
+}
+
 function runRow(r: RunView, slot: number, toggle: () => void, evaluate: () => void) {
   const best = Object.entries(r.best ?? {}).slice(0, 4);
   return html`<tr data-run=${r.id} class=${slot >= 0 ? 'picked' : ''}>
@@ -64,7 +70,7 @@ function runRow(r: RunView, slot: number, toggle: () => void, evaluate: () => vo
     <td><span class=${`badge status-${r.status}`}>${r.status}</span></td>
     <td><code>${shortHash(r.planHash)}</code></td>
     <td>${r.gitCommit ? html`<code>${shortHash(r.gitCommit, 7)}${r.gitDirty ? '*' : ''}</code>` : '-'}</td>
-    <td>${r.backend}</td>
+    <td>${r.backend}${queuedBy(r) ? html`<span class="worker muted" title="the nnc worker that trained this queued job"> · ${queuedBy(r)}</span>` : null}</td>
     <td class="best">${best.length ? best.map(([k, v]) => html`<span>${k} <b>${formatValue(v)}</b></span>`) : '-'}</td>
     <td>${r.parentId ? html`<code>${r.parentId}</code>` : '-'}</td>
     <td><button class="open-evaluation" onClick=${evaluate} aria-label=${`evaluation of run ${r.id}`}>Evaluation</button></td>
