@@ -1,0 +1,126 @@
+// The queue commands' edges with the built CLI against a real PostgreSQL
+// server: `nnc train --store` without --queue trains here into the shared
+// store (checkpoint uploaded); what the queue cannot do is refused with a
+// sentence and an exit code (no store, a non-PostgreSQL store, a halving
+// sweep, a wrong password, --detach without --queue); `nnc sweep --queue
+// --detach` returns at once with the jobs listed and the sweep stored.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSharedStore } from '../src/runtime/store/open-store.js';
+import { startPostgres, type TestPostgres } from './helpers/postgres.js';
+
+const started = await startPostgres();
+if (started.skip) console.warn(`queue-cli tests skipped: ${started.skip}`);
+
+const CLI = resolve('dist/cli.js');
+
+describe.skipIf(!started.server)('queue commands on the command line', () => {
+  let server: TestPostgres;
+  let url: string;
+  let work: string;
+  let project: string;
+
+  const nnc = (...args: string[]) => {
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
+    delete env.NNC_STORE;
+    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: work, env });
+    expect(r.stdout + r.stderr).not.toContain(server.password);
+    return r;
+  };
+
+  beforeAll(() => {
+    server = started.server!;
+    url = server.createDatabase('queue_cli');
+    mkdirSync('test/.tmp', { recursive: true });
+    work = mkdtempSync(join(resolve('test/.tmp'), 'queue-cli-'));
+    project = join(work, 'tiny');
+    cpSync('test/fixtures/tiny', project, { recursive: true, filter: (src) => !src.includes('/.nnc') });
+  });
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+    server?.stop();
+  });
+
+  it('nnc train --store trains here into PostgreSQL, with its checkpoint in the store', () => {
+    const r = nnc('train', project, '--store', url, '--epochs', '2', '--format', 'json');
+    expect(r.status, r.stderr).toBe(0);
+    const { run } = JSON.parse(r.stdout) as { run: { id: string; status: string; info: { source: string } } };
+    expect(run).toMatchObject({ status: 'completed', info: { source: 'train' } });
+    const store = openSharedStore(project, url, { readonly: true });
+    try {
+      expect(store.getRun(run.id)?.status).toBe('completed');
+      const files = store.client.query<{ n: number }>('SELECT count(*)::int AS n FROM nnc.checkpoint_files WHERE run_id = $1', [run.id]).rows[0]!.n;
+      expect(files).toBeGreaterThan(0);
+    } finally {
+      store.close();
+    }
+    // nothing in the folder's own SQLite store
+    expect(nnc('runs', project, '--format', 'json').stdout).not.toContain(run.id);
+  });
+
+  it('refuses what the queue cannot do, with what to do instead', () => {
+    const noStore = nnc('worker');
+    expect(noStore.status).toBe(2);
+    expect(noStore.stderr).toContain("needs a shared store: give '--store postgres://user@host/db' or set NNC_STORE");
+
+    const sqlite = nnc('train', project, '--queue', '--store', join(project, '.nnc', 'nnc.db'));
+    expect(sqlite.status).toBe(2);
+    expect(sqlite.stderr).toContain('needs a PostgreSQL store (postgres://…)');
+
+    const detach = nnc('sweep', project, '--detach');
+    expect(detach.status).toBe(2);
+    expect(detach.stderr).toContain("'--detach' and '--retries' apply to queued sweeps: add '--queue'");
+
+    const folder = nnc('worker', project, '--store', url);
+    expect(folder.status).toBe(2);
+    expect(folder.stderr).toContain('takes no project folder');
+
+    const wrong = new URL(url);
+    wrong.password = 'not-the-password';
+    const refused = nnc('train', project, '--queue', '--store', wrong.toString());
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/PostgreSQL refused the login to the run store 'postgres:\/\/nnc:\*\*\*@127\.0\.0\.1:\d+\/queue_cli'/);
+    expect(refused.stderr).not.toContain('not-the-password');
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+
+    writeFileSync(join(project, 'sweep.yaml'), `apiVersion: nnc/v1
+kind: Sweep
+name: halves
+parameters:
+  layers.hidden.units: [4, 8]
+  training.epochs: [4]
+metric: verdict.val_loss
+halving: {epochs: [2], keep: 0.5}
+`);
+    const halving = nnc('sweep', project, '--queue', '--store', url);
+    expect(halving.status, halving.stderr).toBe(1);
+    expect(halving.stderr).toContain("Sweep 'halves' halves its trials");
+    rmSync(join(project, 'sweep.yaml'));
+  });
+
+  it('nnc sweep --queue --detach enqueues every trial once, stores the sweep and returns', () => {
+    writeFileSync(join(project, 'sweep.yaml'), `apiVersion: nnc/v1
+kind: Sweep
+name: widths
+parameters:
+  layers.hidden.units: [4, 8, 16]
+metric: verdict.val_accuracy
+`);
+    const r = nnc('sweep', project, '--queue', '--detach', '--store', url, '--format', 'json');
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { sweep: string; jobs: Array<{ trial: number; job: string; added: boolean }> };
+    expect(out.jobs.map((j) => [j.trial, j.added])).toEqual([[1, true], [2, true], [3, true]]);
+    expect(new Set(out.jobs.map((j) => j.job)).size).toBe(3);
+    expect(r.stderr).toContain(`Detached: 'nnc worker --store …' trains the trials; 'nnc sweep --show ${out.sweep} --store …' shows them.`);
+    const shown = nnc('sweep', project, '--show', out.sweep, '--store', url, '--format', 'json');
+    expect(shown.status, shown.stderr).toBe(0);
+    const detail = JSON.parse(shown.stdout) as { sweep: { status: string; parallel: number }; trials: Array<{ status: string }> };
+    expect(detail.sweep).toMatchObject({ status: 'running', parallel: 0 });
+    expect(detail.trials.map((t) => t.status)).toEqual(['pending', 'pending', 'pending']);
+    const listed = nnc('sweep', project, '--list', '--store', url);
+    expect(listed.stdout).toContain(out.sweep);
+  });
+});
