@@ -90,7 +90,11 @@ export default defineCommand({
     const records = file === undefined ? [{ input: positionals[positionals.length - 1] } as Record<string, unknown>] : readInputs(file);
     const raw = records.map((r) => r[INPUT_FIELDS.find((f) => f in r)!]);
 
-    const { openRunStore: createRunStore } = await import('../../runtime/store/open-store.js');
+    // open-store.ts loads the PostgreSQL store's modules (and through them yaml and parts of the compiler):
+    // only when a shared store is named (--store is NNC_STORE by now, store-command.ts); start-up, BENCHMARKS.md
+    const { openRunStore: createRunStore } = process.env.NNC_STORE
+      ? await import('../../runtime/store/open-store.js')
+      : { openRunStore: (await import('../../runtime/store/store.js')).createRunStore };
     const store = createRunStore(dir, { readonly: true });
     try {
       const run = await chosenRun(store, dir, values.run as string | undefined, values.strict === true);
