@@ -99,9 +99,10 @@ describe('related locations of stored diagnostics', () => {
 
   it('are stored in a shared PostgreSQL store too (skipped without a PostgreSQL server)', async (context) => {
     const started = await startPostgres();
-    if (started.skip) return context.skip(started.skip);
+    const server = started.server;
+    if (!server) return context.skip(started.skip);
     try {
-      const url = started.server.createDatabase(`related_${process.pid}`);
+      const url = server.createDatabase(`related_${process.pid}`);
       const dir = duplicateLayerProject();
       const diagnostics = compile(dir).diagnostics;
       expect(diagnostics.some((d) => d.related?.length)).toBe(true);
@@ -115,7 +116,7 @@ describe('related locations of stored diagnostics', () => {
         reader.close();
       }
     } finally {
-      started.server.stop();
+      server.stop();
     }
   }, 120_000);
 });

@@ -1,7 +1,8 @@
 // The metrics a diff compares: the committed metrics files of both sides when
 // both exist (CI has no run store), else the best completed run of each
 // side's plan from the project's run store (SQLite is loaded only when a
-// store exists). Says which it used.
+// store exists), or from the shared store --store / NNC_STORE names. Says
+// which it used.
 import { hasStore } from '../runtime/store/paths.js';
 import type { RunRecord } from '../runtime/store/types.js';
 import { metricMode } from '../compiler/metric-catalog.js';
@@ -52,10 +53,12 @@ export async function bestRuns(
 
 async function storeRuns(storeDirs: { base: string; head: string }, planHashes: { base: string | null; head: string | null }): Promise<BestRuns> {
   if (!planHashes.base || !planHashes.head) return NONE;
-  if (!hasStore(storeDirs.base) || !hasStore(storeDirs.head)) return NONE;
-  const { createRunStore } = await import('../runtime/store/store.js');
+  // the project's SQLite store, or the shared one that --store / NNC_STORE names (open-store.ts)
+  const shared = Boolean(process.env.NNC_STORE);
+  if (!shared && (!hasStore(storeDirs.base) || !hasStore(storeDirs.head))) return NONE;
+  const { openRunStore } = await import('../runtime/store/open-store.js');
   const lookup = (dir: string, planHash: string): RunBest | null => {
-    const store = createRunStore(dir, { readonly: true });
+    const store = openRunStore(dir, { readonly: true });
     try {
       const run = bestRun(store.listRuns().filter((r) => r.planHash === planHash && r.status === 'completed'));
       return run ? { id: run.id, best: run.best } : null;

@@ -12,6 +12,7 @@ import type { DiffFormat } from './run-diff.js';
 import { diffSweep, diffTrials, type StoredSweep } from './sweep-diff.js';
 import type { PlanDiff } from './plan-diff.js';
 import type { SweepDiff } from './sweep-diff.js';
+import type { SweepReader } from '../runtime/sweep/sweep-store.js';
 
 export interface SweepDiffRequest {
   readonly cwd: string;
@@ -84,13 +85,8 @@ function rangeText(numbers: readonly number[]): string {
 
 /** The sweep, its ranked trials and runs, and the project's runs (for the base's best run); a sentence when there is no such sweep. */
 export async function readStoredSweep(projectDir: string, id: string): Promise<StoredSweep | string> {
-  if (!hasStore(projectDir)) return `There is no sweep '${id}' in this project: it has no run store yet. Run 'nnc sweep' first.`;
-  const [{ readSweeps }, { sweepSummary, trialViews }, { createRunStore }] = await Promise.all([
-    import('../runtime/sweep/sweep-store.js'),
-    import('../runtime/sweep/sweep-views.js'),
-    import('../runtime/store/store.js'),
-  ]);
-  const found = readSweeps(projectDir, (reader) => {
+  const [{ sharedStoreUrl, openSharedStore }, { sweepSummary, trialViews }] = await Promise.all([import('../runtime/store/open-store.js'), import('../runtime/sweep/sweep-views.js')]);
+  const read = (reader: SweepReader): Omit<StoredSweep, 'allRuns'> | string => {
     const sweep = reader.findSweep(id);
     if (typeof sweep === 'string') return sweep;
     const records = reader.trials(sweep.id);
@@ -101,7 +97,21 @@ export async function readStoredSweep(projectDir: string, id: string): Promise<S
       trials: trialViews(sweep, records).map((t) => ({ ...t, planHash: planHashes.get(t.trial) ?? '' })),
       runs: reader.runs(sweep.id),
     };
-  });
+  };
+  // a shared store that --store / NNC_STORE names, else the project's own
+  const url = sharedStoreUrl();
+  if (url) {
+    const store = openSharedStore(projectDir, url, { readonly: true });
+    try {
+      const found = read(store.sweeps.reader());
+      return typeof found === 'string' ? found : { ...found, allRuns: store.listRuns() };
+    } finally {
+      store.close();
+    }
+  }
+  if (!hasStore(projectDir)) return `There is no sweep '${id}' in this project: it has no run store yet. Run 'nnc sweep' first.`;
+  const [{ readSweeps }, { createRunStore }] = await Promise.all([import('../runtime/sweep/sweep-store.js'), import('../runtime/store/store.js')]);
+  const found = readSweeps(projectDir, read);
   if (typeof found === 'string') return found;
   const store = createRunStore(projectDir, { readonly: true });
   try {

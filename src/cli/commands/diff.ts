@@ -2,6 +2,7 @@ import { isAbsolute } from 'node:path';
 import { runDiff, type DiffFormat } from '../../diff/run-diff.js';
 import { runSweepDiff } from '../../diff/run-sweep-diff.js';
 import { defineCommand, UserError } from '../command.js';
+import { STORE_OPTIONS_HELP } from '../store-command.js';
 
 const FORMATS: readonly string[] = ['text', 'markdown', 'json'];
 
@@ -54,6 +55,7 @@ Options:
   --trial <n>                  with --sweep: the base against trial n, or
                                given twice, one trial against another (the
                                diff of two sides, as above)
+${STORE_OPTIONS_HELP}
   --trust-plugins              run the plugins of both sides (nnc.yaml
                                'plugins:'); without it none runs, and layers
                                and datasets of plugin types are compared as
