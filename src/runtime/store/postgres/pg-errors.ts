@@ -65,7 +65,7 @@ export function postgresStoreError(error: unknown, url: string): StoreError | nu
     case '53300':
       return new StoreError(`The run store ${where} has no free connection (${reason}). Close other clients or raise max_connections.`, redactUrl(url), 'locked');
     case 'closed':
-      return new StoreError(`The run store ${where} was already closed.`, redactUrl(url), 'io');
+      return new StoreError(`The connection to the run store ${where} is closed (${reason}); nothing more is written. Run the command again.`, redactUrl(url), 'io');
     default:
       return new StoreError(`The run store ${where} failed: ${reason}${error.code ? ` (${error.code})` : ''}.`, redactUrl(url), 'io');
   }

@@ -38,6 +38,7 @@ function workerPath(): URL {
 
 const FIRST_ANSWER_MS = 30_000;
 const ANSWER_MS = 300_000;
+const SLICE_MS = 250;
 
 export function createSyncClient(connectionString: string, applicationName = 'nnc'): SyncClient {
   const signal = new SharedArrayBuffer(4);
@@ -53,13 +54,19 @@ export function createSyncClient(connectionString: string, applicationName = 'nn
 
   function call(request: SyncRequest): QueryResult[] {
     if (closed) throw new PostgresError('the connection to PostgreSQL was closed', 'closed');
+    if (worker.threadId === -1) throw new PostgresError('the PostgreSQL connection thread has stopped', 'closed');
     Atomics.store(flag, 0, 0);
     worker.postMessage(request);
-    const waited = Atomics.wait(flag, 0, 0, answered ? ANSWER_MS : FIRST_ANSWER_MS);
-    const message = receiveMessageOnPort(port1);
-    if (!message) {
-      throw new PostgresError(waited === 'timed-out' ? `no answer within ${(answered ? ANSWER_MS : FIRST_ANSWER_MS) / 1000} s` : 'the PostgreSQL thread stopped', 'timeout');
+    // in slices: a thread that died (the process is exiting, it failed to load) is noticed within one
+    const limit = answered ? ANSWER_MS : FIRST_ANSWER_MS;
+    let waitedMs = 0;
+    while (Atomics.wait(flag, 0, 0, SLICE_MS) === 'timed-out') {
+      waitedMs += SLICE_MS;
+      if (worker.threadId === -1) throw new PostgresError('the PostgreSQL connection thread has stopped', 'closed');
+      if (waitedMs >= limit) throw new PostgresError(`no answer within ${limit / 1000} s`, 'timeout');
     }
+    const message = receiveMessageOnPort(port1);
+    if (!message) throw new PostgresError('the PostgreSQL connection thread answered nothing', 'closed');
     answered = true;
     const response = message.message as SyncResponse;
     if (!response.ok) throw new PostgresError(response.error.message, response.error.code);
