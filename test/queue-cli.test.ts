@@ -123,4 +123,13 @@ metric: verdict.val_accuracy
     const listed = nnc('sweep', project, '--list', '--store', url);
     expect(listed.stdout).toContain(out.sweep);
   });
+
+  it('nnc worker --concurrency 2 runs two worker processes, each taking its jobs', () => {
+    const r = nnc('worker', '--store', url, '--concurrency', '2', '--max-jobs', '1', '--name', 'pair');
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("nnc worker 'pair/1'");
+    expect(r.stdout).toContain("nnc worker 'pair/2'");
+    expect(r.stdout.match(/Took job/g)).toHaveLength(2);
+    expect(r.stdout.match(/run \S+ completed\./g)).toHaveLength(2);
+  });
 });

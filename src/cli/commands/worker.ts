@@ -93,7 +93,7 @@ export default defineCommand({
     process.on('SIGINT', onSignal);
     say(`nnc worker '${name}' on the TensorFlow.js '${loaded.backend}' backend: taking jobs from '${redactUrl(url)}' (queues nnc-trial, nnc-train).`);
     try {
-      const summary = await runWorker({ name, tf: loaded.tf, backend: loaded.backend, queue, db, stores, signal: controller.signal, workDir, log: say, ...(maxJobs ? { maxJobs } : {}) });
+      const summary = await runWorker({ name, tf: loaded.tf, backend: loaded.backend, queue, db, stores, signal: controller.signal, workDir, log: say, describeError: (error) => printableError(error, url), ...(maxJobs ? { maxJobs } : {}) });
       say(`nnc worker '${name}' stops: ${summary.jobs} job${summary.jobs === 1 ? '' : 's'} taken, ${summary.completed} completed, ${summary.failed} failed, ${summary.stopped} handed back.`);
     } finally {
       process.off('SIGTERM', onSignal);

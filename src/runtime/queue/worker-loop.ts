@@ -52,7 +52,11 @@ export interface WorkerOptions {
   readonly leaseMs?: number;
   /** stop after this many jobs (tests) */
   readonly maxJobs?: number;
+  /** an error as a sentence without credentials */
+  readonly describeError?: (error: unknown) => string;
 }
+
+const RETRY_MS = 5000;
 
 export interface WorkerSummary {
   readonly jobs: number;
@@ -89,14 +93,30 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
   };
 
   while (!signal.aborted && (options.maxJobs === undefined || summary.jobs < options.maxJobs)) {
-    await reap();
-    const job = await queue.fetch();
+    let job: QueuedJob | null;
+    try {
+      await reap();
+      job = await queue.fetch();
+    } catch (error) {
+      // the store went away (restart, network): keep asking, as pg-boss's own workers do
+      log(`warning: the store did not answer (${options.describeError?.(error) ?? (error as Error).message}); asking again in ${RETRY_MS / 1000} s.`);
+      await sleep(RETRY_MS, signal);
+      continue;
+    }
     if (!job) {
       await sleep(pollMs, signal);
       continue;
     }
     summary.jobs++;
-    const output = await runJob(job);
+    let output: JobOutput;
+    try {
+      output = await runJob(job);
+    } catch (error) {
+      // the store failed under the job: it goes back to the queue for another try
+      const message = options.describeError?.(error) ?? (error as Error).message;
+      log(`Job ${job.id} could not be finished here: ${message}. It goes back to the queue.`);
+      output = await fail(job, { worker: options.name, status: 'failed', runId: null, error: message });
+    }
     if (output.status === 'completed') summary.completed++;
     else if (output.status === 'failed') summary.failed++;
     else summary.stopped++;
