@@ -118,6 +118,14 @@ describe('nnc store push and the commands on a shared store', () => {
     expect(readdirSync(cached)).toEqual(expect.arrayContaining(['model.json', 'weights.bin']));
     noSecret(predicted);
 
+    // evaluate scores the store's model (fetched into this folder's cache) and keeps the result in the store
+    const evaluated = await nnc(['evaluate', folders.b, '--split', 'validation', '--store', url, '--format', 'json']);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    const withEvaluation = JSON.parse((await nnc(['runs', folders.b, '--store', url, '--format', 'json'])).stdout) as Array<{ id: string; evaluations: Array<{ split: string }> }>;
+    expect(withEvaluation.map((r) => [r.id, r.evaluations.map((e) => e.split)])).toEqual([[trained.b, ['validation']]]);
+    const localRuns = JSON.parse((await nnc(['runs', folders.b, '--format', 'json'])).stdout) as Array<{ evaluations: unknown[] }>;
+    expect(localRuns[0]!.evaluations).toEqual([]); // the folder's own store is not touched
+
     const out = join(root, 'store.dump');
     const backup = await nnc(['backup', folders.a, '--store', url, '--out', out]);
     expect(backup.code, backup.stderr).toBe(0);
