@@ -121,6 +121,13 @@ describe('cascades', () => {
     ]);
   });
 
+  it('a dataset naming a head that exists suggests nothing: the head named like it still warns without data', () => {
+    const close = heads('  - name: sentiment\n    attach: hidden\n    task: classification\n  - name: sentiments\n    attach: hidden\n    task: classification\n');
+    expect(check({ 'heads.yaml': close })).toEqual([
+      "heads.yaml:7:5 - warning NNC3020: No dataset trains head 'sentiments'. Add a Dataset with 'head: sentiments', or remove the head.",
+    ]);
+  });
+
   it('a head name nothing is close to: nnc cannot tell which head was meant, so every head without data is still said', () => {
     expect(check({ 'datasets/reviews.yaml': reviews(`head: mood\n${samples}`) })).toEqual([
       "datasets/reviews.yaml:5:7 - error NNC3006: Dataset 'reviews' trains head 'mood', which is not a head. Use the name of a head in the Heads document.",
