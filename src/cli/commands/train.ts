@@ -42,6 +42,9 @@ ${setHelp(19)}
                    project ('nnc diff' compares two revisions' files)
   --store <url>    store the run in this PostgreSQL store (postgres://…;
                    default: NNC_STORE, else <project>/.nnc/)
+  --artifacts <dir>
+                   with --store: checkpoint files in this folder instead of
+                   the store (also NNC_ARTIFACTS)
   --queue          with a PostgreSQL store: train nothing here; enqueue the
                    run as a job (its plan, and its datasets' samples stored
                    once per content hash) for 'nnc worker' on any machine,

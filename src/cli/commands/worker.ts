@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { defineCommand, UserError } from '../command.js';
 import { sharedStoreUrl, printableError } from '../queue-store.js';
 
-const help = `Usage: nnc worker --store postgres://… [options]
+const help = `Usage: nnc worker --store <url> [options]
 
 Takes training jobs from the shared store's queue (pg-boss queues 'nnc-trial'
 for 'nnc sweep --queue' and 'nnc-train' for 'nnc train --queue') and trains
@@ -29,6 +29,8 @@ Options:
   --store <url>        the PostgreSQL store (default: NNC_STORE); credentials
                        come from the URL or PGUSER / PGPASSWORD / ~/.pgpass
                        and are never printed
+  --artifacts <dir>    checkpoint files in this folder (shared by every
+                       machine) instead of the store; also NNC_ARTIFACTS
   --concurrency <n>    jobs trained at once, each in a worker process of its
                        own (default 1)
   --name <name>        this worker's name in runs and logs (default host:pid)
