@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointHandler } from '../src/runtime/store/checkpoint.js';
+import { createPeriodicBackup } from '../src/runtime/watch/periodic-backup.js';
+import type { Plan } from '../src/compiler/plan.js';
 import { openRunStore, openSharedStore, redactUrl, type SharedRunStore } from '../src/runtime/store/open-store.js';
 import { withoutCredentials } from '../src/runtime/store/postgres/project-identity.js';
 import { createRunStore } from '../src/runtime/store/store.js';
@@ -184,5 +186,16 @@ describe('the shared store', () => {
     // 0.5-3 ms measured at load average 10 on 2 cores, like pg's own async query there; a bridge that
     // slept or waited for a timeout instead of being woken would take far longer
     expect(micros).toBeLessThan(20_000);
+  });
+
+  it('is not backed up from nnc watch by store.backups, and the log says so', ({ skip }) => {
+    if (!pg) return skip();
+    const store = open(folder('theta'), database());
+    const said: string[] = [];
+    const backup = createPeriodicBackup(store, (level, message) => said.push(`${level}: ${message}`));
+    backup.update({ project: { store: { backups: { every: '10s', everyMs: 10_000, keep: 2 } } } } as unknown as Plan);
+    backup.close();
+    expect(said).toEqual([`warning: store.backups is not applied: the runs go to the shared store '${store.path}', which 'nnc backup --store <url> --out <file>' backs up (pg_dump); the setting applies to a project's own store.`]);
+    expect(store.path).not.toContain(pg.password);
   });
 });

@@ -51,6 +51,8 @@ export function createPeriodicBackup(store: RunStore, say: (level: 'info' | 'war
       setting = next;
       stop();
       if (!backups) return;
+      // a shared PostgreSQL store (--store) is the team's: backed up as a whole with 'nnc backup --store', not from every laptop's watch
+      if ((store as { kind?: string }).kind === 'postgres') return say('warning', `store.backups is not applied: the runs go to the shared store '${store.path}', which 'nnc backup --store <url> --out <file>' backs up (pg_dump); the setting applies to a project's own store.`);
       let every = backups.everyMs;
       if (!(every >= MIN_BACKUP_INTERVAL_MS)) {
         say('warning', `store.backups.every '${backups.every}' is shorter than 10s; backing the store up every 10s instead.`);
