@@ -79,7 +79,7 @@ export default defineCommand({
     if (chosen > 1) throw new UserError("Give one of '--out <file>', '--list' and '--restore <file>'.");
     const format = parseFormat(args.values.format);
     if ((list === true || restore !== undefined) && /^postgres(ql)?:/i.test(process.env.NNC_STORE ?? '')) {
-      throw new UserError(`'${list === true ? '--list' : '--restore'}' is for the project's own store file (.nnc/nnc.db); leave out --store / NNC_STORE. A shared store's backup is restored with pg_restore (or, for a logical export, by loading its rows).`);
+      throw new UserError(`'${list === true ? '--list' : '--restore'}' is for the project's own store file (.nnc/nnc.db); leave out --store / NNC_STORE. A shared store's pg_dump backup is restored with pg_restore; nnc has no loader for its JSON-lines export.`);
     }
     if (list === true) return listBackups(project, format);
     if (restore !== undefined) return restoreBackup(project, String(restore));

@@ -25,8 +25,10 @@ const PAGE = 2000;
 
 function pgDump(url: string, out: string): { ok: true } | { ok: false; reason: string } {
   const u = new URL(url);
-  const password = decodeURIComponent(u.password);
+  // the password travels in pg_dump's environment, never on its command line (ps shows that)
+  const password = decodeURIComponent(u.password) || u.searchParams.get('password') || '';
   u.password = '';
+  u.searchParams.delete('password');
   const env = { ...process.env, ...(password ? { PGPASSWORD: password } : {}) };
   const result = spawnSync('pg_dump', ['--format=custom', '--schema=nnc', `--file=${out}`, `--dbname=${u.toString()}`], { env, encoding: 'utf8', timeout: 600_000 });
   if (result.error) return { ok: false, reason: (result.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'pg_dump is not installed' : result.error.message };
