@@ -141,44 +141,7 @@ export type ServerMessage =
   | { type: 'weights_update'; project: string; runId: string; step: number; tensors: TensorStatsView[] }
   | { type: 'run_ended'; project: string; run: RunView }
   /** a sweep (nnc sweep, in this or another process) changed: a trial started, reported an epoch, ended or was pruned, or the sweep ended */
-  | { type: 'sweep_updated'; project: string; sweep: SweepUpdateView['sweep']; trials: SweepUpdateView['trials'] };
-
-/**
- * A sweep as GET /api/sweeps/{id} returns it: its summary and its trials,
- * ranked. The same shape as src/shared/sweep-view.ts's SweepDetailView,
- * spelled out because the protocol imports nothing (sweep-views.ts checks
- * that the two stay the same).
- */
-export interface SweepUpdateView {
-  readonly sweep: {
-    readonly id: string;
-    readonly name: string;
-    /** running | completed | stopped | failed */
-    readonly status: string;
-    readonly createdAt: number;
-    readonly endedAt: number | null;
-    readonly method: string;
-    readonly metric: string;
-    readonly mode: 'min' | 'max';
-    readonly parallel: number;
-    readonly parameters: readonly string[];
-    readonly trials: number;
-    readonly halving: { readonly epochs: readonly number[]; readonly keep: number } | null;
-    readonly best: { readonly trial: number; readonly value: number; readonly runId: string | null } | null;
-  };
-  /** best first */
-  readonly trials: ReadonlyArray<{
-    readonly rank: number;
-    readonly trial: number;
-    /** pending | running | waiting | completed | pruned | stopped | failed */
-    readonly status: string;
-    readonly params: Readonly<Record<string, unknown>>;
-    readonly value: number | null;
-    readonly epochs: number;
-    readonly runId: string | null;
-    readonly stoppedAt: number | null;
-  }>;
-}
+  | { type: 'sweep_updated'; project: string; sweep: SweepSummaryView; trials: readonly SweepTrialView[] };
 
 export type ServerMessageType = ServerMessage['type'];
 
@@ -314,3 +277,43 @@ export interface WeightsView {
  * /api/logs?level=&q=&spam=&run=&limit= -> LogView[], /api/projects -> ProjectView[].
  */
 export type ApiPath = '/api/projects' | '/api/tokens' | '/api/layers' | '/api/heads' | '/api/datasets' | '/api/diagnostics' | '/api/runs' | '/api/logs';
+
+// GET /api/sweeps -> SweepSummaryView[] (newest first), /api/sweeps/{id} -> SweepDetailView; the same in a sweep_updated message.
+
+export interface SweepSummaryView {
+  readonly id: string;
+  readonly name: string;
+  /** running | completed | stopped | failed */
+  readonly status: string;
+  readonly createdAt: number;
+  readonly endedAt: number | null;
+  /** grid | random */
+  readonly method: string;
+  readonly metric: string;
+  readonly mode: 'min' | 'max';
+  readonly parallel: number;
+  /** the varied paths, in the Sweep's order */
+  readonly parameters: readonly string[];
+  readonly trials: number;
+  readonly halving: { readonly epochs: readonly number[]; readonly keep: number } | null;
+  readonly best: { readonly trial: number; readonly value: number; readonly runId: string | null } | null;
+}
+
+export interface SweepTrialView {
+  /** 1-based, best first */
+  readonly rank: number;
+  readonly trial: number;
+  /** pending | running | waiting | completed | pruned | stopped | failed */
+  readonly status: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly value: number | null;
+  readonly epochs: number;
+  readonly runId: string | null;
+  /** the halving epoch a pruned trial stopped at */
+  readonly stoppedAt: number | null;
+}
+
+export interface SweepDetailView {
+  readonly sweep: SweepSummaryView;
+  readonly trials: readonly SweepTrialView[];
+}

@@ -2,7 +2,7 @@
 // (WebSocket) and by the refresh in sync.ts (GET API). Components read them.
 import { batch, signal } from '@preact/signals';
 import type {
-  DatasetView, DiagnosticView, HeadView, LayerView, LogView, PlanSummary, ProjectView, RunView, ServerMessage, SweepUpdateView, TensorStatsView, TokensView,
+  DatasetView, DiagnosticView, HeadView, LayerView, LogView, PlanSummary, ProjectView, RunView, ServerMessage, SweepDetailView, TensorStatsView, TokensView,
   TrainingStatsView, WarmStartView,
 } from '../shared/protocol.js';
 import type { ConnectionState } from './connection.js';
@@ -35,7 +35,7 @@ export const warmStart = signal<WarmStartView | null>(null);
 export const weights = signal<WeightsView | null>(null);
 export const logs = signal<LogView[]>([]);
 /** sweeps pushed over the WebSocket since the page (re)connected (sweep_updated), by id: newer than what /api/sweeps gave */
-export const pushedSweeps = signal<ReadonlyMap<string, SweepUpdateView>>(new Map());
+export const pushedSweeps = signal<ReadonlyMap<string, SweepDetailView>>(new Map());
 /** bumped at every (re)connect and project switch: the Sweeps tab reads /api/sweeps again then, and only then */
 export const sweepsEpoch = signal(0);
 /** names created by the last recompiles ("layer:hidden"), highlighted for a while */

@@ -8,7 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { SweepDetailView, SweepSummaryView } from '../../src/shared/sweep-view.js';
+import type { SweepDetailView, SweepSummaryView } from '../../src/shared/protocol.js';
 import { hasChromium, launchChromium, SKIP_MESSAGE, type Browser } from './chromium.js';
 
 const SHOTS = resolve('test/.tmp/screenshots');

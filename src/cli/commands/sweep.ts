@@ -6,7 +6,7 @@ import { hasErrors } from '../../compiler/diagnostics.js';
 import { suggest } from '../../compiler/suggest.js';
 import type { SweepEvent, SweepOutcome, TrialState } from '../../runtime/sweep/run-sweep.js';
 import type { SweepReader, SweepRecord } from '../../runtime/sweep/sweep-store.js';
-import type { SweepTrialView } from '../../shared/sweep-view.js';
+import type { SweepTrialView } from '../../shared/protocol.js';
 import { defineCommand, UserError } from '../command.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { projectDir } from '../project-dir.js';

@@ -2,8 +2,7 @@
 // from a ProjectSource: the plan for tokens/layers/heads/datasets, the run
 // store for runs, metrics, weights and logs.
 import type { Plan } from '../../compiler/plan.js';
-import type { ProjectView, RunMetricsView, WeightsView } from '../../shared/protocol.js';
-import type { SweepDetailView } from '../../shared/sweep-view.js';
+import type { ProjectView, RunMetricsView, SweepDetailView, WeightsView } from '../../shared/protocol.js';
 import type { LogFilter, LogLevel, RunStore } from '../store/types.js';
 import { shown } from './request-guard.js';
 import type { ProjectSource } from './source.js';

@@ -1,14 +1,8 @@
 // GET /api/sweeps and /api/sweeps/{id}: the stored sweeps of a project as the
 // viewer shows them, read with a short-lived read-only connection.
-import type { SweepUpdateView } from '../../shared/protocol.js';
-import type { SweepDetailView, SweepSummaryView, SweepTrialView } from '../../shared/sweep-view.js';
+import type { SweepDetailView, SweepSummaryView, SweepTrialView } from '../../shared/protocol.js';
 import { rankSweep } from './run-sweep.js';
 import { readSweeps, type SweepRecord, type TrialRecord } from './sweep-store.js';
-
-// the wire spells the same shape out (protocol.ts imports nothing): tsc fails here when the two part
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const wireShape: Same<SweepDetailView, SweepUpdateView> = true;
-void wireShape;
 
 export function sweepSummary(sweep: SweepRecord): SweepSummaryView {
   const info = sweep.info as { parameters?: string[]; trials?: number; halving?: SweepSummaryView['halving']; best?: SweepSummaryView['best'] };

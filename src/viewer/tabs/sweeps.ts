@@ -8,7 +8,7 @@
 // The line chart (chart.ts) draws series over steps; a scatter of trials
 // needs its own small canvas.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { SweepDetailView, SweepSummaryView, SweepTrialView } from '../../shared/sweep-view.js';
+import type { SweepDetailView, SweepSummaryView, SweepTrialView } from '../../shared/protocol.js';
 import { formatTime, formatValue } from '../format.js';
 import { html } from '../html.js';
 import { project, projects, pushedSweeps, sweepsEpoch } from '../state.js';
