@@ -176,6 +176,17 @@ describe('nnc store push and the commands on a shared store', () => {
     expect(nodb.code).toBe(1);
     expect(nodb.stderr).toMatch(/names a database that does not exist \(database "no_such_db" does not exist\)\. Create it/);
     noSecret(nodb);
+    // the options themselves
+    const noValue = await nnc(['runs', folders.a, '--store']);
+    expect([noValue.code, noValue.stderr.trim()]).toEqual([2, "nnc runs: option '--store' needs a value: '--store <url>'. Run 'nnc runs --help' for its options."]);
+    const artifactsAlone = await nnc(['logs', folders.a, '--artifacts', root]);
+    expect(artifactsAlone.code).toBe(2);
+    expect(artifactsAlone.stderr).toMatch(/'--artifacts' says where a shared store keeps checkpoint files: add '--store postgres:\/\/…'/);
+    const notAStoreCommand = await nnc(['check', folders.a, '--store', url]);
+    expect(notAStoreCommand.code).toBe(2);
+    expect(notAStoreCommand.stderr).toMatch(/unknown option '--store'/);
+    const equalsForm = await nnc(['runs', folders.a, `--store=${url}`, '--format', 'json']);
+    expect((JSON.parse(equalsForm.stdout) as Array<{ id: string }>).map((r) => r.id)).toEqual([trained.a]);
     // not a PostgreSQL URL
     const other = await nnc(['runs', folders.a, '--store', 'mysql://u:pw@h/db']);
     expect(other.code).toBe(1);

@@ -66,6 +66,7 @@ export const STORE_OPTIONS_HELP = `  --store <url>    a shared PostgreSQL run st
 export function takeStoreOptions(command: string, args: readonly string[], options: OptionSpec): string[] {
   if (!STORE_COMMANDS.has(command)) return [...args];
   const out: string[] = [];
+  let artifacts = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--') {
@@ -88,7 +89,10 @@ export function takeStoreOptions(command: string, args: readonly string[], optio
     }
     if (value === '') throw new UserError(`option '--${name}' needs a value, not an empty one. Run 'nnc ${command} --help' for its options.`);
     process.env[name === 'store' ? 'NNC_STORE' : 'NNC_ARTIFACTS'] = value;
+    if (name === 'artifacts') artifacts = true;
   }
+  // checkpoints of the project's own store live in .nnc/runs: a folder for them would be ignored
+  if (artifacts && !process.env.NNC_STORE) throw new UserError(`'--artifacts' says where a shared store keeps checkpoint files: add '--store postgres://…' (or set NNC_STORE), or leave it out.`);
   return out;
 }
 
