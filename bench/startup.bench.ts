@@ -1,5 +1,6 @@
 // Start-up of the common commands (issue 17): `nnc predict <project> "one
-// input"` on the examples, `nnc train` of the `nnc init` project and
+// input"` on the examples, `nnc train` of the `nnc init` project (also with
+// the whole @tensorflow/tfjs, NNC_FULL_TFJS=1) and
 // `nnc check`, each the whole CLI process (dist/), against bare `node -e 0`,
 // in interleaved rounds; and what one predict process spends its time on,
 // step by step (performance.now() around each require/import and call, in a
@@ -19,7 +20,8 @@ import { join, resolve } from 'node:path';
 
 // the child (startup-child.ts) is built with its nnc modules in chunks of their own, loaded when it imports them, as dist/ does
 const CHILD_DIR = resolve('bench/.tmp/startup-child');
-const CLI = resolve('dist/cli.js');
+// BENCH_CLI: another build's cli.js (dist/ is rebuilt by every test run)
+const CLI = resolve(process.env.BENCH_CLI ?? 'dist/cli.js');
 const ROOT = resolve('bench/.tmp/startup');
 
 const EXAMPLES: Array<[string, string]> = [
@@ -50,11 +52,11 @@ interface Timed {
   out: string;
 }
 
-function timed(cmd: string, args: string[], cwd?: string): Timed {
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Timed {
   const load = loadavg()[0];
   const c0 = childCpuMs();
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd, maxBuffer: 1 << 24 });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 24 });
   const wall = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
   return { wall, cpu: childCpuMs() - c0, load, out: r.stdout };
@@ -90,6 +92,8 @@ async function main(): Promise<void> {
     rmSync(tiny, { recursive: true, force: true });
     timed(process.execPath, [CLI, 'init', tiny]);
     add('nnc train (nnc init project)', timed(process.execPath, [CLI, 'train', tiny]));
+    // the same with the whole @tensorflow/tfjs (converter, data, webgl, cpu backend) instead of tfjs-core + tfjs-layers + the gradients
+    add('nnc train (nnc init project), NNC_FULL_TFJS=1', timed(process.execPath, [CLI, 'train', tiny], { NNC_FULL_TFJS: '1' }));
     for (const kind of ['inference', 'full'] as const) {
       const r = timed(process.execPath, [join(CHILD_DIR, 'startup-child.js'), kind, join(ROOT, 'sentiment'), EXAMPLES[3][1]]);
       steps[kind].push(JSON.parse(r.out.trim().split('\n').pop()!));
