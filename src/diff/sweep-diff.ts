@@ -9,7 +9,7 @@
 // of the sweep's metric (ranked as `nnc sweep --show` ranks them) and the
 // best metrics of its latest run; the base's from the best completed run of
 // its plan, when there is one.
-import { compile, type CompileResult } from '../compiler/index.js';
+import { compile, createParseCache, type CompileResult, type ParseCache } from '../compiler/index.js';
 import { hasErrors } from '../compiler/diagnostics.js';
 import { flowText, type Override } from '../compiler/overrides.js';
 import type { RunRecord } from '../runtime/store/types.js';
@@ -105,6 +105,8 @@ export interface SweepSideOptions {
   /** as shown */
   readonly project: string;
   readonly trustPlugins?: boolean;
+  /** parses of the project's files shared by the base's and every trial's compile */
+  readonly cache?: ParseCache;
 }
 
 const trialLabel = (params: Readonly<Record<string, unknown>>) => Object.entries(params).map(([path, value]) => `${path}=${flowText(value)}`).join(', ');
@@ -129,7 +131,7 @@ interface Compiled {
 }
 
 function compileAs(options: SweepSideOptions, label: string, overrides: readonly Override[]): Compiled {
-  const result = compile(options.projectDir, folderHost(options.trustPlugins === true), overrides.length ? { overrides } : {});
+  const result = compile(options.projectDir, folderHost(options.trustPlugins === true), { ...(options.cache ? { cache: options.cache } : {}), ...(overrides.length ? { overrides } : {}) });
   return {
     result,
     input: { label, commit: null, project: options.project, projectDir: options.projectDir, repoProject: null, view: viewOfCompile(result), diagnostics: result.diagnostics, samples: sampleKeysOf(result.plan, result.data) },
@@ -157,7 +159,8 @@ function staleNote(trial: number, trained: string, now: string | null): string |
 }
 
 /** Every trial of the sweep against the base configuration. */
-export function diffSweep(stored: StoredSweep, options: SweepSideOptions): { diff: SweepDiff; exitCode: 0 | 1 } {
+export function diffSweep(stored: StoredSweep, sideOptions: SweepSideOptions): { diff: SweepDiff; exitCode: 0 | 1 } {
+  const options = { ...sideOptions, cache: sideOptions.cache ?? createParseCache() };
   const base = compileAs(options, 'base', []);
   const baseRun = baseRunOf(stored, base.input.view.planHash);
   const notes: string[] = [];
@@ -224,7 +227,8 @@ export function diffSweep(stored: StoredSweep, options: SweepSideOptions): { dif
  * (the base against it) or two (the first against the second). Metrics: each
  * trial's latest run, the base's best completed run.
  */
-export function diffTrials(stored: StoredSweep, trials: readonly number[], options: SweepSideOptions): { diff: PlanDiff; exitCode: 0 | 1 } {
+export function diffTrials(stored: StoredSweep, trials: readonly number[], sideOptions: SweepSideOptions): { diff: PlanDiff; exitCode: 0 | 1 } {
+  const options = { ...sideOptions, cache: sideOptions.cache ?? createParseCache() };
   const byIndex = new Map(stored.trials.map((t) => [t.trial, t]));
   const runs = new Map(stored.runs.map((r) => [r.id, r]));
   const notes: string[] = [];
