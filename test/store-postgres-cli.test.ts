@@ -2,13 +2,14 @@
 // trained on SQLite, pushed (twice: nothing doubles), then runs, logs,
 // predict (its checkpoint fetched into an empty cache), backup, and the
 // errors of a wrong password and a closed port, with no password printed.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import postgresClient from 'pg';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
 
 const execFileAsync = promisify(execFile);
@@ -191,5 +192,36 @@ describe('nnc store push and the commands on a shared store', () => {
     const other = await nnc(['runs', folders.a, '--store', 'mysql://u:pw@h/db']);
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/'mysql:\/\/u:\*\*\*@h\/db' is not a run store nnc can use/);
+  });
+
+  it('nnc watch --store trains into the shared store, every checkpoint file uploaded as it is saved', async ({ skip: skipTest }) => {
+    if (!pg) return skipTest();
+    const dbUrl = pg.createDatabase(`cli_watch_${process.pid}`);
+    const dir = project('watched', 'tiny_watched');
+    const child = spawn(process.execPath, [cli, 'watch', dir, '--store', dbUrl, '--epochs', '2', '--no-view'], { env: { ...process.env, NO_COLOR: '1', NNC_STORE: '' } });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const client = new postgresClient.Client({ connectionString: dbUrl });
+    try {
+      const deadline = Date.now() + 120_000;
+      while (!/run \S+ completed/.test(output) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      expect(output, output).toMatch(/run (\S+) completed/);
+      const id = /run (\S+) completed/.exec(output)![1]!;
+      await client.connect();
+      const runs = (await client.query('SELECT r.id, r.status, p.name FROM nnc.runs r JOIN nnc.projects p ON p.id = r.project_id')).rows;
+      expect(runs).toEqual([{ id, status: 'completed', name: 'tiny_watched' }]);
+      const files = (await client.query('SELECT path FROM nnc.checkpoint_files WHERE run_id = $1 ORDER BY path', [id])).rows.map((r: { path: string }) => r.path);
+      expect(files).toEqual(expect.arrayContaining(['model.json', 'weights.bin', 'checkpoint.json', 'plan.json', 'last/model.json', 'last/weights.bin', 'last/state.json']));
+      const missing = (await client.query('SELECT count(*)::int AS n FROM nnc.checkpoint_files f LEFT JOIN nnc.blobs b ON b.hash = f.hash WHERE b.data IS NULL')).rows[0];
+      expect(missing).toEqual({ n: 0 });
+      expect(existsSync(join(dir, '.nnc', 'nnc.db'))).toBe(false); // nothing went to the folder's own store
+    } finally {
+      child.kill('SIGINT');
+      await exited;
+      await client.end().catch(() => {});
+    }
+    noSecret({ code: 0, stdout: output, stderr: '' });
   });
 });
