@@ -52,7 +52,7 @@ beforeAll(async () => {
     console.warn(`store-postgres-cli: skipped: ${skip}`);
     return;
   }
-  pg = started.server;
+  pg = started.server!;
   url = pg.createDatabase(`cli_${process.pid}`);
   root = mkdtempSync(join(tmpdir(), 'nnc-pg-cli-'));
   folders.a = project('a', 'tiny');
