@@ -72,6 +72,9 @@ export async function child(kind: 'inference' | 'full', project: string, input: 
   const predictor = createPredictor(tf as never, loaded.model, loaded.plan, head, loaded.scaling, {});
   await predictor.predict([features ? input.split(',').map(Number) : input]);
   lap('one prediction');
+  // the same again: what is left when every kernel and code path has run once (tokenizing, the forward pass)
+  await predictor.predict([features ? input.split(',').map(Number) : input]);
+  lap('the same prediction again (warm)');
   store.close();
   process.stdout.write(JSON.stringify(out) + '\n');
 }
