@@ -1,6 +1,6 @@
 // The Sweeps view in real Chromium against a real `nnc view`, while a real
 // `nnc sweep` trains in another process: the tab fills in as trials end (it
-// refetches /api/sweeps), the table matches the API's ranking and sorts by a
+// gets each change pushed as sweep_updated), the table matches the API's ranking and sorts by a
 // parameter and by the metric, and the scatter draws one point per trial with
 // a value. Also the endpoints' 404/400 answers.
 import { spawn, type ChildProcess } from 'node:child_process';
