@@ -74,6 +74,13 @@ describe.skipIf(!started.server)('queue commands on the command line', () => {
     expect(detach.status).toBe(2);
     expect(detach.stderr).toContain("'--detach' and '--retries' apply to queued sweeps: add '--queue'");
 
+    const backend = nnc('train', project, '--queue', '--store', url, '--backend', 'cpu');
+    expect(backend.status).toBe(2);
+    expect(backend.stderr).toContain("'--backend' picks the backend where the run trains: give it to 'nnc worker'");
+    const metricsOut = nnc('train', project, '--queue', '--store', url, '--metrics-out', 'm.json');
+    expect(metricsOut.status).toBe(2);
+    expect(metricsOut.stderr).toContain("with '--queue' it ends on a worker");
+
     const folder = nnc('worker', project, '--store', url);
     expect(folder.status).toBe(2);
     expect(folder.stderr).toContain('takes no project folder');
@@ -95,6 +102,9 @@ parameters:
 metric: verdict.val_loss
 halving: {epochs: [2], keep: 0.5}
 `);
+    const parallel = nnc('sweep', project, '--queue', '--store', url, '--parallel', '2');
+    expect(parallel.status).toBe(2);
+    expect(parallel.stderr).toContain("with '--queue' that is how many 'nnc worker' processes take them");
     const halving = nnc('sweep', project, '--queue', '--store', url);
     expect(halving.status, halving.stderr).toBe(1);
     expect(halving.stderr).toContain("Sweep 'halves' halves its trials");

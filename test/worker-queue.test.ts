@@ -61,7 +61,7 @@ kind: Sweep
 name: widths
 parameters:
   layers.hidden.units: [4, 8, 12, 16]
-  training.epochs: [14]
+  training.epochs: [20]
 metric: verdict.val_accuracy
 `);
     mkdirSync(join(work, 'empty-a'));
@@ -82,11 +82,13 @@ metric: verdict.val_accuracy
     expect(sweepId, sweep.out).toBeDefined();
     expect(sweep.out).not.toContain(server.password);
 
-    const victim = start(['worker', '--store', url, '--name', 'victim'], join(work, 'empty-a'), QUEUE_ENV);
-    procs.push(victim);
-    await until('the victim to start a run', () => /run \S+ started/.test(victim.out), 40_000);
+    // the survivor first: its store is open before the victim dies, so the victim's run is found by its lease
+    // (a store opened later on this machine would also find it by its dead pid, as SQLite stores do)
     const survivor = start(['worker', '--store', url, '--name', 'survivor'], join(work, 'empty-b'), QUEUE_ENV);
     procs.push(survivor);
+    await until('the survivor to start a run', () => /run \S+ started/.test(survivor.out), 40_000);
+    const victim = start(['worker', '--store', url, '--name', 'victim'], join(work, 'empty-a'), QUEUE_ENV);
+    procs.push(victim);
     // mid-trial: after its first epoch, before its last
     await until('an epoch of the victim', () => /epoch 2:/.test(victim.out), 40_000);
     const killedRun = victim.out.match(/run (\S+) started/)![1];
@@ -101,7 +103,7 @@ metric: verdict.val_accuracy
     for (const p of [sweep, survivor, victim]) expect(p.out).not.toContain(server.password);
 
     // the waiting command saw the killed run go and printed the ranking
-    expect(sweep.out).toContain(`run ${killedRun} lost its worker 'victim'`);
+    expect(`${sweep.out}\n${survivor.out}`).toMatch(new RegExp(`[Rr]un ${killedRun} (of project 'tiny' \\(job \\S+\\) )?lost its worker 'victim'`));
     expect(sweep.out).toMatch(new RegExp(`Sweep ${sweepId} 'widths' completed`));
 
     const shown = spawnSync(process.execPath, [CLI, 'sweep', '--show', sweepId!, '--store', url, '--format', 'json'], { cwd: project, encoding: 'utf8' });
@@ -109,7 +111,7 @@ metric: verdict.val_accuracy
     const detail = JSON.parse(shown.stdout) as { sweep: { status: string }; trials: Array<{ trial: number; status: string; runId: string; epochs: number }> };
     expect(detail.sweep.status).toBe('completed');
     expect(detail.trials.map((t) => t.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
-    expect(detail.trials.every((t) => t.epochs === 14)).toBe(true);
+    expect(detail.trials.every((t) => t.epochs === 20)).toBe(true);
 
     const store = createPostgresRunStore(project, { url, readonly: true });
     try {
@@ -117,7 +119,7 @@ metric: verdict.val_accuracy
       const killed = store.getRun(killedRun)!;
       expect(killed.status).toBe('interrupted');
       expect(killed.info.queue).toMatchObject({ worker: 'victim', attempt: 1, trial: `${sweepId}:${killedTrial}` });
-      expect(store.logs({ runId: killedRun }).some((l) => /stopped renewing its lease; it is now marked interrupted/.test(l.message) || /is gone; it is now marked interrupted/.test(l.message))).toBe(true);
+      expect(store.logs({ runId: killedRun }).some((l) => /was trained by worker 'victim' for job \S+, which stopped renewing its lease; it is now marked interrupted/.test(l.message))).toBe(true);
       // the retry: a second run of that trial, by the survivor, continuing the killed one
       const retry = runs.find((r) => (r.info.queue as { trial?: string } | undefined)?.trial === `${sweepId}:${killedTrial}` && r.id !== killedRun)!;
       expect(retry).toBeDefined();
@@ -129,11 +131,15 @@ metric: verdict.val_accuracy
       for (const t of detail.trials) {
         const run = store.getRun(t.runId)!;
         expect(run.status).toBe('completed');
-        expect(Math.max(...store.metrics(run.id, ['loss']).map((m) => m.epoch))).toBe(14);
+        expect(Math.max(...store.metrics(run.id, ['loss']).map((m) => m.epoch))).toBe(20);
         const files = store.client.query<{ n: number }>('SELECT count(*)::int AS n FROM nnc.checkpoint_files WHERE run_id = $1', [run.id]).rows[0]!.n;
         expect(files).toBeGreaterThan(0);
       }
       expect(runs.filter((r) => r.status === 'completed')).toHaveLength(4);
+      // no trial trained twice: the killed one has its interrupted run and the retry, the others one run each
+      // (on a loaded machine a job may outlive its short test expiry and come back; its worker then finds it done)
+      const perTrial = [1, 2, 3, 4].map((t) => runs.filter((r) => (r.info.queue as { trial?: string } | undefined)?.trial === `${sweepId}:${t}`).length);
+      expect(perTrial).toEqual([1, 2, 3, 4].map((t) => (t === killedTrial ? 2 : 1)));
     } finally {
       store.close();
     }
@@ -142,8 +148,7 @@ metric: verdict.val_accuracy
     try {
       const states = await queue.states(TRIAL_QUEUE, [1, 2, 3, 4].map((t) => jobIdFor(`${sweepId}:${t}`)));
       expect(states.map((s) => s.state)).toEqual(['completed', 'completed', 'completed', 'completed']);
-      expect(states.find((s) => s.id === jobIdFor(`${sweepId}:${killedTrial}`))!.retryCount).toBe(1);
-      expect(states.filter((s) => s.retryCount === 0)).toHaveLength(3);
+      expect(states.find((s) => s.id === jobIdFor(`${sweepId}:${killedTrial}`))!.retryCount).toBeGreaterThanOrEqual(1);
     } finally {
       await queue.stop();
     }

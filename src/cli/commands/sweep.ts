@@ -107,6 +107,8 @@ export default defineCommand({
     }
 
     if (values.queue === true) {
+      if (values.parallel !== undefined) throw new UserError(`'--parallel' sets how many trials train here at once; with '--queue' that is how many 'nnc worker' processes take them (each '--concurrency <n>').`);
+      if (values.backend !== undefined) throw new UserError(`'--backend' picks the backend where trials train: give it to 'nnc worker' (or NNC_BACKEND there), not to 'nnc sweep --queue'.`);
       const { enqueueSweepJobs } = await import('../queue-commands.js');
       return enqueueSweepJobs({
         dir,

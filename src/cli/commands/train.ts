@@ -86,6 +86,9 @@ export default defineCommand({
     const storeUrl = (values.store as string | undefined) ?? process.env.NNC_STORE;
     if (values.queue === true) {
       if (values.resume !== undefined) throw new UserError(`'--resume' trains here; with '--queue' a retried job continues its own run. Drop one of them.`);
+      // what only applies where the run trains is refused, not dropped
+      if (values.backend !== undefined) throw new UserError(`'--backend' picks the backend where the run trains: give it to 'nnc worker' (or NNC_BACKEND there), not to 'nnc train --queue'.`);
+      if (values['metrics-out'] !== undefined) throw new UserError(`'--metrics-out' writes the run's metrics when it ends here; with '--queue' it ends on a worker. Once it has, 'nnc runs --store …' shows it.`);
       const { enqueueTrainJob } = await import('../queue-commands.js');
       return enqueueTrainJob({ dir, url: sharedStoreUrl(values.store, 'nnc train --queue'), compiled: { plan, data: compiled.data, diagnostics: compiled.diagnostics }, epochs, retries: values.retries, json, say });
     }

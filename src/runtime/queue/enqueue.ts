@@ -120,10 +120,11 @@ export async function waitForSweep(watch: SweepWatch): Promise<'completed' | 'de
     const byId = new Map<string, JobState>(states.map((s) => [s.id, s]));
     for (const t of trials) {
       const job = byId.get(jobIdFor(`${watch.sweepId}:${t.trial}`));
-      if (!DONE.includes(t.status) && job?.state === 'failed') {
+      const refused = job?.state === 'completed' && (job.output as { status?: string } | null)?.status === 'failed';
+      if (!DONE.includes(t.status) && (job?.state === 'failed' || refused)) {
         const error = (job.output as { error?: string; value?: { message?: string } } | null)?.error ?? (job.output as { value?: { message?: string } } | null)?.value?.message ?? 'its job failed';
         watch.writer.updateTrial(watch.sweepId, t.trial, { status: 'failed' });
-        watch.say(`trial ${t.trial}: its job failed ${job.retryCount + 1} times (${error}); the trial is marked failed.`);
+        watch.say(refused ? `trial ${t.trial}: its job ended untrained (${error}); the trial is marked failed.` : `trial ${t.trial}: its job failed ${job!.retryCount + 1} times (${error}); the trial is marked failed.`);
       }
       const line = `${t.status}${t.runId ? ` run ${t.runId}` : ''}${t.epochs ? ` epoch ${t.epochs}` : ''}${job && job.retryCount > 0 ? ` (retry ${job.retryCount})` : ''}`;
       if (seen.get(t.trial) !== line) {

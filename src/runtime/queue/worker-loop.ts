@@ -125,6 +125,12 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
 
   async function runJob(job: QueuedJob): Promise<JobOutput> {
     const d = job.data;
+    if (d?.version !== 1) {
+      // written by another nnc version: no retry trains it any better
+      const error = `job ${job.id} has format version ${String(d?.version)}, and this nnc reads version 1; run the nnc that enqueued it, or enqueue it again with this one`;
+      log(`Job ${job.id} is not for this worker: ${error}.`);
+      return complete(job, { worker: options.name, status: 'failed', runId: null, error });
+    }
     log(`Took ${describeJob(job)}.`);
     const base = { worker: options.name };
     // the job expired while its first worker still trains it (a lease renewed): wait for that run, do not train twice
