@@ -7,7 +7,7 @@
 // from its last checkpoint to the end, with the samples fetched from the
 // store and the enqueuing checkout's git commit recorded.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSharedStore } from '../src/runtime/store/open-store.js';
@@ -95,6 +95,8 @@ describe.skipIf(!started.server)('nnc worker: SIGTERM, and jobs trained without 
     expect(b.out).toMatch(new RegExp(`Took job ${job.job} \\('nnc train' of plan \\w+, project 'tiny', attempt 2 of 3\\)`));
     expect(b.out).toMatch(new RegExp(`continuing run ${runA} after epoch \\d+`));
     expect(b.out).not.toContain(server.password);
+    // the workers wrote nothing where the project was
+    expect(existsSync(project)).toBe(false);
 
     const store = openSharedStore(work, url, { readonly: true, project: { name: 'tiny', remote: '' } });
     try {

@@ -20,11 +20,14 @@ export interface SharedStoreOptions {
 
 export function sharedStores(options: SharedStoreOptions): WorkerStores & { any(): SharedRunStore | null } {
   const stores = new Map<string, SharedRunStore>();
-  const open = (project: { name: string; remote: string }): SharedRunStore => {
+  let catalog: SharedRunStore | null = null;
+  const open = (project: TrialJob['project']): SharedRunStore => {
     const key = JSON.stringify([project.name, project.remote]);
     let store = stores.get(key);
     if (!store) {
-      store = openSharedStore(options.workDir, options.url, {
+      // the enqueuing folder's path as the project's folder (the store records it; nothing is read there):
+      // the worker's temporary folder is no place to name; its run folders go to cacheDir
+      store = openSharedStore(project.dir || options.workDir, options.url, {
         project: { name: project.name, remote: project.remote },
         cacheDir: options.cacheDir,
         ...(options.artifacts ? { artifacts: options.artifacts } : {}),
@@ -37,13 +40,16 @@ export function sharedStores(options: SharedStoreOptions): WorkerStores & { any(
     runStore: (job: TrialJob) => open(job.project),
     sweeps: (job: TrialJob) => sweepsOf(open(job.project)),
     interrupt: (lease: Lease) => {
-      const store = [...stores.values()][0] ?? open({ name: lease.project, remote: '' });
+      // any open connection will do; before the first job, one that belongs to no project (and creates none)
+      const store = [...stores.values()][0] ?? (catalog ??= openSharedStore(options.workDir, options.url, { readonly: true, project: { name: '', remote: '' }, cacheDir: options.cacheDir }));
       return interruptRun(store, lease);
     },
     any: () => [...stores.values()][0] ?? null,
     close() {
       for (const store of stores.values()) store.close();
       stores.clear();
+      catalog?.close();
+      catalog = null;
     },
   };
 }
