@@ -4,7 +4,7 @@
 // sentence and an exit code (no store, a non-PostgreSQL store, a halving
 // sweep, a wrong password, --detach without --queue); `nnc sweep --queue
 // --detach` returns at once with the jobs listed and the sweep stored.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ describe.skipIf(!started.server)('queue commands on the command line', () => {
   let url: string;
   let work: string;
   let project: string;
+  let sweepId = '';
 
   const nnc = (...args: string[]) => {
     const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
@@ -132,6 +133,37 @@ metric: verdict.val_accuracy
     expect(detail.trials.map((t) => t.status)).toEqual(['pending', 'pending', 'pending']);
     const listed = nnc('sweep', project, '--list', '--store', url);
     expect(listed.stdout).toContain(out.sweep);
+    sweepId = out.sweep;
+  });
+
+  it('nnc view --store serves the queued sweep of the stored project over /api/sweeps', async () => {
+    const env: Record<string, string | undefined> = { ...process.env };
+    delete env.NNC_STORE;
+    const view = spawn(process.execPath, [CLI, 'view', '--store', url, '--port', '0'], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    try {
+      const base = await new Promise<string>((resolveUrl, reject) => {
+        const timer = setTimeout(() => reject(new Error(`nnc view printed no address:\n${out}`)), 30_000);
+        view.stderr!.on('data', (b) => (out += b));
+        view.stdout!.on('data', (b) => {
+          out += b;
+          const m = out.match(/viewer at (http:\/\/[^\s;]+)/);
+          if (m) {
+            clearTimeout(timer);
+            resolveUrl(m[1]!.replace(/\/$/, ''));
+          }
+        });
+      });
+      expect(out).not.toContain(server.password);
+      const sweeps = (await (await fetch(`${base}/api/sweeps?project=tiny`)).json()) as Array<{ id: string; status: string; trials: number }>;
+      expect(sweeps.find((w) => w.id === sweepId)).toMatchObject({ status: 'running', trials: 3 });
+      const detail = (await (await fetch(`${base}/api/sweeps/${sweepId}?project=tiny`)).json()) as { trials: Array<{ status: string }> };
+      expect(detail.trials.map((t) => t.status)).toEqual(['pending', 'pending', 'pending']);
+      expect((await fetch(`${base}/api/sweeps/snope?project=tiny`)).status).toBe(404);
+    } finally {
+      view.kill('SIGINT');
+      await new Promise((r) => view.on('exit', r));
+    }
   });
 
   it('nnc worker --concurrency 2 runs two worker processes, each taking its jobs', () => {
