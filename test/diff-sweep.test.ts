@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanDiff } from '../src/diff/plan-diff.js';
 import type { SweepDiff } from '../src/diff/sweep-diff.js';
+import { renderSweepMarkdown } from '../src/diff/render-sweep.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nnc-diff-sweep-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -97,6 +98,27 @@ describe('nnc diff --sweep', () => {
     expect(md.stdout).toContain('| rank | trial | status | `layers.hidden.units` | `training.learningRate` | `training.epochs` | `verdict.val_loss` | vs base | params | epochs | run |');
     expect(md.stdout).toMatch(/<summary>Trial 1: layers\.hidden\.units=4, training\.learningRate=0\.01, training\.epochs=2<\/summary>/);
     expect(md.stdout).toContain('params 272 → 68');
+  });
+
+  it('cuts a markdown comment to the size limit: trial details first, then table rows, each with a note', () => {
+    const diff = JSON.parse(nnc('diff', '--sweep', sweepId, 'tiny', '--format', 'json').stdout) as SweepDiff;
+    const whole = renderSweepMarkdown(diff);
+    const size = (t: string) => Buffer.byteLength(t, 'utf8');
+    const detailsCut = renderSweepMarkdown(diff, { limit: size(whole) - 10 });
+    expect(size(detailsCut)).toBeLessThanOrEqual(size(whole) - 10);
+    expect(detailsCut).toContain(`_… the changes of 1 more trial not shown (comment size limit); run \`nnc diff --sweep ${sweepId}\` locally for all of them._`);
+    expect(detailsCut.match(/<summary>/g)).toHaveLength(1);
+    // whatever the limit, the comment fits, starts with its marker, and says when it left something out
+    for (let limit = 400; limit < size(whole); limit += 37) {
+      const text = renderSweepMarkdown(diff, { limit });
+      expect(size(text), `limit ${limit}`).toBeLessThanOrEqual(limit);
+      expect(text.split('\n')[0]).toBe(`<!-- nnc-diff-sweep tiny ${sweepId} -->`);
+      const summaries = text.match(/<summary>/g)?.length ?? 0;
+      const rows = text.split('\n').filter((l) => /^\| \d+ \| \d+ \|/.test(l)).length;
+      if (summaries < 2) expect(text, `limit ${limit}`).toMatch(/not shown \(comment size limit\)|cut to fit the comment limit/);
+      if (rows < 2) expect(text, `limit ${limit}`).toMatch(/_… the rows of \d more trials? not shown|cut to fit the comment limit/);
+    }
+    expect(renderSweepMarkdown(diff, { limit: size(whole) })).toBe(whole);
   });
 
   it('compares two trials, or the base and one trial, as an ordinary diff with their runs\' metrics', () => {

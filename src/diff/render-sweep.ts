@@ -107,5 +107,9 @@ export function renderSweepMarkdown(diff: SweepDiff, options: { limit?: number }
     else shownRows--;
     text = assemble(shownRows, shownDetails);
   }
-  return text;
+  if (size(text) <= limit) return text;
+  // every row was cut and the fixed lines still overflow (a huge name or many notes): cut the text itself
+  let cut = text.slice(0, Math.max(0, limit - 100));
+  while (size(cut) > limit - 100) cut = cut.slice(0, Math.floor(cut.length * 0.9));
+  return cut + '\n\n_… cut to fit the comment limit._\n';
 }
