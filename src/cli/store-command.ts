@@ -36,13 +36,23 @@ export function projectArgument(args: ParsedArgs): string {
  * stack (exit code 1); anything else is a user error too.
  */
 export async function openStore(project: string, options: OpenStoreOptions = {}): Promise<RunStore> {
-  const [{ openRunStore }, { isStoreError }] = await Promise.all([import('../runtime/store/open-store.js'), import('../runtime/store/store-error.js')]);
+  const [openRunStore, { isStoreError }] = await Promise.all([storeOpener(), import('../runtime/store/store-error.js')]);
   try {
     return openRunStore(project, options);
   } catch (error) {
     if (isStoreError(error)) throw error;
     throw new UserError((error as Error).message, 1);
   }
+}
+
+/**
+ * openRunStore when --store / NNC_STORE names a shared store, else SQLite's
+ * createRunStore without loading the PostgreSQL store's modules (yaml and more:
+ * +50 ms of start-up for every read of a project's own store, BENCHMARKS.md).
+ */
+export async function storeOpener(): Promise<(project: string, options?: OpenStoreOptions) => RunStore> {
+  if (process.env.NNC_STORE) return (await import('../runtime/store/open-store.js')).openRunStore;
+  return (await import('../runtime/store/store.js')).createRunStore;
 }
 
 /** The commands that open the run store and so take --store <url> and --artifacts <dir>. */

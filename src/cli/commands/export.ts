@@ -4,7 +4,7 @@
 import { relative, resolve } from 'node:path';
 import { hasStore, noStoreMessage } from '../../runtime/store/paths.js';
 import { defineCommand, UserError } from '../command.js';
-import { STORE_OPTIONS_HELP } from '../store-command.js';
+import { STORE_OPTIONS_HELP, storeOpener } from '../store-command.js';
 import { chosenRun } from '../stored-run.js';
 import { projectDir } from '../project-dir.js';
 
@@ -47,7 +47,7 @@ export default defineCommand({
     const dir = projectDir(positionals[0]);
     if (!hasStore(dir)) throw new UserError(noStoreMessage(positionals[0] ?? '.'), 1);
 
-    const { openRunStore: createRunStore } = await import('../../runtime/store/open-store.js');
+    const createRunStore = await storeOpener();
     const { readCheckpointPlan, resolveCheckpoint } = await import('../../runtime/store/checkpoint.js');
     const { parseCheckpointChoice } = await import('../../runtime/predict/load.js');
     const choice = parseCheckpointChoice(values.checkpoint);

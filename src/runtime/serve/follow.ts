@@ -69,7 +69,7 @@ export function followBetterRuns(options: FollowOptions): Follower {
     said.add(line);
     options.log(line);
   };
-  const openStore = options.openStore ?? (async (dir: string) => (await import('../store/open-store.js')).openRunStore(dir, { readonly: true }));
+  const openStore = options.openStore ?? (async (dir: string) => (process.env.NNC_STORE ? (await import('../store/open-store.js')).openRunStore : (await import('../store/store.js')).createRunStore)(dir, { readonly: true }));
 
   async function pollOnce(): Promise<string | null> {
     let candidate: RunRecord | null = null;

@@ -47,7 +47,8 @@ export async function loadServedModel(tf: Tf, dir: string, shown: string, runId:
   if (!hasStore(dir)) {
     return `'${shown}' is neither an export (model.json + preprocess.json, written by 'nnc export') nor a project with stored runs. Train it with 'nnc train ${shown}' first.`;
   }
-  const { openRunStore: createRunStore } = await import('../store/open-store.js');
+  // the PostgreSQL store's modules only for a shared store (start-up, BENCHMARKS.md)
+  const createRunStore = process.env.NNC_STORE ? (await import('../store/open-store.js')).openRunStore : (await import('../store/store.js')).createRunStore;
   const store = createRunStore(dir, { readonly: true });
   try {
     const run = findRun(store, runId);
