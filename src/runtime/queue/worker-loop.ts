@@ -184,7 +184,6 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
     let ended: RunRecord | null = null;
     let heartbeat: NodeJS.Timeout | null = null;
     let beating: Promise<unknown> = Promise.resolve();
-    let series = 0;
     let best: number | null = null;
     const ctx = createSessionContext({ tf: options.tf, backend: options.backend, store: tagged, projectDir: options.workDir });
     try {
@@ -217,8 +216,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
                 if (value !== undefined && Number.isFinite(value)) {
                   best = best === null ? value : d.sweep.mode === 'max' ? Math.max(best, value) : Math.min(best, value);
                 }
-                series = event.summary.epoch;
-                sweeps.writer.updateTrial(d.sweep.id, d.sweep.trial, { epochs: series, value: best });
+                sweeps.writer.updateTrial(d.sweep.id, d.sweep.trial, { epochs: event.summary.epoch, value: best });
               }
             } else if (event.type === 'log' && event.log.level === 'error') {
               log(`Job ${job.id}: ${event.log.message}`);
@@ -273,7 +271,9 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
   async function settleTrial(d: TrialJob, status: 'completed' | 'failed', run: RunRecord): Promise<void> {
     if (!d.sweep) return;
     const { writer, trials, sweepStatus } = stores.sweeps(d);
-    const value = Number.isFinite(run.best[d.sweep.metric]) ? run.best[d.sweep.metric]! : undefined;
+    // the trial's best across its runs: a retry that continued an interrupted run starts after its epochs
+    const values = [run, ...trialRuns(stores.runStore(d), d.trialKey)].map((r) => r.best[d.sweep!.metric]).filter((v): v is number => v !== undefined && Number.isFinite(v));
+    const value = values.length === 0 ? undefined : d.sweep.mode === 'max' ? Math.max(...values) : Math.min(...values);
     const epochs = typeof run.info.epochs === 'number' ? (run.info.epochs as number) : undefined;
     writer.updateTrial(d.sweep.id, d.sweep.trial, { status, runId: run.id, ...(value !== undefined ? { value } : {}), ...(epochs !== undefined ? { epochs } : {}) });
     endSweepIfDone(writer, trials(d.sweep.id), sweepStatus(d.sweep.id), d.sweep.id, d.sweep.mode);
