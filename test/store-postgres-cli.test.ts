@@ -118,6 +118,11 @@ describe('nnc store push and the commands on a shared store', () => {
     const cached = join(folders.empty, '.nnc', 'store-cache', 'runs', trained.a);
     expect(readdirSync(cached)).toEqual(expect.arrayContaining(['model.json', 'weights.bin']));
     noSecret(predicted);
+    // export from the same clone: the run's files as predict used them
+    const exported = join(root, 'exported');
+    const exportRun = await nnc(['export', folders.empty, '--out', exported, '--store', url]);
+    expect(exportRun.code, exportRun.stderr).toBe(0);
+    expect(readFileSync(join(exported, 'weights.bin'))).toEqual(readFileSync(join(folders.a, '.nnc', 'runs', trained.a, 'weights.bin')));
 
     // evaluate scores the store's model (fetched into this folder's cache) and keeps the result in the store
     const evaluated = await nnc(['evaluate', folders.b, '--split', 'validation', '--store', url, '--format', 'json']);
