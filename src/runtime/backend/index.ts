@@ -167,6 +167,7 @@ async function tryBackend(tf: Tf, name: BackendName, notes: string[]): Promise<s
     if (!(await tf.setBackend('wasm'))) return "The 'wasm' backend failed to start (@tensorflow/tfjs-backend-wasm could not instantiate its WebAssembly module).";
     notes.push('Backend wasm: @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD, one thread).');
     noteKernels(notes, await installNncKernels('wasm'));
+    await shareSaved(tf, notes);
     const { simdFor } = await import('./kernels/simd/wasm-backend.js');
     const simd = simdFor(tf.backend());
     notes.push(simd
@@ -188,6 +189,7 @@ async function tryBackend(tf: Tf, name: BackendName, notes: string[]): Promise<s
   if (!(await tf.setBackend('cpu'))) return "The 'cpu' backend failed to start.";
   notes.push('Backend cpu: plain JavaScript kernels, the slowest; install @tensorflow/tfjs-node or use wasm.');
   noteKernels(notes, await installNncKernels('cpu'));
+  await shareSaved(tf, notes);
   return null;
 }
 
@@ -213,6 +215,14 @@ function missingAddon(): string | null {
 async function installNncKernels(backend: string): Promise<InstalledKernels> {
   const { installKernels } = await import('./kernels/register.js');
   return installKernels(backend);
+}
+
+/** Tensors saved for first-order gradients share their data instead of an Identity dispatch each (saved-tensors.ts); NNC_TAPE_CLONES=1 keeps tfjs' own. */
+async function shareSaved(tf: Tf, notes: string[]): Promise<void> {
+  if (process.env.NNC_TAPE_CLONES === '1') return;
+  const { shareSavedTensors } = await import('./saved-tensors.js');
+  shareSavedTensors(tf);
+  notes.push('Tensors saved for the backward pass share their data (no Identity dispatch or tape node each).');
 }
 
 function noteKernels(notes: string[], kernels: InstalledKernels): void {
