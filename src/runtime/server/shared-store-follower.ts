@@ -1,10 +1,13 @@
 // Live `nnc view --store postgres://…`: runs that workers and other machines
 // add to a shared store reach the open pages as run_started and run_ended
-// (their curves, logs and weights come from the GET API when a page asks).
+// (their curves, logs and weights come from the GET API when a page asks),
+// and sweeps as sweep_updated.
 // One poll per second per project over its read-only store; following starts
 // at the runs already stored when it starts.
 import type { ServerMessage } from '../../shared/protocol.js';
 import type { RunStatus, RunStore } from '../store/types.js';
+import type { SweepReader } from '../sweep/sweep-store.js';
+import { createSweepReaderTracker } from './sweep-follower.js';
 import { runView } from './views.js';
 
 export const SHARED_FOLLOW_INTERVAL_MS = 1000;
@@ -24,6 +27,17 @@ export function createSharedStoreFollower(options: {
 }): SharedStoreFollower {
   const statuses = new Map<string, RunStatus>();
   for (const run of options.store.listRuns({ limit: 200 })) statuses.set(run.id, run.status);
+  // sweeps: sweep_updated for each change (sweep-follower.ts); the first check notes what is stored now
+  const sweepStore = (options.store as { readonly sweeps?: { reader(): SweepReader } }).sweeps;
+  const sweeps = createSweepReaderTracker({ project: options.project });
+  const sweepMessages = (): ServerMessage[] => {
+    try {
+      return sweepStore ? sweeps.check(sweepStore.reader()) : [];
+    } catch {
+      return []; // unreachable for now: the next poll tries again
+    }
+  };
+  sweepMessages();
 
   function poll(): ServerMessage[] {
     const out: ServerMessage[] = [];
@@ -39,6 +53,7 @@ export function createSharedStoreFollower(options: {
       if (run.status !== 'running' && before !== run.status) out.push({ type: 'run_ended', project: options.project, run: runView(run) });
       statuses.set(run.id, run.status);
     }
+    out.push(...sweepMessages());
     for (const message of out) options.emit(message);
     return out;
   }
