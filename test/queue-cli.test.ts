@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { openSharedStore } from '../src/runtime/store/open-store.js';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
 
@@ -136,7 +137,7 @@ metric: verdict.val_accuracy
     sweepId = out.sweep;
   });
 
-  it('nnc view --store serves the queued sweep of the stored project over /api/sweeps', async () => {
+  it('nnc view --store serves the queued sweep of the stored project over /api/sweeps, and a run stored meanwhile live', async () => {
     const env: Record<string, string | undefined> = { ...process.env };
     delete env.NNC_STORE;
     const view = spawn(process.execPath, [CLI, 'view', '--store', url, '--port', '0'], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -160,6 +161,26 @@ metric: verdict.val_accuracy
       const detail = (await (await fetch(`${base}/api/sweeps/${sweepId}?project=tiny`)).json()) as { trials: Array<{ status: string }> };
       expect(detail.trials.map((t) => t.status)).toEqual(['pending', 'pending', 'pending']);
       expect((await fetch(`${base}/api/sweeps/snope?project=tiny`)).status).toBe(404);
+
+      // a run another machine stores meanwhile reaches the open pages
+      const ws = new WebSocket(`${base.replace('http', 'ws')}/ws`);
+      const messages: Array<{ type: string; project?: string; run?: { id: string; status: string } }> = [];
+      ws.on('message', (data) => messages.push(JSON.parse(String(data))));
+      await new Promise((r) => ws.once('open', r));
+      const trained = await new Promise<string>((resolveRun) => {
+        const child = spawn(process.execPath, [CLI, 'train', project, '--store', url, '--epochs', '1', '--format', 'json'], { cwd: work, env, stdio: ['ignore', 'pipe', 'ignore'] });
+        let stdout = '';
+        child.stdout!.on('data', (b) => (stdout += b));
+        child.on('exit', () => resolveRun((JSON.parse(stdout) as { run: { id: string } }).run.id));
+      });
+      const end = Date.now() + 10_000;
+      while (!messages.some((m) => m.type === 'run_ended' && m.run?.id === trained) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+      ws.close();
+      // seen while it trained, or only once it had ended (polled each second)
+      const seen = messages.filter((m) => m.run?.id === trained).map((m) => [m.type, m.project, m.run!.status]);
+      expect(seen).toHaveLength(2);
+      expect(seen[0]).toEqual(['run_started', 'tiny', expect.stringMatching(/^(running|completed)$/)]);
+      expect(seen[1]).toEqual(['run_ended', 'tiny', 'completed']);
     } finally {
       view.kill('SIGINT');
       await new Promise((r) => view.on('exit', r));
