@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { onCheckpointSaved } from '../checkpoint.js';
-import { claimRun, processAlive } from '../interrupted.js';
+import { claimRun } from '../interrupted.js';
 import { RUN_COLUMNS, newRunId, toRunRecord, type RunRow } from '../run-rows.js';
 import { StoreError } from '../store-error.js';
 import type { RunStoreOptions } from '../store.js';
@@ -25,7 +25,10 @@ import {
   postgresWriteSink, queryPostgresLogs, readPostgresDiagnostics, readPostgresEvaluations, readPostgresSnapshots,
   writePostgresDiagnostics, writePostgresEvaluation, writePostgresSnapshot,
 } from './pg-rows.js';
+import { findProject, listProjects, markInterruptedRuns, upsertProject, type ProjectRecord } from './pg-projects.js';
 import { postgresSweepReader, postgresSweepWriter } from './pg-sweeps.js';
+
+export type { ProjectRecord } from './pg-projects.js';
 import { projectIdentity, type ProjectIdentity } from './project-identity.js';
 import { createSyncClient, type SyncClient } from './sync-client.js';
 
@@ -38,18 +41,6 @@ export interface PostgresStoreOptions extends RunStoreOptions {
   readonly project?: ProjectIdentity;
   /** the local folder runDir(id) returns folders in; default <project>/.nnc/store-cache/runs */
   readonly cacheDir?: string;
-}
-
-export interface ProjectRecord {
-  readonly id: number;
-  readonly name: string;
-  readonly remote: string;
-  /** the folder (and host) it was last written from */
-  readonly dir: string;
-  readonly host: string;
-  readonly createdAt: number;
-  readonly runs: number;
-  readonly lastRunAt: number | null;
 }
 
 /** The RunStore a shared PostgreSQL store gives, with what only a shared store has. */
@@ -90,44 +81,11 @@ export function createPostgresRunStore(projectDir: string, options: PostgresStor
   try {
     const schema = readonly ? checkPostgresSchema(client, `'${shown}'`) : migratePostgres(client, `'${shown}'`);
     if (!schema.ok) throw new StoreError(schema.message, shown, 'schema');
-    projectId = readonly ? findProject(identity) : upsertProject(identity);
-    if (!readonly) markInterrupted();
+    projectId = readonly ? findProject(client, identity) : upsertProject(client, identity, dir);
+    if (!readonly) markInterruptedRuns(client, projectId);
   } catch (error) {
     client.close();
     throw fault(error);
-  }
-
-  function findProject(who: ProjectIdentity): number {
-    return client.query<{ id: number }>('SELECT id FROM nnc.projects WHERE name = $1 AND remote = $2', [who.name, who.remote]).rows[0]?.id ?? -1;
-  }
-
-  function upsertProject(who: ProjectIdentity): number {
-    return client.query<{ id: number }>(
-      `INSERT INTO nnc.projects (name, remote, dir, host, created_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (name, remote) DO UPDATE SET dir = EXCLUDED.dir, host = EXCLUDED.host RETURNING id`,
-      [who.name, who.remote, dir, hostname(), Date.now()],
-    ).rows[0]!.id;
-  }
-
-  /** Runs of this project on this machine whose process is gone; other machines' runs cannot be checked from here. */
-  function markInterrupted(): void {
-    const me = hostname();
-    const running = client.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM nnc.runs WHERE project_id = $1 AND status = 'running' AND host = $2`, [projectId, me]).rows;
-    const dead = running.filter((r) => r.pid !== null && r.pid !== process.pid && !processAlive(r.pid));
-    for (const run of dead) {
-      client.transaction(() => {
-        const last = client.query<{ t: number | null }>(
-          'SELECT greatest((SELECT max(time) FROM nnc.logs WHERE run_id = $1), (SELECT max(time) FROM nnc.snapshots WHERE run_id = $1)) AS t',
-          [run.id],
-        ).rows[0]?.t;
-        const marked = client.query("UPDATE nnc.runs SET status = 'interrupted', ended_at = $1 WHERE id = $2 AND status = 'running'", [Math.max(run.started_at, last ?? 0), run.id]);
-        if (marked.rowCount === 0) return;
-        client.query(
-          "INSERT INTO nnc.logs (project_id, run_id, time, level, category, message, spam, count) VALUES ($1, $2, $3, 'warning', 'system', $4, 0, 1)",
-          [projectId, run.id, Date.now(), `Run '${run.id}' was still marked running but its process (pid ${run.pid} on ${me}) is gone; it is now marked interrupted.`],
-        );
-      });
-    }
   }
 
   let warned = false;
@@ -201,7 +159,7 @@ export function createPostgresRunStore(projectDir: string, options: PostgresStor
       const name = projectName(run.plan);
       if (name !== identity.name) {
         identity = { ...identity, name };
-        projectId = upsertProject(identity);
+        projectId = upsertProject(client, identity, dir);
       }
       const id = newRunId();
       client.query(
@@ -372,13 +330,7 @@ export function createPostgresRunStore(projectDir: string, options: PostgresStor
     },
 
     listProjects() {
-      return client
-        .query<{ id: number; name: string; remote: string; dir: string; host: string; created_at: number; runs: number; last_run_at: number | null }>(
-          `SELECT p.id, p.name, p.remote, p.dir, p.host, p.created_at, count(r.id)::int AS runs, max(r.started_at) AS last_run_at
-           FROM nnc.projects p LEFT JOIN nnc.runs r ON r.project_id = p.id
-           GROUP BY p.id ORDER BY p.name, p.remote`,
-        )
-        .rows.map((r) => ({ id: r.id, name: r.name, remote: r.remote, dir: r.dir, host: r.host, createdAt: r.created_at, runs: r.runs, lastRunAt: r.last_run_at }));
+      return listProjects(client);
     },
 
     sweeps: {
