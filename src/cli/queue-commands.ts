@@ -153,7 +153,7 @@ export async function enqueueSweepJobs(request: SweepJobRequest): Promise<number
         mode: sweep.mode,
         trials: () => sweeps.trials(sweepId),
         sweepStatus: () => sweeps.sweepStatus(sweepId),
-        interrupt: (lease) => interruptRun(side.store, lease),
+        interrupt: (lease) => interruptRun(side.db, lease),
         signal: controller.signal,
         say,
       });

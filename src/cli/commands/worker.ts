@@ -84,7 +84,7 @@ export default defineCommand({
       rmSync(workDir, { recursive: true, force: true });
       throw new UserError(`Cannot use the store '${redactUrl(url)}' for jobs: ${printableError(error, url)}`, 1);
     }
-    const stores = sharedStores({ url, workDir, cacheDir: join(workDir, 'runs') });
+    const stores = sharedStores({ url, db, workDir, cacheDir: join(workDir, 'runs') });
     const controller = new AbortController();
     const onSignal = (signal: NodeJS.Signals) => {
       if (controller.signal.aborted) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));

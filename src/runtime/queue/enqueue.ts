@@ -95,7 +95,7 @@ export interface SweepWatch {
   readonly mode: 'min' | 'max';
   readonly trials: () => TrialRecord[];
   readonly sweepStatus: () => string | null;
-  readonly interrupt: (lease: Lease) => boolean;
+  readonly interrupt: (lease: Lease) => Promise<boolean>;
   readonly signal: AbortSignal;
   readonly say: (line: string) => void;
   readonly pollMs?: number;
@@ -112,8 +112,8 @@ export async function waitForSweep(watch: SweepWatch): Promise<'completed' | 'de
   const seen = new Map<number, string>();
   const pollMs = watch.pollMs ?? 1000;
   while (!watch.signal.aborted) {
-    await reapExpiredLeases(watch.db, (lease) => {
-      if (watch.interrupt(lease)) watch.say(`run ${lease.runId} lost its worker '${lease.worker}' (lease expired): marked interrupted; its job is retried when it expires.`);
+    await reapExpiredLeases(watch.db, async (lease) => {
+      if (await watch.interrupt(lease)) watch.say(`run ${lease.runId} lost its worker '${lease.worker}' (lease expired): marked interrupted; its job is retried when it expires.`);
     });
     const trials = watch.trials();
     const states = await watch.queue.states(TRIAL_QUEUE, trials.map((t) => jobIdFor(`${watch.sweepId}:${t.trial}`)));

@@ -4,6 +4,7 @@
 // marked interrupted. A worker opens no project folder: its stores cache
 // checkpoints under the folder it is given.
 import type { Lease } from './leases.js';
+import type { Queryable } from './sql.js';
 import type { TrialJob } from './jobs.js';
 import type { WorkerStores, WorkerSweeps } from './worker-loop.js';
 import { openSharedStore, type SharedRunStore } from '../store/open-store.js';
@@ -14,13 +15,14 @@ export interface SharedStoreOptions {
   readonly workDir: string;
   /** where run folders are cached (checkpoints fetched and written before upload) */
   readonly cacheDir: string;
+  /** the queue's own connection (leases, runs marked interrupted) */
+  readonly db: Queryable;
   /** checkpoint files in this folder instead of the blobs table (`--artifacts`; default NNC_ARTIFACTS) */
   readonly artifacts?: string;
 }
 
 export function sharedStores(options: SharedStoreOptions): WorkerStores & { any(): SharedRunStore | null } {
   const stores = new Map<string, SharedRunStore>();
-  let catalog: SharedRunStore | null = null;
   const open = (project: TrialJob['project']): SharedRunStore => {
     const key = JSON.stringify([project.name, project.remote]);
     let store = stores.get(key);
@@ -39,17 +41,11 @@ export function sharedStores(options: SharedStoreOptions): WorkerStores & { any(
   return {
     runStore: (job: TrialJob) => open(job.project),
     sweeps: (job: TrialJob) => sweepsOf(open(job.project)),
-    interrupt: (lease: Lease) => {
-      // any open connection will do; before the first job, one that belongs to no project (and creates none)
-      const store = [...stores.values()][0] ?? (catalog ??= openSharedStore(options.workDir, options.url, { readonly: true, project: { name: '', remote: '' }, cacheDir: options.cacheDir }));
-      return interruptRun(store, lease);
-    },
+    interrupt: (lease: Lease) => interruptRun(options.db, lease),
     any: () => [...stores.values()][0] ?? null,
     close() {
       for (const store of stores.values()) store.close();
       stores.clear();
-      catalog?.close();
-      catalog = null;
     },
   };
 }
@@ -66,22 +62,27 @@ export function sweepsOf(store: SharedRunStore): WorkerSweeps {
   };
 }
 
-/** Marks a running run of any project interrupted, with a log line naming the worker that went silent. */
-export function interruptRun(store: SharedRunStore, lease: Lease): boolean {
-  const { client } = store;
-  return client.transaction(() => {
-    const marked = client.query(
-      `UPDATE nnc.runs SET status = 'interrupted', ended_at = GREATEST(started_at, COALESCE((SELECT max(time) FROM nnc.logs WHERE run_id = $1), 0), $2) WHERE id = $1 AND status = 'running'`,
-      [lease.runId, lease.heartbeatAt],
-    );
-    if (marked.rowCount === 0) return false;
-    // its sweep trial waits for the retry
-    client.query(`UPDATE nnc.sweep_trials SET status = 'pending' WHERE run_id = $1 AND status = 'running'`, [lease.runId]);
-    client.query(
-      `INSERT INTO nnc.logs (project_id, run_id, time, level, category, message, spam, count)
-       SELECT project_id, id, $2, 'warning', 'system', $3, 0, 1 FROM nnc.runs WHERE id = $1`,
-      [lease.runId, Date.now(), `Run '${lease.runId}' was trained by worker '${lease.worker}' for job ${lease.jobId}, which stopped renewing its lease; it is now marked interrupted, and the job is retried when it expires.`],
-    );
-    return true;
-  });
+/**
+ * Marks a running run of any project interrupted, with a log line naming the
+ * worker that went silent, and puts its sweep trial back to pending; false
+ * when the run is not running (or the store holds no runs at all).
+ */
+export async function interruptRun(db: Queryable, lease: Lease): Promise<boolean> {
+  const exists = await db.query<{ t: string | null }>("SELECT to_regclass('nnc.runs')::text AS t");
+  if (!exists.rows[0]?.t) return false;
+  const message = `Run '${lease.runId}' was trained by worker '${lease.worker}' for job ${lease.jobId}, which stopped renewing its lease; it is now marked interrupted, and the job is retried when it expires.`;
+  const result = await db.query(
+    `WITH marked AS (
+       UPDATE nnc.runs SET status = 'interrupted', ended_at = GREATEST(started_at, COALESCE((SELECT max(time) FROM nnc.logs WHERE run_id = $1), 0), $2)
+       WHERE id = $1 AND status = 'running' RETURNING id, project_id
+     ), logged AS (
+       INSERT INTO nnc.logs (project_id, run_id, time, level, category, message, spam, count)
+       SELECT project_id, id, $3, 'warning', 'system', $4, 0, 1 FROM marked RETURNING run_id
+     ), pending AS (
+       UPDATE nnc.sweep_trials SET status = 'pending' WHERE run_id IN (SELECT id FROM marked) AND status = 'running' RETURNING run_id
+     )
+     SELECT (SELECT count(*) FROM marked)::int AS n, (SELECT count(*) FROM logged)::int AS l, (SELECT count(*) FROM pending)::int AS p`,
+    [lease.runId, lease.heartbeatAt, Date.now(), message],
+  );
+  return (result.rows[0] as { n: number }).n > 0;
 }

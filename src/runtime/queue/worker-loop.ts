@@ -24,7 +24,7 @@ export interface WorkerStores {
   /** the sweep tables, for a sweep's trial */
   sweeps(job: TrialJob): WorkerSweeps;
   /** marks a run whose lease expired as interrupted, with a log line; false when it was no longer running */
-  interrupt(lease: Lease): boolean;
+  interrupt(lease: Lease): Promise<boolean>;
   close(): void;
 }
 
@@ -86,8 +86,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
   const summary = { jobs: 0, completed: 0, failed: 0, stopped: 0 };
 
   const reap = async () => {
-    const reaped = await reapExpiredLeases(db, (lease) => {
-      if (stores.interrupt(lease)) log(`Run ${lease.runId} of project '${lease.project}' (job ${lease.jobId}) lost its worker '${lease.worker}': its lease expired, so it is marked interrupted.`);
+    const reaped = await reapExpiredLeases(db, async (lease) => {
+      if (await stores.interrupt(lease)) log(`Run ${lease.runId} of project '${lease.project}' (job ${lease.jobId}) lost its worker '${lease.worker}': its lease expired, so it is marked interrupted.`);
     });
     return reaped.length;
   };
