@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadSource } from '../src/compiler/load.js';
 import { checkSample, csvHeaderProblem, FIELDS } from '../src/compiler/samples.js';
-import { sampleSchemas } from '../src/compiler/validators/schemas.js';
+import { sampleSchemas, schemas } from '../src/compiler/validators/schemas.js';
+import { METRIC_PATTERN } from '../src/compiler/validators/explain.js';
 import { validate, type RawDataset, type RawHeads, type RawLayers, type RawProject, type RawTokens } from '../src/compiler/validate.js';
 import { PROJECTS_DIR, yamlFilesBelow } from './helpers/project-yaml-files.js';
 
@@ -499,6 +500,23 @@ describe('checkSample (one checker for inline samples, records and plugin encode
     expect(csvHeaderProblem('binary_classification', ['input', 'label'])).toBeNull();
     expect(csvHeaderProblem('binary_classification', ['text', 'label'])).toBe("has the column 'text', which a 'binary_classification' record does not take, and lacks 'input'");
     expect(csvHeaderProblem('qa', ['question'])).toBe("lacks 'answer'");
+  });
+});
+
+describe('validate: metric names', () => {
+  it('names the metrics and suggests the closest for a misspelt one', () => {
+    const names = 'accuracy, precision, recall, f1, confusion_matrix, auc, pr_auc, log_loss, top_<k>_accuracy, mae, rmse, r2, token_accuracy, perplexity or exact_match';
+    expect(check(heads('  - {name: mood, attach: hidden, task: classification, classes: [a, b], metrics: [accuracy, precison, top3_accuracy, zzz]}\n'))).toEqual([
+      `4:93 NNC2008 [precison] Item 2 of 'metrics' in head 'mood' must name a metric: ${names}, but it is 'precison'. Did you mean 'precision'?`,
+      `4:103 NNC2008 [top3_accuracy] Item 3 of 'metrics' in head 'mood' must name a metric: ${names}, but it is 'top3_accuracy'. Did you mean 'top_3_accuracy'?`,
+      `4:118 NNC2008 [zzz] Item 4 of 'metrics' in head 'mood' must name a metric: ${names}, but it is 'zzz'.`,
+    ]);
+  });
+
+  it("phrases the schema's own metric pattern", () => {
+    // the validators are generated from schemas/heads.schema.json with every $ref inlined
+    const heads = schemas.Heads as { properties: { heads: { items: { properties: { metrics: { items: { pattern: string } } } } } } };
+    expect(heads.properties.heads.items.properties.metrics.items.pattern).toBe(METRIC_PATTERN);
   });
 });
 

@@ -112,7 +112,7 @@ describe.skipIf(!started.server || !hasChromium)('nnc view --store in Chromium: 
     const seen: Array<{ project: string; worker: string }> = [];
     await page.goto(`${viewUrl}/#runs`);
     await page.waitForSelector('select.project');
-    const options = await page.$$eval('select.project option', (els) => els.map((el) => (el as HTMLOptionElement).value));
+    const options = await page.$$eval('select.project option', (els) => els.map((el) => (el as unknown as { value: string }).value));
     expect(options).toEqual(['alpha', 'beta']);
     for (const project of options) {
       await page.selectOption('select.project', project);

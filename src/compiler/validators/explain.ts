@@ -25,9 +25,14 @@ export interface Problem {
   readonly stray?: boolean;
 }
 
+/** heads.schema.json's metrics items (test/validate-suggest.test.ts checks it is the schema's) */
+export const METRIC_PATTERN = '^(accuracy|precision|recall|f1|confusion_matrix|auc|pr_auc|log_loss|top_[1-9][0-9]?_accuracy|mae|rmse|r2|token_accuracy|perplexity|exact_match)$';
+const METRIC_NAMES = list(METRIC_PATTERN.slice(2, -2).split('|').map((name) => name.replace('[1-9][0-9]?', '<k>')), 'or', false);
+
 const PATTERN_RULES: Record<string, string> = {
   [NAME_PATTERN]: "use only lowercase letters, digits and '_', and start with a letter",
   '\\.(jsonl|json|csv)$': 'name a .jsonl, .json or .csv file',
+  [METRIC_PATTERN]: `name a metric: ${METRIC_NAMES}`,
 };
 
 const TYPE_NAMES: Record<string, string> = {
@@ -161,7 +166,9 @@ function explainOne(error: AjvError, path: PathSegment[], schema: JsonSchema, su
         const advice = fix ? ` Did you mean '${fix}'?` : '';
         return { code: MESSAGES.pattern.code, path: [...path, key], part: 'key', message: `${what} must ${rule}.${advice}`, suggestion: fix, rank: 4 };
       }
-      const fix = pattern === NAME_PATTERN && typeof value === 'string' ? nameFor(value) : undefined;
+      // a name pattern suggests the name written right; a pattern with string examples (the metric names) the closest example
+      const examples = (parentSchema(schema, error.schemaPath).examples as unknown[] | undefined)?.filter((e): e is string => typeof e === 'string') ?? [];
+      const fix = typeof value !== 'string' ? undefined : pattern === NAME_PATTERN ? nameFor(value) : suggest(value, examples);
       const advice = fix ? ` Did you mean '${fix}'?` : '';
       return { code: MESSAGES.pattern.code, path, part: 'value', message: `${cap(label)} must ${rule}, but it is ${show(value)}.${advice}`, suggestion: fix, rank: 4 };
     }
