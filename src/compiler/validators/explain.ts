@@ -166,8 +166,9 @@ function explainOne(error: AjvError, path: PathSegment[], schema: JsonSchema, su
         const advice = fix ? ` Did you mean '${fix}'?` : '';
         return { code: MESSAGES.pattern.code, path: [...path, key], part: 'key', message: `${what} must ${rule}.${advice}`, suggestion: fix, rank: 4 };
       }
-      // a name pattern suggests the name written right; a pattern with string examples (the metric names) the closest example
-      const examples = (parentSchema(schema, error.schemaPath).examples as unknown[] | undefined)?.filter((e): e is string => typeof e === 'string') ?? [];
+      // a name pattern suggests the name written right; a pattern that lists names, ^(a|b|…)$, the closest of its examples
+      const listsNames = pattern.startsWith('^(') && pattern.endsWith(')$');
+      const examples = listsNames ? ((parentSchema(schema, error.schemaPath).examples as unknown[] | undefined)?.filter((e): e is string => typeof e === 'string') ?? []) : [];
       const fix = typeof value !== 'string' ? undefined : pattern === NAME_PATTERN ? nameFor(value) : suggest(value, examples);
       const advice = fix ? ` Did you mean '${fix}'?` : '';
       return { code: MESSAGES.pattern.code, path, part: 'value', message: `${cap(label)} must ${rule}, but it is ${show(value)}.${advice}`, suggestion: fix, rank: 4 };
