@@ -6,7 +6,7 @@ import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgresClient from 'pg';
@@ -20,9 +20,9 @@ interface Result {
   stdout: string;
   stderr: string;
 }
-async function nnc(args: string[], env: Record<string, string> = {}): Promise<Result> {
+async function nnc(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Result> {
   try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, ...args], { env: { ...process.env, NO_COLOR: '1', NNC_STORE: '', ...env }, maxBuffer: 32 * 1024 * 1024 });
+    const { stdout, stderr } = await execFileAsync(process.execPath, [...nodeArgs, cli, ...args], { env: { ...process.env, NO_COLOR: '1', NNC_STORE: '', ...env }, maxBuffer: 32 * 1024 * 1024 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -228,5 +228,25 @@ describe('nnc store push and the commands on a shared store', () => {
       await client.end().catch(() => {});
     }
     noSecret({ code: 0, stdout: output, stderr: '' });
+  });
+
+  it('loads the PostgreSQL store only when a shared store is named', async ({ skip: skipTest }) => {
+    if (!pg) return skipTest();
+    const traced = async (args: string[]) => {
+      const trace = join(root, `trace-${args.length}.txt`);
+      const outcome = await nnc(args, { NNC_TRACE_LOADS: trace }, ['--import', resolve('test/fixtures/trace-loads-cjs.mjs')]);
+      expect(outcome.code, outcome.stderr).toBe(0);
+      const files = readFileSync(trace, 'utf8').split('\n').filter(Boolean).map((f) => f.replace(/^file:\/\//, ''));
+      const sources = files
+        .filter((f) => f.startsWith(resolve('dist')) && f.endsWith('.js') && existsSync(`${f}.map`))
+        .flatMap((f) => (JSON.parse(readFileSync(`${f}.map`, 'utf8')) as { sources: string[] }).sources.map((source) => source.replace(/^(\.\.\/)+/, '')));
+      return { files, sources };
+    };
+    const local = await traced(['runs', folders.a, '--format', 'json']);
+    expect(local.sources).toContain('src/runtime/store/store.ts');
+    expect(local.sources.filter((f) => f.includes('store/postgres/') || f.endsWith('open-store.ts'))).toEqual([]);
+    expect(local.files.filter((f) => f.includes('/node_modules/pg/'))).toEqual([]);
+    const shared = await traced(['runs', folders.a, '--format', 'json', '--store', url]);
+    expect(shared.sources).toContain('src/runtime/store/postgres/pg-store.ts');
   });
 });

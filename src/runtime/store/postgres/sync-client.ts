@@ -43,6 +43,7 @@ const SLICE_MS = 250;
 export function createSyncClient(connectionString: string, applicationName = 'nnc'): SyncClient {
   const signal = new SharedArrayBuffer(4);
   const flag = new Int32Array(signal);
+  const idle = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const data: SyncWorkerData = { connectionString, signal, port: port2, applicationName };
   const worker = new Worker(workerPath(), { workerData: data, transferList: [port2] });
@@ -65,8 +66,13 @@ export function createSyncClient(connectionString: string, applicationName = 'nn
       if (worker.threadId === -1) throw new PostgresError('the PostgreSQL connection thread has stopped', 'closed');
       if (waitedMs >= limit) throw new PostgresError(`no answer within ${limit / 1000} s`, 'timeout');
     }
-    const message = receiveMessageOnPort(port1);
-    if (!message) throw new PostgresError('the PostgreSQL connection thread answered nothing', 'closed');
+    let message = receiveMessageOnPort(port1);
+    // the answer is posted before the signal is raised; should it ever trail the signal, give it a moment
+    for (let i = 0; !message && i < 200; i++) {
+      Atomics.wait(idle, 0, 0, 5);
+      message = receiveMessageOnPort(port1);
+    }
+    if (!message) throw new PostgresError('the PostgreSQL connection thread raised its signal but posted no answer', 'closed');
     answered = true;
     const response = message.message as SyncResponse;
     if (!response.ok) throw new PostgresError(response.error.message, response.error.code);
