@@ -12,7 +12,9 @@ store: each run with its metrics, log lines, weight snapshots, evaluations and
 sweep, and its checkpoint files (stored once per content hash), in one
 transaction per run; the sweeps and the last compile's diagnostics too. Run ids
 are unique across machines, so a run the store already holds is skipped:
-pushing twice adds nothing. Runs still running are left for a later push.
+pushing twice adds nothing. Runs still running are left for a later push. The
+folder's pinned run (nnc runs --pin) and its log lines of no run (compiles)
+stay local: pin a run in the store with 'nnc runs --pin <id> --store <url>'.
 The project in the store is named by the folder's Project document and its git
 remote (origin), so every clone of a repository pushes to one project.
 
