@@ -98,6 +98,14 @@ describe('nnc store push and the commands on a shared store', () => {
     expect(runs[0]!.best).toEqual(local[0]!.best);
     const listedB = JSON.parse((await nnc(['runs', folders.b, '--format', 'json'], { NNC_STORE: url })).stdout) as Array<{ id: string; project: string }>;
     expect(listedB.map((r) => [r.id, r.project])).toEqual([[trained.b, 'tiny_other']]);
+    // a pin in the store is the store's (the folder's own store keeps its own)
+    const pinned = await nnc(['runs', folders.b, '--pin', trained.b.slice(0, 8), '--store', url]);
+    expect(pinned.code, pinned.stderr).toBe(0);
+    expect(pinned.stdout).toMatch(new RegExp(`^Pinned run ${trained.b} \\(completed\\)`));
+    const shownPinned = JSON.parse((await nnc(['runs', folders.b, '--format', 'json', '--store', url])).stdout) as Array<{ pinned: boolean }>;
+    expect(shownPinned.map((r) => r.pinned)).toEqual([true]);
+    expect((JSON.parse((await nnc(['runs', folders.b, '--format', 'json'])).stdout) as Array<{ pinned: boolean }>).map((r) => r.pinned)).toEqual([false]);
+    expect((await nnc(['runs', folders.b, '--unpin', '--store', url])).stdout).toMatch(/^Unpinned run/);
   });
 
   it('prints the pushed logs, predicts from a folder with no checkpoint of its own, and backs the store up', async ({ skip: skipTest }) => {
