@@ -70,6 +70,9 @@ describe('nnc train start-up', () => {
     }
     expect(lean.files.filter((f) => f.includes(WHOLE_TFJS))).toEqual([]);
     for (const unused of UNUSED) expect(lean.files.filter((f) => f.includes(unused)), unused).toEqual([]);
+    // a project's own store opens without the PostgreSQL store's modules (bundled into a dist/ chunk)
+    const distFiles = lean.files.filter((f) => f.startsWith(resolve('dist')) && f.endsWith('.js'));
+    expect(distFiles.filter((f) => /\/pg-store-[^/]*\.js$/.test(f) || readFileSync(f, 'utf8').includes('pg-worker.js'))).toEqual([]);
     // every gradient is tfjs' own: the same losses and metrics, bit for bit
     expect(lean.best).toEqual(reference);
   });
