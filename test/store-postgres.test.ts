@@ -13,7 +13,7 @@ import { checkpointHandler } from '../src/runtime/store/checkpoint.js';
 import { createPeriodicBackup } from '../src/runtime/watch/periodic-backup.js';
 import type { Plan } from '../src/compiler/plan.js';
 import { openRunStore, openSharedStore, redactUrl, type SharedRunStore } from '../src/runtime/store/open-store.js';
-import { withoutCredentials } from '../src/runtime/store/postgres/project-identity.js';
+import { projectNameOf, withoutCredentials } from '../src/runtime/store/postgres/project-identity.js';
 import { createRunStore } from '../src/runtime/store/store.js';
 import type { NewRun, RunStore } from '../src/runtime/store/types.js';
 import { usePgWorker } from './helpers/pg-worker.js';
@@ -197,5 +197,16 @@ describe('the shared store', () => {
     backup.close();
     expect(said).toEqual([`warning: store.backups is not applied: the runs go to the shared store '${store.path}', which 'nnc backup --store <url> --out <file>' backs up (pg_dump); the setting applies to a project's own store.`]);
     expect(store.path).not.toContain(pg.password);
+  });
+
+  it('names a folder’s project by its Project document, else by the folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-identity-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'a-broken.yaml'), 'kind: Project\nname: [unclosed\n');
+    writeFileSync(join(dir, 'b-layers.yaml'), 'apiVersion: nnc/v1\nkind: Layers\nlayers: []\n');
+    expect(projectNameOf(dir)).toBe(dir.split('/').pop());
+    writeFileSync(join(dir, 'c-all.yaml'), 'apiVersion: nnc/v1\nkind: Heads\nheads: []\n---\napiVersion: nnc/v1\nkind: Project\nname: "sentiment"\n');
+    expect(projectNameOf(dir)).toBe('sentiment');
+    expect(projectNameOf(join(dir, 'missing'))).toBe('missing');
   });
 });

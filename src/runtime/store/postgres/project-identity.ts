@@ -33,7 +33,12 @@ export function projectNameOf(dir: string): string {
     if (!/^kind:\s*Project\b/m.test(text)) continue;
     for (const doc of parseAllDocuments(text)) {
       if (!('toJS' in doc)) continue;
-      const value = doc.toJS() as { kind?: unknown; name?: unknown } | null;
+      let value: { kind?: unknown; name?: unknown } | null;
+      try {
+        value = doc.toJS() as { kind?: unknown; name?: unknown } | null;
+      } catch {
+        continue; // a document that does not parse: the compiler reports it; the folder's name stands in
+      }
       if (value?.kind === 'Project' && typeof value.name === 'string' && value.name !== '') return value.name;
     }
   }
