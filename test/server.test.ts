@@ -97,7 +97,7 @@ afterAll(async () => {
 describe('JSON API', () => {
   it('lists the project, and serves the layer graph, heads, tokens and datasets of its plan', async () => {
     const projects = await json('/api/projects');
-    expect(projects.body).toEqual([expect.objectContaining({ name: 'demo', title: 'demo', errors: 0, live: false, running: null })]);
+    expect(projects.body).toEqual([expect.objectContaining({ name: 'demo', title: 'demo', errors: 0, live: false, running: null, storedIn: '.nnc/nnc.db' })]);
     const layers = await json('/api/layers');
     expect(layers.body.map((l: { name: string; outputShape: number[] }) => [l.name, l.outputShape])).toEqual([
       ['embed', [8, 8]],

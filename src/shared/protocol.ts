@@ -177,6 +177,8 @@ export interface ProjectView {
   readonly running: RunView | null;
   /** true under nnc watch, false under nnc view */
   readonly live: boolean;
+  /** where its runs are stored: '.nnc/nnc.db' in the folder, or a shared store's URL without its password */
+  readonly storedIn: string;
 }
 
 /** GET /api/tokens */

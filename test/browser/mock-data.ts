@@ -85,7 +85,7 @@ export function mockState(pointsPerSeries: number): MockState {
     validationSplit: 0.2, validationCount: Math.round(summary.datasets[0].count * 0.2),
     preview: [{ input: 'a great movie', label: 1 }, { input: 'the plot was awful', label: 0 }],
   }];
-  const project: ProjectView = { name: PROJECT, title: PROJECT, planHash: summary.planHash, errors: 0, warnings: 0, running: runs[0], live: true };
+  const project: ProjectView = { name: PROJECT, title: PROJECT, planHash: summary.planHash, errors: 0, warnings: 0, running: runs[0], live: true, storedIn: '.nnc/nnc.db' };
   const weights: WeightsView = { model: PROJECT, runId: 'run2', step: 100, epoch: 3, tensors: tensors() };
   return {
     projects: [PROJECT],

@@ -94,6 +94,7 @@ describe.skipIf(!started.server || !hasChromium)('nnc view --store in Chromium: 
     for (const text of [...printed, viewOut]) expect(text).not.toContain(server.password);
     const projects = (await (await fetch(`${viewUrl}/api/projects`)).json()) as ProjectView[];
     expect(projects.map((p) => [p.name, p.title, p.live])).toEqual([['alpha', 'alpha', false], ['beta', 'beta', false]]);
+    for (const p of projects) expect(p.storedIn).toMatch(/^postgres:\/\/nnc:\*\*\*@127\.0\.0\.1:\d+\//);
     const workers = [];
     for (const name of ['alpha', 'beta']) {
       const runs = (await (await fetch(`${viewUrl}/api/runs?project=${name}`)).json()) as RunView[];
@@ -120,6 +121,9 @@ describe.skipIf(!started.server || !hasChromium)('nnc view --store in Chromium: 
       const rows = await page.$$eval('table.run-table tbody tr[data-run]', (trs) => trs.map((tr) => ({ run: tr.getAttribute('data-run'), text: tr.textContent ?? '', worker: tr.querySelector('.worker')?.textContent ?? '' })));
       expect(rows).toHaveLength(1);
       expect(rows[0]!.text).toContain('completed');
+      // the note under the table names the shared store (without its password), not the folder's file
+      const note = await page.textContent('section.runs .source-note');
+      expect(note).toMatch(/^Stored in postgres:\/\/nnc:\*\*\*@127\.0\.0\.1:\d+\/\S+\. Tick/);
       seen.push({ project, worker: rows[0]!.worker.replace(/^\s*·\s*/, '').trim() });
       // its curves come from the store too
       await page.waitForSelector('select[aria-label="Metric to compare"] option[value="loss"]', { state: 'attached' });

@@ -127,6 +127,7 @@ function projectView(source: ProjectSource): ProjectView {
     warnings: diagnostics.filter((d) => d.severity === 'warning').length,
     running: running ? runView(running) : null,
     live: source.live,
+    storedIn: source.storedIn ?? '.nnc/nnc.db',
   };
 }
 

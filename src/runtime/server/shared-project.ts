@@ -35,6 +35,7 @@ export function createSharedProject(url: string, record: ProjectRecord, name: st
     name,
     dir: record.dir,
     live: false,
+    storedIn: store.url,
     record,
     plan: currentPlan,
     diagnostics: () => store.diagnostics(),

@@ -14,6 +14,8 @@ export interface ProjectSource {
   readonly dir: string;
   /** true when the project trains (nnc watch) */
   readonly live: boolean;
+  /** where its runs are stored, for people: a shared store's redacted URL; absent: the folder's .nnc/nnc.db */
+  readonly storedIn?: string;
   /** the last plan that compiled, or null */
   plan(): Plan | null;
   /** diagnostics of the last compile */

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatTime, formatValue } from '../format.js';
 import { html } from '../html.js';
-import { project, projects, runs } from '../state.js';
+import { project, projectInfo, projects, runs } from '../state.js';
 
 /** GET /api/runs/{id}/evaluations: the store's EvaluationRecord, as JSON. */
 interface EvaluationView {
@@ -63,7 +63,7 @@ export function EvaluationView({ runId, onClose }: { runId: string; onClose: () 
       ? html`<p class="muted">Loading…</p>`
       : list.length === 0
         ? html`<p class="muted">No evaluation stored. Run <code>nnc evaluate --run ${runId}</code> (add <code>--split test</code> to score the test split).</p>`
-        : html`<p class="source-note">From <code>nnc evaluate</code>, stored in <code>.nnc/nnc.db</code>.
+        : html`<p class="source-note">From <code>nnc evaluate</code>, stored in <code>${projectInfo.value?.storedIn ?? '.nnc/nnc.db'}</code>.
             ${list.length > 1
               ? html`<label>evaluation <select aria-label="Evaluation" value=${String(shown!.id)} onChange=${(e: Event) => setPicked(Number((e.target as HTMLSelectElement).value))}>
                   ${list.map((e) => html`<option value=${String(e.id)}>${`#${e.id} ${describeScope(e)} ${formatTime(e.createdAt)}`}</option>`)}

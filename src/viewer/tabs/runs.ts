@@ -6,7 +6,7 @@ import type { RunView } from '../../shared/protocol.js';
 import { Chart } from '../chart.js';
 import { formatDuration, formatTime, formatValue, shortHash } from '../format.js';
 import { html } from '../html.js';
-import { hasSeries, runs, seriesFor, seriesVersion } from '../state.js';
+import { hasSeries, projectInfo, runs, seriesFor, seriesVersion } from '../state.js';
 import { loadRunMetrics } from '../sync.js';
 import { EvaluationView } from './evaluation.js';
 
@@ -34,7 +34,7 @@ export function RunsTab() {
 
   return html`<section class="tab runs">
     <div class="tab-head"><h2>Runs <span class="muted">${list.length}</span></h2></div>
-    <p class="source-note">Stored in <code>.nnc/nnc.db</code>. Tick two runs to overlay their curves.</p>
+    <p class="source-note">Stored in <code>${projectInfo.value?.storedIn ?? '.nnc/nnc.db'}</code>. Tick two runs to overlay their curves.</p>
     <table class="run-table">
       <thead><tr><th></th><th>run</th><th>started</th><th>took</th><th>status</th><th>plan</th><th>commit</th><th>backend</th><th>best</th><th>parent</th><th></th></tr></thead>
       <tbody>${list.map((r) => runRow(r, chosen.indexOf(r.id), () => toggle(r.id), () => setEvaluated(evaluated === r.id ? null : r.id)))}</tbody>
