@@ -209,4 +209,23 @@ describe('the shared store', () => {
     expect(projectNameOf(dir)).toBe('sentiment');
     expect(projectNameOf(join(dir, 'missing'))).toBe('missing');
   });
+
+  it('says what a user without rights lacks, and lets a user with SELECT only read', ({ skip }) => {
+    if (!pg) return skip();
+    const url = database();
+    const owner = open(folder('iota'), url);
+    const run = owner.createRun(newRun('iota'));
+    owner.endRun(run.id, 'completed');
+    const role = `reader_${process.pid}`;
+    owner.client.query(`CREATE ROLE ${role} LOGIN PASSWORD 'reader-Pw-77'`);
+    const asReader = new URL(url);
+    asReader.username = role;
+    asReader.password = 'reader-Pw-77';
+    // writing needs the nnc schema's tables: refused, in a sentence, nothing changed
+    expect(() => openSharedStore(folder('iota'), asReader.toString())).toThrow(/^The run store 'postgres:\/\/reader_\d+:\*\*\*@[^']+' refused this user \(permission denied for (schema|table|database) [^)]*\)\. Grant the user the rights nnc needs/);
+    owner.client.query(`GRANT USAGE ON SCHEMA nnc TO ${role}`);
+    owner.client.query(`GRANT SELECT ON ALL TABLES IN SCHEMA nnc TO ${role}`);
+    const reader = open(folder('iota'), asReader.toString(), { readonly: true });
+    expect(reader.listRuns().map((r) => [r.id, r.status])).toEqual([[run.id, 'completed']]);
+  });
 });
