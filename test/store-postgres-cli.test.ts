@@ -190,6 +190,25 @@ describe('nnc store push and the commands on a shared store', () => {
     expect(nodb.code).toBe(1);
     expect(nodb.stderr).toMatch(/names a database that does not exist \(database "no_such_db" does not exist\)\. Create it/);
     noSecret(nodb);
+    // a user who may only read lists and prints what is stored
+    const admin = new postgresClient.Client({ connectionString: url });
+    await admin.connect();
+    const role = `viewer_${process.pid}`;
+    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'viewer-Pw-5'`);
+    await admin.query(`GRANT USAGE ON SCHEMA nnc TO ${role}`);
+    await admin.query(`GRANT SELECT ON ALL TABLES IN SCHEMA nnc TO ${role}`);
+    await admin.end();
+    const asViewer = new URL(url);
+    asViewer.username = role;
+    asViewer.password = 'viewer-Pw-5';
+    const viewed = await nnc(['runs', folders.a, '--store', asViewer.toString(), '--format', 'json']);
+    expect(viewed.code, viewed.stderr).toBe(0);
+    expect((JSON.parse(viewed.stdout) as Array<{ id: string }>).map((r) => r.id)).toEqual([trained.a]);
+    expect((await nnc(['logs', folders.a, '--store', asViewer.toString()])).code).toBe(0);
+    const cannotPin = await nnc(['runs', folders.a, '--pin', trained.a, '--store', asViewer.toString()]);
+    expect(cannotPin.code).toBe(1);
+    expect(cannotPin.stderr).toMatch(/refused this user \(permission denied/);
+
     // the options themselves
     const noValue = await nnc(['runs', folders.a, '--store']);
     expect([noValue.code, noValue.stderr.trim()]).toEqual([2, "nnc runs: option '--store' needs a value: '--store <url>'. Run 'nnc runs --help' for its options."]);

@@ -35,10 +35,17 @@ export function projectArgument(args: ParsedArgs): string {
  * unreachable, refused) raises a StoreError, which the CLI prints without a
  * stack (exit code 1); anything else is a user error too.
  */
-export async function openStore(project: string, options: OpenStoreOptions = {}): Promise<RunStore> {
+export async function openStore(project: string, options: OpenStoreOptions & { readsOnly?: boolean } = {}): Promise<RunStore> {
   const [openRunStore, { isStoreError }] = await Promise.all([storeOpener(), import('../runtime/store/store-error.js')]);
+  const { readsOnly, ...rest } = options;
   try {
-    return openRunStore(project, options);
+    try {
+      return openRunStore(project, rest);
+    } catch (error) {
+      // a shared store's user with SELECT only can still read it (opened for writing, it marks interrupted runs)
+      if (!readsOnly || rest.readonly || !process.env.NNC_STORE || !isStoreError(error) || error.fault !== 'readonly') throw error;
+      return openRunStore(project, { ...rest, readonly: true });
+    }
   } catch (error) {
     if (isStoreError(error)) throw error;
     throw new UserError((error as Error).message, 1);

@@ -121,7 +121,7 @@ export default defineCommand({
       console.log(format === 'json' ? '[]' : noStoreMessage(project));
       return 0;
     }
-    const store = await openStore(project);
+    const store = await openStore(project, { readsOnly: true });
     try {
       if (filter.runId !== undefined) {
         const run = resolveRunId(store, filter.runId);

@@ -110,7 +110,7 @@ export default defineCommand({
       console.log(format === 'json' ? '[]' : noStoreMessage(project));
       return 0;
     }
-    const store = await openStore(project);
+    const store = await openStore(project, { readsOnly: true });
     try {
       const runs = args.values.sweep === undefined ? store.listRuns({ limit }) : await sweepRuns(store, project, String(args.values.sweep), limit);
       const pinned = store.pinnedRun();

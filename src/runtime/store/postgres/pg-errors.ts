@@ -55,7 +55,7 @@ export function postgresStoreError(error: unknown, url: string): StoreError | nu
       return new StoreError(`The run store ${where} did not answer (${reason}). Check that PostgreSQL runs and the network lets this machine reach it.`, redactUrl(url), 'io');
     case '28P01':
     case '28000':
-      return new StoreError(`PostgreSQL refused the login to the run store ${where} (${reason}). Check the user and password in the URL or in PGUSER / PGPASSWORD (or ~/.pgpass); nothing was changed.`, redactUrl(url), 'readonly');
+      return new StoreError(`PostgreSQL refused the login to the run store ${where} (${reason}). Check the user and password in the URL or in PGUSER / PGPASSWORD (or ~/.pgpass); nothing was changed.`, redactUrl(url), 'io');
     case '3D000':
       return new StoreError(`The run store ${where} names a database that does not exist (${reason}). Create it (createdb <name>) or name an existing one in the URL.`, redactUrl(url), 'io');
     case '42501':
