@@ -98,7 +98,13 @@ describe.skipIf(!started.server)('nnc worker: SIGTERM, and jobs trained without 
     // the workers wrote nothing where the project was
     expect(existsSync(project)).toBe(false);
 
-    const store = openSharedStore(work, url, { readonly: true, project: { name: 'tiny', remote: '' } });
+    // the project is keyed by its name and the enqueuing checkout's git remote (this repository's
+    // origin in a clone, none in a repository without one): take it from the store's list
+    const lister = openSharedStore(work, url, { readonly: true, project: { name: 'tiny', remote: '' } });
+    const tiny = lister.listProjects().filter((p) => p.name === 'tiny');
+    lister.close();
+    expect(tiny).toHaveLength(1);
+    const store = openSharedStore(work, url, { readonly: true, project: { name: 'tiny', remote: tiny[0]!.remote } });
     try {
       const stopped = store.getRun(runA)!;
       expect(stopped.status).toBe('stopped');

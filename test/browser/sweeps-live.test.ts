@@ -122,9 +122,13 @@ describe.skipIf(!hasChromium)('Sweeps tab, live by push', () => {
 
   function expectLive(r: Awaited<ReturnType<typeof watchSweep>>) {
     expect(r.errors).toEqual([]);
-    // the table went through the trials finishing one by one, without a reload
+    // the table went through the trials finishing, without a reload: never fewer completed than before,
+    // some but not all at some point, all three at the end (two trials that end within one follower
+    // poll of each other on a loaded machine arrive in one push, so not necessarily 1, 2, 3)
     const completedCounts = r.seen.map((s) => s.split(' ').filter((c) => c.endsWith(':completed')).length);
-    expect(completedCounts).toEqual(expect.arrayContaining([1, 2, 3]));
+    expect(completedCounts.every((n, i) => i === 0 || n >= completedCounts[i - 1]), completedCounts.join(',')).toBe(true);
+    expect(completedCounts.some((n) => n > 0 && n < 3), completedCounts.join(',')).toBe(true);
+    expect(completedCounts[completedCounts.length - 1]).toBe(3);
     expect(r.seen.some((s) => s.includes(':completed') && (s.includes(':running') || s.includes(':pending')))).toBe(true);
     // by push: frames with the trials, the last one the finished sweep as the API ranks it
     expect(r.pushed.length).toBeGreaterThanOrEqual(4);
