@@ -105,10 +105,14 @@ async function save(dir: string, artifacts: tf.io.ModelArtifacts, files: Checkpo
 
   const weights = concatWeights(artifacts.weightData);
   const json = JSON.stringify(modelJSON);
-  await writeDurably(join(staging, WEIGHTS_BIN), weights);
-  for (const [name, data] of Object.entries(files)) await writeDurably(join(staging, name), data);
-  await writeDurably(join(staging, MODEL_JSON), json);
-  await writeDurably(join(staging, COMMITTED), '');
+  // the files of one save are independent: written and synced at once (one wait for the disk, not one per
+  // file); the marker only after all of them are durable, and it is empty: the folder's sync makes it so
+  await Promise.all([
+    writeDurably(join(staging, WEIGHTS_BIN), weights),
+    ...Object.entries(files).map(([name, data]) => writeDurably(join(staging, name), data)),
+    writeDurably(join(staging, MODEL_JSON), json),
+  ]);
+  await (await open(join(staging, COMMITTED), 'w')).close();
   await syncDir(staging);
   await settle(dir);
 
