@@ -19,6 +19,10 @@ export const AREAS = {
     mutate: ['src/diff/compare.ts'],
     tests: ['test/diff-compare.test.ts', 'test/diff-metrics.test.ts', 'test/diff-render.test.ts'],
   },
+  sweep: {
+    mutate: ['src/diff/sweep-diff.ts'],
+    tests: ['test/diff-sweep-mutants.test.ts'],
+  },
 };
 
 /** The area named by NNC_MUTATE_AREA; throws with the list when it names none. */

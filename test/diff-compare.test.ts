@@ -4,7 +4,7 @@
 // 8-token cap, settings, the notes for what was not compared, and metrics
 // present in one run only.
 import { describe, expect, it } from 'vitest';
-import { comparePlans, FIRST_TOKENS, type SideInput } from '../src/diff/compare.js';
+import { comparePlans, diagnosticLine, FIRST_TOKENS, type SideInput } from '../src/diff/compare.js';
 import type { Diagnostic } from '../src/compiler/diagnostics.js';
 import { viewOfCompile, viewOfDocuments, type SideView } from '../src/diff/side-view.js';
 import { compileFiles, ROOT } from './helpers/project.js';
@@ -175,5 +175,19 @@ describe('settings and metrics', () => {
     ]);
     expect(comparePlans(base, head, { base: null, head: { id: 'r2', best: { loss: 1 } } }).metrics).toBeNull();
     expect(comparePlans(base, head, { base: { id: 'r1', best: { loss: 1 } }, head: null }).metrics).toBeNull();
+  });
+});
+
+describe('diagnosticLine', () => {
+  it("paths relative to the project with '/', the folder itself as '.', a pseudo-file such as a sweep trial's values as it is, related locations the same way", () => {
+    const d = (file: string, related?: Diagnostic['related']): Diagnostic => ({ code: 3001, severity: 'error', message: 'A sentence.', file, line: 4, column: 7, length: 2, ...(related ? { related } : {}) });
+    expect(diagnosticLine(d(`${ROOT}/datasets/a.yaml`), ROOT)).toEqual({ file: 'datasets/a.yaml', line: 4, column: 7, severity: 'error', code: 3001, message: 'A sentence.' });
+    expect(diagnosticLine(d(ROOT), ROOT).file).toBe('.');
+    expect(diagnosticLine(d('<sweep s1 trial 3>'), ROOT).file).toBe('<sweep s1 trial 3>');
+    const line = diagnosticLine(d('<sweep s1 trial 3>', [{ file: `${ROOT}/layers.yaml`, line: 2, column: 5, message: 'Defined here.' }, { file: '<sweep s1 trial 3>', line: 1, column: 1, message: 'Set here.' }]), ROOT);
+    expect(line.related).toEqual([
+      { file: 'layers.yaml', line: 2, column: 5, message: 'Defined here.' },
+      { file: '<sweep s1 trial 3>', line: 1, column: 1, message: 'Set here.' },
+    ]);
   });
 });
