@@ -8,7 +8,7 @@ import type { PlanData } from '../compiler/plan-data.js';
 import { loadTf, type Tf } from '../runtime/backend/index.js';
 import type { PredictOptions, Prediction } from '../runtime/export/portable/open-predictor.js';
 import { registerNncLayers as registerPortableLayers } from '../runtime/export/portable/portable-layers.js';
-import type { LogEntry, RunRecord } from '../runtime/store/types.js';
+import type { LogEntry, RunRecord, RunStore } from '../runtime/store/types.js';
 import type { EpochSummary, TrainStats } from '../runtime/train/types.js';
 import type { DriverEvent } from '../runtime/watch/driver.js';
 import type { Compiled } from './compiler.js';
@@ -21,12 +21,25 @@ export function registerNncLayers(tf: Tf): void {
   registerPortableLayers(tf);
 }
 
+/** The run store: the project folder's .nnc/nnc.db, or a shared PostgreSQL store (README, Team store). */
+export interface StoreOptions {
+  /** a PostgreSQL store's URL (postgres://user@host:5432/db; the password from PGPASSWORD or ~/.pgpass); default: NNC_STORE, else the folder's store */
+  readonly store?: string;
+}
+
+async function openStore(project: string, options: StoreOptions & { readonly?: boolean }): Promise<RunStore> {
+  const url = options.store ?? (process.env.NNC_STORE || undefined);
+  // the PostgreSQL store's modules only for a shared store (start-up, BENCHMARKS.md)
+  if (url) return (await import('../runtime/store/open-store.js')).openRunStore(project, { store: url, readonly: options.readonly });
+  return (await import('../runtime/store/store.js')).createRunStore(project, { readonly: options.readonly });
+}
+
 export interface BackendOptions {
   /** 'node', 'wasm' or 'cpu' (default: the first that starts; also env NNC_BACKEND) */
   readonly backend?: string;
 }
 
-export interface TrainOptions extends BackendOptions {
+export interface TrainOptions extends BackendOptions, StoreOptions {
   /** the project folder whose store (.nnc/) keeps the run; default: the compiled project's */
   readonly project?: string;
   /** the plan's samples (compile().data); taken from the compile result when it is given */
@@ -65,9 +78,8 @@ export async function train(compiled: Compiled | Plan, options: TrainOptions = {
   if (!project) throw new Error("train(plan, options) needs options.project, the folder whose .nnc/ store keeps the run (or pass compile()'s result).");
   const data = options.data ?? (isCompiled ? compiled.data : null);
   const { tf, backend } = await loadTf(options.backend);
-  const { createRunStore } = await import('../runtime/store/store.js');
   const { createSessionContext, releaseSession, runSession } = await import('../runtime/session/run-session.js');
-  const store = createRunStore(project);
+  const store = await openStore(project, options);
   if (isCompiled) store.saveDiagnostics(compiled.diagnostics);
   const ctx = createSessionContext({ tf, backend, store, projectDir: project });
   let ended: RunRecord | null = null;
@@ -92,7 +104,7 @@ export async function train(compiled: Compiled | Plan, options: TrainOptions = {
   }
 }
 
-export interface LoadPredictorOptions extends BackendOptions {
+export interface LoadPredictorOptions extends BackendOptions, StoreOptions {
   /** a project's run (its id or a unique start of it); default: the pinned run, else the newest completed one */
   readonly run?: string;
   /** a TensorFlow.js instance to use instead of nnc's backend choice (e.g. @tensorflow/tfjs-node's) */
@@ -115,13 +127,13 @@ export async function loadPredictor(dir: string, options: LoadPredictorOptions =
   const tf = options.tf ?? (await loadTf(options.backend)).tf;
   const { loadServedModel } = await import('../runtime/serve/served-model.js');
   const { resolve } = await import('node:path');
-  const served = await loadServedModel(tf, resolve(dir), dir, options.run);
+  const served = await loadServedModel(tf, resolve(dir), dir, options.run, options.store ?? (process.env.NNC_STORE || undefined));
   if (typeof served === 'string') throw new Error(served);
   const { model } = served;
   return { heads: model.heads, source: served.source, card: served.card, predict: (inputs, predictOptions) => model.predict(inputs, predictOptions), dispose: () => model.dispose() };
 }
 
-export interface EvaluateOptions extends BackendOptions {
+export interface EvaluateOptions extends BackendOptions, StoreOptions {
   /** the run (its id or a unique start of it); default: the pinned run, else the newest completed one */
   readonly run?: string;
   /** default: 'test' when the plan holds out a test split, else 'validation' */
@@ -153,10 +165,9 @@ export async function evaluate(dir: string, options: EvaluateOptions = {}): Prom
   const compiled = compile(project);
   if (!compiled.plan || !compiled.data) throw new Error(`The project's files do not compile ('nnc check' lists the errors), so its splits cannot be read.`);
   const { tf } = await loadTf(options.backend);
-  const { createRunStore } = await import('../runtime/store/store.js');
   const { findRun, loadRun } = await import('../runtime/predict/load.js');
   const { evaluateHeads } = await import('../runtime/metrics/evaluate-run.js');
-  const store = createRunStore(project, { readonly: true });
+  const store = await openStore(project, { ...options, readonly: true });
   try {
     const run = findRun(store, options.run);
     if (typeof run === 'string') throw new Error(run);

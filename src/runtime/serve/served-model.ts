@@ -29,7 +29,8 @@ export function isExportDir(dir: string): boolean {
 }
 
 /** The model in `dir`, or a sentence saying why there is none. */
-export async function loadServedModel(tf: Tf, dir: string, shown: string, runId: string | undefined): Promise<ServedModel | string> {
+/** `store`: a shared PostgreSQL store's URL (default NNC_STORE); neither: the folder's .nnc/nnc.db */
+export async function loadServedModel(tf: Tf, dir: string, shown: string, runId: string | undefined, store = process.env.NNC_STORE || undefined): Promise<ServedModel | string> {
   if (isExportDir(dir)) {
     if (runId !== undefined) return `'${shown}' is an export (one model): --run applies to a project folder.`;
     try {
@@ -44,16 +45,15 @@ export async function loadServedModel(tf: Tf, dir: string, shown: string, runId:
       return `Cannot load the export in '${shown}': ${(error as Error).message}. Export it again with 'nnc export <project> --out ${shown}'.`;
     }
   }
-  if (!hasStore(dir)) {
+  if (!store && !hasStore(dir)) {
     return `'${shown}' is neither an export (model.json + preprocess.json, written by 'nnc export') nor a project with stored runs. Train it with 'nnc train ${shown}' first.`;
   }
   // the PostgreSQL store's modules only for a shared store (start-up, BENCHMARKS.md)
-  const createRunStore = process.env.NNC_STORE ? (await import('../store/open-store.js')).openRunStore : (await import('../store/store.js')).createRunStore;
-  const store = createRunStore(dir, { readonly: true });
+  const runs = store ? (await import('../store/open-store.js')).openRunStore(dir, { readonly: true, store }) : (await import('../store/store.js')).createRunStore(dir, { readonly: true });
   try {
-    const run = findRun(store, runId);
+    const run = findRun(runs, runId);
     if (typeof run === 'string') return run;
-    const loaded = await loadRun(tf, store, run);
+    const loaded = await loadRun(tf, runs, run);
     if (typeof loaded === 'string') return loaded;
     const plan = loaded.plan as Plan;
     const metadata: ModelMetadata | undefined = loaded.scaling ? { scaling: loaded.scaling } : undefined;
@@ -62,6 +62,6 @@ export async function loadServedModel(tf: Tf, dir: string, shown: string, runId:
     const card = modelCard(plan, run, converted.ok ? converted.layers : []);
     return { model, card, source: `run ${run.id} of '${plan.project.name}'`, runId: run.id };
   } finally {
-    store.close();
+    runs.close();
   }
 }
