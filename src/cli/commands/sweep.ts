@@ -5,7 +5,7 @@ import { compileSweep, type CompiledSweep } from '../../compiler/check-sweep.js'
 import { hasErrors } from '../../compiler/diagnostics.js';
 import { suggest } from '../../compiler/suggest.js';
 import type { SweepEvent, SweepOutcome, TrialState } from '../../runtime/sweep/run-sweep.js';
-import type { SweepReader, SweepRecord } from '../../runtime/sweep/sweep-store.js';
+import type { SweepReader, SweepRecord, SweepWriter } from '../../runtime/sweep/sweep-store.js';
 import type { SweepTrialView } from '../../shared/protocol.js';
 import { defineCommand, UserError } from '../command.js';
 import { printDiagnostics } from '../print-diagnostics.js';
@@ -38,6 +38,8 @@ Options:
   --backend <b>    TensorFlow.js backend: node, wasm or cpu (also NNC_BACKEND)
   --format <f>     text (default) or json
   --store <url>    a PostgreSQL store (postgres://…; default: NNC_STORE):
+                   the sweep, its trials and their runs are stored there
+                   (the trials train here, or with --queue on workers);
                    --show and --list read its sweeps
   --queue          with a PostgreSQL store: record the sweep there and
                    enqueue a job per trial for 'nnc worker' on any machine
@@ -122,19 +124,27 @@ export default defineCommand({
         show: (id) => show(dir, id, format, storeUrl),
       });
     }
-    if (storeUrl) throw new UserError(`A sweep trained here stores its runs in the project's .nnc/ folder; with a PostgreSQL store, add '--queue' and start 'nnc worker --store …'.`);
-
-    const [{ createRunStore }, { openSweepWriter }, { runSweep }, { createWorkerDriver }, { loadResume }] = await Promise.all([
-      import('../../runtime/store/store.js'),
+    const [{ openProjectStore }, { sweepWriterFor }, { runSweep }, { createWorkerDriver }, { loadResume }] = await Promise.all([
+      import('../queue-commands.js'),
       import('../../runtime/sweep/sweep-store.js'),
       import('../../runtime/sweep/run-sweep.js'),
       import('../../runtime/watch/worker-driver.js'),
       import('../../runtime/session/run-session.js'),
     ]);
-    const store = createRunStore(dir);
-    store.saveDiagnostics(compiled.diagnostics);
-    const writer = openSweepWriter(dir);
-    say(`Sweep '${sweep.name}': ${sweep.trials.length} trials (${sweep.method}${sweep.halving ? `, halving after epochs ${sweep.halving.epochs.join(', ')} keeping ${sweep.halving.keep}` : ''}), ${width} at a time, ranked by ${sweep.metric} (${sweep.mode}).`);
+    // with a shared store the sweep, its trials and runs go there: the trial threads open
+    // their own store from NNC_STORE, which each thread copies from this process when it starts
+    if (storeUrl) process.env.NNC_STORE = storeUrl;
+    const store = await openProjectStore(dir, storeUrl);
+    let writer: SweepWriter;
+    try {
+      store.saveDiagnostics(compiled.diagnostics);
+      writer = sweepWriterFor(store, dir);
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+    const where = storeUrl ? ` Stored in '${store.path}'; the trials train here.` : '';
+    say(`Sweep '${sweep.name}': ${sweep.trials.length} trials (${sweep.method}${sweep.halving ? `, halving after epochs ${sweep.halving.epochs.join(', ')} keeping ${sweep.halving.keep}` : ''}), ${width} at a time, ranked by ${sweep.metric} (${sweep.mode}).${where}`);
 
     const controller = new AbortController();
     const onSignal = (signal: NodeJS.Signals) => {
@@ -169,7 +179,7 @@ export default defineCommand({
       say(`\nSweep ${outcome.sweep.id} '${sweep.name}' ${outcome.status} in ${(outcome.durationMs / 1000).toFixed(1)} s: ${sweep.trials.length} trials, ${width} at a time.`);
       say(rankedTable(sweep.parameters, sweep.metric, rows));
       const best = outcome.ranked[0];
-      if (best?.value !== null && best?.runId) say(`Best: trial ${best.trial.index} (${best.trial.label}), run ${best.runId}. 'nnc runs --sweep ${outcome.sweep.id}' lists its runs; 'nnc runs --pin ${best.runId}' makes predict use it.`);
+      if (best?.value !== null && best?.runId) say(`Best: trial ${best.trial.index} (${best.trial.label}), run ${best.runId}. 'nnc runs --sweep ${outcome.sweep.id}${storeUrl ? ' --store …' : ''}' lists its runs; 'nnc runs --pin ${best.runId}${storeUrl ? ' --store …' : ''}' makes predict use it.`);
     }
     return rows.some((r) => r.status === 'failed') && !rows.some((r) => r.status === 'completed') ? 1 : 0;
   },
