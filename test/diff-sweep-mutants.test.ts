@@ -3,7 +3,7 @@
 // run store hands it over (trials ranked, their runs, every run of the
 // project), built in memory against copies of the tiny fixture. Nothing is
 // trained; test/diff-sweep.test.ts runs a real sweep through the CLI.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -141,6 +141,26 @@ describe('diffSweep: every trial against the base', () => {
       `The base (the project's files without the sweep's values) does not compile: trials are compared with it as written in its YAML, without shapes or parameters.`,
       `Trial 1's values no longer compile with the project's files (it trained plan ffffffff): its diagnostics are listed with it.`,
     ]);
+  });
+});
+
+describe('plugins', () => {
+  it('runs none without trustPlugins and says the base and the sides are unchecked; with it, no such note', () => {
+    const dir = project('plugins');
+    mkdirSync(join(dir, 'plugins'));
+    copyFileSync('test/fixtures/diagnostics/plugins/types.mjs', join(dir, 'plugins/types.mjs'));
+    writeFileSync(join(dir, 'nnc.yaml'), `${readFileSync(join(dir, 'nnc.yaml'), 'utf8')}plugins: ['./plugins/types.mjs']\n`);
+    const { stored } = sweep(project('plugins-plain'));
+    const one = { ...stored, trials: stored.trials.slice(0, 1), allRuns: [] };
+    const untrusted = diffSweep(one, { projectDir: dir, project: 'tiny' });
+    const note = (label: string) => `${label}: plugins were not run (nnc diff runs no plugin code unless it is given --trust-plugins), so its shapes and parameters are unchecked. Give --trust-plugins to run them.`;
+    expect(untrusted.diff.notes[0]).toBe(note('base'));
+    const trusted = diffSweep(one, { projectDir: dir, project: 'tiny', trustPlugins: true });
+    expect(trusted.diff.notes.filter((n) => n.includes('plugins were not run'))).toEqual([]);
+    expect(trusted.diff.base.compiled).toBe(true);
+    const pair = diffTrials(one, [2], { projectDir: dir, project: 'tiny' });
+    expect(pair.diff.notes.filter((n) => n.includes('plugins were not run'))).toEqual([note('base'), note('head')]);
+    expect(diffTrials(one, [2], { projectDir: dir, project: 'tiny', trustPlugins: true }).diff.notes.filter((n) => n.includes('plugins were not run'))).toEqual([]);
   });
 });
 
