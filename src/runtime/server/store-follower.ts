@@ -9,7 +9,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import type { LogView, ServerMessage, TrainingStatsView } from '../../shared/protocol.js';
-import type { LogRow } from '../store/log-query.js';
+import { toStoredLog, type LogRow } from '../store/log-query.js';
 import { storePath } from '../store/paths.js';
 import { RUN_COLUMNS, toRunRecord, type RunRow } from '../store/run-rows.js';
 import { readSnapshots } from '../store/snapshots.js';
@@ -206,7 +206,7 @@ export function createStoreFollower(options: FollowOptions): StoreFollower {
       const known = counts.get(r.id);
       if (r.id <= lastLog && (known === undefined || known === r.count)) continue;
       counts.set(r.id, r.count);
-      const log: LogView = logView({ id: r.id, runId: r.run_id, time: r.time, level: r.level, category: r.category, message: r.message, spam: r.spam === 1, count: r.count });
+      const log: LogView = logView(toStoredLog(r));
       out.push({ type: 'training_log', project: options.project, log });
     }
     if (rows.length) lastLog = Math.max(lastLog, rows[rows.length - 1].id);

@@ -28,7 +28,8 @@ export interface EvaluationRecord extends NewEvaluation {
   readonly createdAt: number;
 }
 
-interface Row {
+/** An evaluations row as SQLite and PostgreSQL return it. */
+export interface EvaluationRow {
   id: number;
   run_id: string;
   created_at: number;
@@ -52,10 +53,14 @@ export function writeEvaluation(db: Database.Database, evaluation: NewEvaluation
 /** A run's evaluations, oldest first; every run's when runId is absent. */
 export function readEvaluations(db: Database.Database, runId?: string): EvaluationRecord[] {
   const rows = runId === undefined
-    ? db.prepare<[], Row>('SELECT * FROM evaluations ORDER BY id').all()
-    : db.prepare<[string], Row>('SELECT * FROM evaluations WHERE run_id = ? ORDER BY id').all(runId);
-  return rows.map((r) => ({
-    id: r.id,
+    ? db.prepare<[], EvaluationRow>('SELECT * FROM evaluations ORDER BY id').all()
+    : db.prepare<[string], EvaluationRow>('SELECT * FROM evaluations WHERE run_id = ? ORDER BY id').all(runId);
+  return rows.map(toEvaluationRecord);
+}
+
+export function toEvaluationRecord(r: EvaluationRow): EvaluationRecord {
+  return {
+    id: Number(r.id),
     runId: r.run_id,
     createdAt: r.created_at,
     split: r.split,
@@ -65,5 +70,5 @@ export function readEvaluations(db: Database.Database, runId?: string): Evaluati
     count: r.count,
     metrics: JSON.parse(r.metrics) as EvaluationRecord['metrics'],
     heads: JSON.parse(r.heads) as EvaluationRecord['heads'],
-  }));
+  };
 }

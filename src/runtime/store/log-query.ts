@@ -4,7 +4,7 @@ import type { LogFilter, LogLevel, StoredLog } from './types.js';
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error'];
 
-/** A row of the logs table as SQLite returns it. */
+/** A row of the logs table as SQLite and PostgreSQL return it. */
 export interface LogRow {
   id: number;
   run_id: string | null;
@@ -51,14 +51,18 @@ export function queryLogs(db: Database.Database, filter: LogFilter): StoredLog[]
   return db
     .prepare<unknown[], LogRow>(sql)
     .all(...params, filter.limit ?? 1000)
-    .map((r) => ({
-      id: r.id,
-      runId: r.run_id,
-      time: r.time,
-      level: r.level,
-      category: r.category,
-      message: r.message,
-      spam: r.spam === 1,
-      count: r.count,
-    }));
+    .map(toStoredLog);
+}
+
+export function toStoredLog(r: LogRow): StoredLog {
+  return {
+    id: Number(r.id),
+    runId: r.run_id,
+    time: r.time,
+    level: r.level,
+    category: r.category,
+    message: r.message,
+    spam: r.spam === 1,
+    count: r.count,
+  };
 }

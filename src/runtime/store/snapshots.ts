@@ -3,7 +3,8 @@
 import type Database from 'better-sqlite3';
 import type { Snapshot, TensorStats } from './types.js';
 
-interface Row {
+/** A snapshot joined with its tensors, one row a tensor, as SQLite and PostgreSQL return it. */
+export interface SnapshotRow {
   snapshot_id: number;
   step: number;
   epoch: number;
@@ -20,7 +21,7 @@ interface Row {
 }
 
 /** SQLite has no NaN (it stores NULL); a statistic of a diverged model is NaN again when read. */
-const real = (v: number): number | null => (Number.isNaN(v) ? null : v);
+export const real = (v: number): number | null => (Number.isNaN(v) ? null : v);
 const num = (v: number | null): number => v ?? Number.NaN;
 // grad_norm is nullable (no gradient), so its NaN is kept as the text 'NaN'
 const gradNorm = (v: number | null): number | string | null => (v === null ? null : Number.isNaN(v) ? 'NaN' : v);
@@ -48,20 +49,25 @@ export function readSnapshots(db: Database.Database, runId: string, latestOnly: 
     ? '(SELECT id FROM snapshots WHERE run_id = ? ORDER BY step DESC, id DESC LIMIT 1)'
     : '(SELECT id FROM snapshots WHERE run_id = ?)';
   const rows = db
-    .prepare<[string], Row>(
+    .prepare<[string], SnapshotRow>(
       `SELECT s.id AS snapshot_id, s.step, s.epoch, s.time, t.name, t.layer, t.shape, t.mean, t.std, t.min, t.max, t.histogram, t.grad_norm
        FROM snapshots s LEFT JOIN snapshot_tensors t ON t.snapshot_id = s.id
        WHERE s.id IN ${which}
        ORDER BY s.step, s.id, t.rowid`,
     )
     .all(runId);
+  return snapshotsFromRows(rows);
+}
+
+/** Snapshot rows (ordered by step, snapshot, tensor) grouped into snapshots; NULL statistics are NaN again. */
+export function snapshotsFromRows(rows: readonly SnapshotRow[]): Snapshot[] {
   const snapshots: Array<{ step: number; epoch: number; time: number; tensors: TensorStats[] }> = [];
   let current: (typeof snapshots)[number] | null = null;
   let currentId = -1;
   for (const r of rows) {
-    if (r.snapshot_id !== currentId) {
+    if (Number(r.snapshot_id) !== currentId) {
       current = { step: r.step, epoch: r.epoch, time: r.time, tensors: [] };
-      currentId = r.snapshot_id;
+      currentId = Number(r.snapshot_id);
       snapshots.push(current);
     }
     if (r.name === null) continue; // a snapshot without tensors

@@ -21,7 +21,8 @@ export function fromNotesColumn(text: string | null): Pick<Diagnostic, 'notes' |
   return { ...(value.notes ? { notes: value.notes } : {}), ...(value.related?.length ? { related: value.related } : {}) };
 }
 
-interface DiagnosticRow {
+/** A diagnostics row as SQLite and PostgreSQL return it. */
+export interface DiagnosticRow {
   code: number;
   severity: Diagnostic['severity'];
   message: string;
@@ -54,7 +55,11 @@ export function readDiagnostics(db: Database.Database): Diagnostic[] {
       'SELECT code, severity, message, file, line, "column", length, notes, suggestion FROM diagnostics ORDER BY id',
     )
     .all();
-  return rows.map((r) => ({
+  return rows.map(toDiagnostic);
+}
+
+export function toDiagnostic(r: DiagnosticRow): Diagnostic {
+  return {
     code: r.code,
     severity: r.severity,
     message: r.message,
@@ -64,5 +69,5 @@ export function readDiagnostics(db: Database.Database): Diagnostic[] {
     length: r.length,
     ...fromNotesColumn(r.notes),
     ...(r.suggestion !== null ? { suggestion: r.suggestion } : {}),
-  }));
+  };
 }

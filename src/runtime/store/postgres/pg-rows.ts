@@ -2,12 +2,13 @@
 // diagnostics: the SQLite store's queries (log-query.ts, snapshots.ts,
 // evaluations.ts, stored-diagnostics.ts) in PostgreSQL's dialect, per project.
 import type { Diagnostic } from '../../../compiler/diagnostics.js';
-import type { EvaluationRecord, NewEvaluation } from '../evaluations.js';
-import type { LogRow } from '../log-query.js';
-import type { LogFilter, LogLevel, Snapshot, StoredLog, TensorStats } from '../types.js';
+import { toEvaluationRecord, type EvaluationRecord, type EvaluationRow, type NewEvaluation } from '../evaluations.js';
+import { toStoredLog, type LogRow } from '../log-query.js';
+import type { LogFilter, LogLevel, Snapshot, StoredLog } from '../types.js';
 import type { MetricRow, PendingLog, WriteSink } from '../write-buffer.js';
 import type { SyncClient } from './sync-client.js';
-import { fromNotesColumn, notesColumn } from '../stored-diagnostics.js';
+import { real, snapshotsFromRows, type SnapshotRow } from '../snapshots.js';
+import { notesColumn, toDiagnostic, type DiagnosticRow } from '../stored-diagnostics.js';
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error'];
 
@@ -87,20 +88,8 @@ export function queryPostgresLogs(client: SyncClient, projectId: number, filter:
      ) newest ORDER BY id`,
     params,
   ).rows;
-  return rows.map((r) => ({
-    id: Number(r.id),
-    runId: r.run_id,
-    time: r.time,
-    level: r.level,
-    category: r.category,
-    message: r.message,
-    spam: r.spam === 1,
-    count: r.count,
-  }));
+  return rows.map(toStoredLog);
 }
-
-const real = (v: number): number | null => (Number.isNaN(v) ? null : v);
-const num = (v: number | null): number => v ?? Number.NaN;
 
 export function writePostgresSnapshot(client: SyncClient, runId: string, snapshot: Snapshot): void {
   const t = snapshot.tensors;
@@ -120,22 +109,6 @@ export function writePostgresSnapshot(client: SyncClient, runId: string, snapsho
   );
 }
 
-interface SnapshotRow {
-  snapshot_id: number;
-  step: number;
-  epoch: number;
-  time: number;
-  name: string | null;
-  layer: string;
-  shape: string;
-  mean: number | null;
-  std: number | null;
-  min: number | null;
-  max: number | null;
-  histogram: string;
-  grad_norm: string | null;
-}
-
 export function readPostgresSnapshots(client: SyncClient, runId: string, latestOnly: boolean): Snapshot[] {
   const which = latestOnly
     ? '(SELECT id FROM nnc.snapshots WHERE run_id = $1 ORDER BY step DESC, id DESC LIMIT 1)'
@@ -147,29 +120,7 @@ export function readPostgresSnapshots(client: SyncClient, runId: string, latestO
      ORDER BY s.step, s.id, t.id`,
     [runId],
   ).rows;
-  const snapshots: Array<{ step: number; epoch: number; time: number; tensors: TensorStats[] }> = [];
-  let current: (typeof snapshots)[number] | null = null;
-  let currentId = -1;
-  for (const r of rows) {
-    if (Number(r.snapshot_id) !== currentId) {
-      current = { step: r.step, epoch: r.epoch, time: r.time, tensors: [] };
-      currentId = Number(r.snapshot_id);
-      snapshots.push(current);
-    }
-    if (r.name === null) continue;
-    current!.tensors.push({
-      name: r.name,
-      layer: r.layer,
-      shape: JSON.parse(r.shape) as number[],
-      mean: num(r.mean),
-      std: num(r.std),
-      min: num(r.min),
-      max: num(r.max),
-      histogram: JSON.parse(r.histogram) as number[],
-      gradNorm: r.grad_norm === null ? null : Number(r.grad_norm),
-    });
-  }
-  return snapshots;
+  return snapshotsFromRows(rows);
 }
 
 export function writePostgresEvaluation(client: SyncClient, evaluation: NewEvaluation): EvaluationRecord {
@@ -182,37 +133,13 @@ export function writePostgresEvaluation(client: SyncClient, evaluation: NewEvalu
   return { ...evaluation, id: Number(id), createdAt };
 }
 
-interface EvaluationRow {
-  id: number;
-  run_id: string;
-  created_at: number;
-  split: string;
-  data: string | null;
-  checkpoint: string;
-  plan_hash: string;
-  count: number;
-  metrics: string;
-  heads: string;
-}
-
 /** A run's evaluations, oldest first; every run's of the project when runId is absent. */
 export function readPostgresEvaluations(client: SyncClient, projectId: number, runId?: string): EvaluationRecord[] {
   const rows =
     runId === undefined
       ? client.query<EvaluationRow>('SELECT e.* FROM nnc.evaluations e JOIN nnc.runs r ON r.id = e.run_id WHERE r.project_id = $1 ORDER BY e.id', [projectId]).rows
       : client.query<EvaluationRow>('SELECT * FROM nnc.evaluations WHERE run_id = $1 ORDER BY id', [runId]).rows;
-  return rows.map((r) => ({
-    id: Number(r.id),
-    runId: r.run_id,
-    createdAt: r.created_at,
-    split: r.split,
-    data: r.data,
-    checkpoint: r.checkpoint === 'last' ? 'last' : 'best',
-    planHash: r.plan_hash,
-    count: r.count,
-    metrics: JSON.parse(r.metrics) as EvaluationRecord['metrics'],
-    heads: JSON.parse(r.heads) as EvaluationRecord['heads'],
-  }));
+  return rows.map(toEvaluationRecord);
 }
 
 export function writePostgresDiagnostics(client: SyncClient, projectId: number, diagnostics: readonly Diagnostic[]): void {
@@ -235,19 +162,9 @@ export function writePostgresDiagnostics(client: SyncClient, projectId: number, 
 }
 
 export function readPostgresDiagnostics(client: SyncClient, projectId: number): Diagnostic[] {
-  const rows = client.query<{ code: number; severity: Diagnostic['severity']; message: string; file: string; line: number; column: number; length: number; notes: string | null; suggestion: string | null }>(
+  const rows = client.query<DiagnosticRow>(
     'SELECT code, severity, message, file, line, "column", length, notes, suggestion FROM nnc.diagnostics WHERE project_id = $1 ORDER BY id',
     [projectId],
   ).rows;
-  return rows.map((r) => ({
-    code: r.code,
-    severity: r.severity,
-    message: r.message,
-    file: r.file,
-    line: r.line,
-    column: r.column,
-    length: r.length,
-    ...fromNotesColumn(r.notes),
-    ...(r.suggestion !== null ? { suggestion: r.suggestion } : {}),
-  }));
+  return rows.map(toDiagnostic);
 }
