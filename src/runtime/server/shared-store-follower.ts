@@ -142,9 +142,8 @@ export function createSharedStoreFollower(options: {
     let read = true;
     if (client && followed.size > 0) {
       try {
-        out.push(...statsMessages());
-        out.push(...logMessages());
-        out.push(...weightMessages());
+        const [metrics, logs, snapshots] = readRows();
+        out.push(...statsMessages(metrics), ...logMessages(logs), ...weightMessages(snapshots));
       } catch {
         // unreachable for now: the rows not read are read at the next poll, and the runs that ended end then
         read = false;
@@ -163,27 +162,25 @@ export function createSharedStoreFollower(options: {
     return out;
   }
 
-  function statsMessages(): ServerMessage[] {
+  /**
+   * The followed runs' new metric rows, log lines and snapshots, in one round trip. JIT is off
+   * for it: the planner's guess at the metric rows makes it compile the query, which costs more
+   * than the query (tens of ms against a few).
+   */
+  function readRows(): [MetricRow[], LogRow[], Array<{ run_id: string; id: number }>] {
     const ids = [...followed.keys()];
-    // each run's metric names first (a loose scan of the (run_id, name, step) index), then each name's
-    // rows from the run's step on: index ranges, not every row of a long run at every poll
-    const rows = client!.query<MetricRow>(
-      `WITH RECURSIVE names AS (
-         SELECT w.run_id, w.step, (SELECT min(name) FROM nnc.metrics WHERE run_id = w.run_id) AS name
-         FROM unnest($1::text[], $2::int[]) AS w(run_id, step)
-         UNION ALL
-         SELECT n.run_id, n.step, (SELECT min(name) FROM nnc.metrics WHERE run_id = n.run_id AND name > n.name)
-         FROM names n WHERE n.name IS NOT NULL
-       )
-       SELECT m.tx, m.run_id, m.step, m.epoch, m.name, m.value
-       FROM names n CROSS JOIN LATERAL (
-         SELECT xmin::text AS tx, run_id, step, epoch, name, value FROM nnc.metrics
-         WHERE run_id = n.run_id AND name = n.name AND step >= n.step
-       ) m
-       WHERE n.name IS NOT NULL
-       ORDER BY m.run_id, m.step LIMIT $3`,
-      [ids, ids.map((id) => followed.get(id)!.step), BATCH],
-    ).rows;
+    const runs = ids.map((id) => followed.get(id)!);
+    const [, metrics, logs, snapshots] = client!.batch([
+      { sql: 'SET LOCAL jit = off' },
+      { sql: SQL_METRICS, params: [ids, runs.map((f) => f.step), BATCH] },
+      // from the oldest of a run's recent lines, whose count may have gone up
+      { sql: SQL_LOGS, params: [ids, runs.map((f) => Math.min(f.lastLog + 1, ...f.counts.keys())), BATCH] },
+      { sql: SQL_SNAPSHOTS, params: [ids, runs.map((f) => f.lastSnapshot)] },
+    ]);
+    return [metrics!.rows as unknown as MetricRow[], logs!.rows as unknown as LogRow[], snapshots!.rows as unknown as Array<{ run_id: string; id: number }>];
+  }
+
+  function statsMessages(rows: readonly MetricRow[]): ServerMessage[] {
     // a batch cut inside a step: that step's rows are read whole at the next poll
     let cut = rows.length === BATCH ? rows[rows.length - 1]! : null;
     if (cut && cut.run_id === rows[0]!.run_id && cut.step === rows[0]!.step) cut = null;
@@ -210,18 +207,7 @@ export function createSharedStoreFollower(options: {
     return out;
   }
 
-  function logMessages(): ServerMessage[] {
-    const ids = [...followed.keys()];
-    const from = ids.map((id) => {
-      const f = followed.get(id)!;
-      return Math.min(f.lastLog + 1, ...f.counts.keys());
-    });
-    const rows = client!.query<LogRow>(
-      `SELECT l.id, l.run_id, l.time, l.level, l.category, l.message, l.spam, l.count
-       FROM nnc.logs l JOIN unnest($1::text[], $2::bigint[]) AS w(run_id, first) ON l.run_id = w.run_id AND l.id >= w.first
-       ORDER BY l.id LIMIT $3`,
-      [ids, from, BATCH],
-    ).rows;
+  function logMessages(rows: readonly LogRow[]): ServerMessage[] {
     const out: ServerMessage[] = [];
     for (const r of rows) {
       const f = followed.get(r.run_id)!;
@@ -240,13 +226,7 @@ export function createSharedStoreFollower(options: {
     return out;
   }
 
-  function weightMessages(): ServerMessage[] {
-    const ids = [...followed.keys()];
-    const rows = client!.query<{ run_id: string; id: number }>(
-      `SELECT s.run_id, max(s.id) AS id FROM nnc.snapshots s JOIN unnest($1::text[], $2::bigint[]) AS w(run_id, after) ON s.run_id = w.run_id AND s.id > w.after
-       GROUP BY s.run_id`,
-      [ids, ids.map((id) => followed.get(id)!.lastSnapshot)],
-    ).rows;
+  function weightMessages(rows: ReadonlyArray<{ run_id: string; id: number }>): ServerMessage[] {
     // the newest snapshot of each run that got one: the weight sheet shows only the latest
     const out: ServerMessage[] = [];
     for (const r of rows) {
@@ -267,3 +247,40 @@ export function createSharedStoreFollower(options: {
     },
   };
 }
+
+/**
+ * Each followed run's metric rows from its step on. Its metric names first (a loose scan of the
+ * (run_id, name, step) index), then each name's rows: index ranges, not every row of a long run
+ * at every poll. OFFSET 0 keeps the lateral scan per name (joined flat, the planner reads the
+ * whole table).
+ */
+const SQL_METRICS = `
+  WITH RECURSIVE names AS (
+    SELECT w.run_id, w.step, (SELECT min(name) FROM nnc.metrics WHERE run_id = w.run_id) AS name
+    FROM unnest($1::text[], $2::int[]) AS w(run_id, step)
+    UNION ALL
+    SELECT n.run_id, n.step, (SELECT min(name) FROM nnc.metrics WHERE run_id = n.run_id AND name > n.name)
+    FROM names n WHERE n.name IS NOT NULL
+  )
+  SELECT m.tx, m.run_id, m.step, m.epoch, m.name, m.value
+  FROM names n CROSS JOIN LATERAL (
+    SELECT xmin::text AS tx, run_id, step, epoch, name, value FROM nnc.metrics
+    WHERE run_id = n.run_id AND name = n.name AND step >= n.step
+    OFFSET 0
+  ) m
+  WHERE n.name IS NOT NULL
+  ORDER BY m.run_id, m.step LIMIT $3`;
+
+/** Each followed run's log lines from an id on. */
+const SQL_LOGS = `
+  SELECT l.id, l.run_id, l.time, l.level, l.category, l.message, l.spam, l.count
+  FROM unnest($1::text[], $2::bigint[]) AS w(run_id, first)
+  CROSS JOIN LATERAL (SELECT * FROM nnc.logs WHERE run_id = w.run_id AND id >= w.first OFFSET 0) l
+  ORDER BY l.id LIMIT $3`;
+
+/** Each followed run's newest snapshot id, where it has one after an id. */
+const SQL_SNAPSHOTS = `
+  SELECT s.run_id, max(s.id) AS id
+  FROM unnest($1::text[], $2::bigint[]) AS w(run_id, after)
+  CROSS JOIN LATERAL (SELECT run_id, id FROM nnc.snapshots WHERE run_id = w.run_id AND id > w.after OFFSET 0) s
+  GROUP BY s.run_id`;
