@@ -11,6 +11,7 @@ import { storePath } from '../paths.js';
 import { readSnapshots } from '../snapshots.js';
 import { checkSchema } from '../migrations.js';
 import { StoreError } from '../store-error.js';
+import type { RunRow } from '../run-rows.js';
 import { readDiagnostics } from '../stored-diagnostics.js';
 import type { SharedRunStore } from './pg-store.js';
 import { writePostgresSnapshot } from './pg-rows.js';
@@ -25,23 +26,9 @@ export interface PushResult {
   readonly blobs: number;
 }
 
-interface LocalRun {
-  id: string;
-  project: string;
-  plan_hash: string;
-  model_hash: string;
-  git_commit: string | null;
-  git_dirty: number;
-  backend: string;
-  status: string;
-  parent_id: string | null;
-  started_at: number;
-  ended_at: number | null;
-  best: string;
-  info: string;
+/** A runs row with the columns `nnc store push` copies beside the record's. */
+interface LocalRun extends RunRow {
   plan: string | null;
-  pid: number | null;
-  host: string | null;
   sweep_id: string | null;
   sweep_trial: number | null;
 }
