@@ -5,6 +5,8 @@ import { defineCommand, UserError } from '../command.js';
 import { projectDir } from '../project-dir.js';
 import { hasStore } from '../../runtime/store/paths.js';
 import type { ProjectRecord } from '../../runtime/store/open-store.js';
+import type { ProjectSource } from '../../runtime/server/source.js';
+import type { ServerMessage } from '../../shared/protocol.js';
 import { packageVersion, parsePort, untilInterrupted, viewerBundleDir } from './watch.js';
 
 const help = `Usage: nnc view [project...] [options]
@@ -59,25 +61,11 @@ export default defineCommand({
         const errors = project.diagnostics().filter((d) => d.severity === 'error').length;
         console.log(`nnc view: ${project.name}: ${runs} stored run${runs === 1 ? '' : 's'}${errors ? `; the project has ${errors} error${errors === 1 ? '' : 's'} now ('nnc check' lists them)` : ''}`);
       }
-      let server;
-      try {
-        server = await createViewerServer({ projects, host, port, bundleDir: viewerBundleDir(), version: packageVersion() });
-      } catch (error) {
-        throw new UserError((error as Error).message, 1);
-      }
       // runs another process writes reach the pages live (runtime/server/store-follower.ts)
-      const { createStoreFollower } = await import('../../runtime/server/store-follower.js');
-      const live = server;
-      const followers = projects.map((p) => createStoreFollower({ dir: p.dir, project: p.name, emit: (message) => live.broadcast(message) }));
-      // listen for Ctrl-C before saying where the viewer is: whoever reads the URL may stop us at once
-      const interrupted = untilInterrupted();
-      console.log(`nnc view: viewer at ${server.url}; Ctrl-C stops.`);
-      try {
-        await interrupted;
-      } finally {
-        for (const follower of followers) follower.close();
-        await server.close();
-      }
+      await serveUntilInterrupted(createViewerServer, projects, host, port, async () => {
+        const { createStoreFollower } = await import('../../runtime/server/store-follower.js');
+        return (p, emit) => createStoreFollower({ dir: p.dir, project: p.name, emit });
+      });
     } finally {
       for (const project of projects) project.close();
     }
@@ -125,24 +113,43 @@ async function viewSharedStore(url: string, folders: readonly string[], host: st
       const runs = project.record.runs;
       console.log(`nnc view: ${project.name}${project.record.remote ? ` (${project.record.remote})` : ''}: ${runs} stored run${runs === 1 ? '' : 's'} in '${shown}'`);
     }
-    let server;
-    try {
-      server = await createViewerServer({ projects, host, port, bundleDir: viewerBundleDir(), version: packageVersion() });
-    } catch (error) {
-      throw new UserError((error as Error).message, 1);
-    }
-    const live = server;
-    const followers = projects.map((p) => createSharedStoreFollower({ store: p.store()!, project: p.name, emit: (message) => live.broadcast(message) }));
-    const interrupted = untilInterrupted();
-    console.log(`nnc view: viewer at ${server.url}; Ctrl-C stops.`);
-    try {
-      await interrupted;
-    } finally {
-      for (const follower of followers) follower.close();
-      await server.close();
-    }
+    await serveUntilInterrupted(createViewerServer, projects, host, port, async () => (p, emit) => createSharedStoreFollower({ store: p.store()!, project: p.name, emit }));
   } finally {
     for (const project of projects) project.close();
   }
   return 0;
+}
+
+type Emit = (message: ServerMessage) => void;
+
+/**
+ * Serves the projects until Ctrl-C, each followed by what `follow` returns so
+ * that runs another process stores reach the pages live. A server that cannot
+ * start (the port in use) is a UserError with exit code 1.
+ */
+async function serveUntilInterrupted<P extends ProjectSource>(
+  createViewerServer: typeof import('../../runtime/server/server.js').createViewerServer,
+  projects: readonly P[],
+  host: string,
+  port: number,
+  follow: () => Promise<(project: P, emit: Emit) => { close(): void }>,
+): Promise<void> {
+  let server;
+  try {
+    server = await createViewerServer({ projects, host, port, bundleDir: viewerBundleDir(), version: packageVersion() });
+  } catch (error) {
+    throw new UserError((error as Error).message, 1);
+  }
+  const live = server;
+  const createFollower = await follow();
+  const followers = projects.map((p) => createFollower(p, (message) => live.broadcast(message)));
+  // listen for Ctrl-C before saying where the viewer is: whoever reads the URL may stop us at once
+  const interrupted = untilInterrupted();
+  console.log(`nnc view: viewer at ${server.url}; Ctrl-C stops.`);
+  try {
+    await interrupted;
+  } finally {
+    for (const follower of followers) follower.close();
+    await server.close();
+  }
 }
