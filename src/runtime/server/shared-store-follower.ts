@@ -75,18 +75,26 @@ export function createSharedStoreFollower(options: {
   const epochsOf = (run: RunRecord) => (typeof run.info.epochs === 'number' ? run.info.epochs : 0);
   const follow = (run: RunRecord): Followed => ({ step: NO_STEP, txs: new Set(), lastLog: 0, counts: new Map(), lastSnapshot: 0, fill: { ...EMPTY_FILL }, epochs: epochsOf(run) });
 
-  try {
-    const running: RunRecord[] = [];
-    for (const run of options.store.listRuns({ limit: 200 })) {
-      statuses.set(run.id, run.status);
-      if (run.status === 'running') running.push(run);
+  /** Notes what is stored now (a run already running is followed from its rows stored now); false: unreachable. */
+  function start(): boolean {
+    try {
+      const running: RunRecord[] = [];
+      const known = new Map<string, RunStatus>();
+      for (const run of options.store.listRuns({ limit: 200 })) {
+        known.set(run.id, run.status);
+        if (run.status === 'running') running.push(run);
+      }
+      for (const run of running) followed.set(run.id, follow(run));
+      if (client && running.length > 0) startAtStored(running.map((r) => r.id));
+      for (const [id, status] of known) statuses.set(id, status);
+      return true;
+    } catch {
+      followed.clear();
+      return false;
     }
-    // a run already running is followed from its rows stored now
-    for (const run of running) followed.set(run.id, follow(run));
-    if (client && running.length > 0) startAtStored(running.map((r) => r.id));
-  } catch {
-    // unreachable for now: each poll tries again
   }
+  // unreachable now: the first poll that reaches the store starts there
+  let started = start();
   // sweeps: sweep_updated for each change (sweep-follower.ts); the first check notes what is stored now
   const sweepStore = (options.store as { readonly sweeps?: { reader(): SweepReader } }).sweeps;
   const sweeps = createSweepReaderTracker({ project: options.project });
@@ -122,6 +130,10 @@ export function createSharedStoreFollower(options: {
 
   function poll(): ServerMessage[] {
     const out: ServerMessage[] = [];
+    if (!started) {
+      started = start();
+      return out;
+    }
     let runs: RunRecord[];
     try {
       runs = options.store.listRuns({ limit: 200 });
