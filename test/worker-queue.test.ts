@@ -6,48 +6,26 @@
 // and the other worker retries it, continuing from the killed run's last
 // checkpoint. The sweep ends with every trial completed, one after a retry,
 // and nothing lost: every trial's runs, metrics and checkpoints are stored.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresRunStore } from '../src/runtime/store/postgres/pg-store.js';
 import { openJobQueue, jobIdFor, TRIAL_QUEUE } from '../src/runtime/queue/jobs.js';
+import { CLI, startCli as start, until, type CliProcess } from './helpers/cli-process.js';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
 
 const started = await startPostgres();
 if (started.skip) console.warn(`worker-queue tests skipped: ${started.skip}`);
 
-const CLI = resolve('dist/cli.js');
 const QUEUE_ENV = { NNC_QUEUE_EXPIRE_SECONDS: '6', NNC_QUEUE_MAINTENANCE_SECONDS: '1', NNC_QUEUE_LEASE_SECONDS: '2', NO_COLOR: '1' };
-
-interface Proc {
-  readonly child: ChildProcess;
-  out: string;
-  readonly exited: Promise<number | null>;
-}
-
-function start(args: string[], cwd: string, env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const proc: Proc = { child, out: '', exited: new Promise((r) => child.on('exit', (code) => r(code))) };
-  child.stdout!.on('data', (b) => (proc.out += b));
-  child.stderr!.on('data', (b) => (proc.out += b));
-  return proc;
-}
-
-async function until(what: string, check: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.skipIf(!started.server)('nnc sweep --queue with two nnc worker processes', () => {
   let server: TestPostgres;
   let url: string;
   let work: string;
   let project: string;
-  const procs: Proc[] = [];
+  const procs: CliProcess[] = [];
 
   beforeAll(() => {
     server = started.server!;

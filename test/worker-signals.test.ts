@@ -6,34 +6,21 @@
 // exits 0. A second worker, from another empty folder, continues that run
 // from its last checkpoint to the end, with the samples fetched from the
 // store and the enqueuing checkout's git commit recorded.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSharedStore } from '../src/runtime/store/open-store.js';
+import { CLI, startCli, until } from './helpers/cli-process.js';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
 
 const started = await startPostgres();
 if (started.skip) console.warn(`worker-signals tests skipped: ${started.skip}`);
 
-const CLI = resolve('dist/cli.js');
 const ENV = { NNC_QUEUE_MAINTENANCE_SECONDS: '1', NNC_QUEUE_LEASE_SECONDS: '5', NO_COLOR: '1' };
 
-function start(args: string[], cwd: string) {
-  const child: ChildProcess = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const proc = { child, out: '', exited: new Promise<number | null>((r) => child.on('exit', (code) => r(code))) };
-  child.stdout!.on('data', (b) => (proc.out += b));
-  child.stderr!.on('data', (b) => (proc.out += b));
-  return proc;
-}
-
-async function until(what: string, check: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const start = (args: string[], cwd: string) => startCli(args, cwd, ENV);
+const WAIT_EVERY_MS = 50;
 
 describe.skipIf(!started.server)('nnc worker: SIGTERM, and jobs trained without a checkout', () => {
   let server: TestPostgres;
@@ -79,7 +66,7 @@ describe.skipIf(!started.server)('nnc worker: SIGTERM, and jobs trained without 
 
     const a = start(['worker', '--store', url, '--name', 'a'], emptyA);
     children.push(a.child);
-    await until('epoch 3 on worker a', () => /epoch 3:/.test(a.out), 40_000);
+    await until('epoch 3 on worker a', () => /epoch 3:/.test(a.out), 40_000, WAIT_EVERY_MS);
     a.child.kill('SIGTERM');
     expect(await a.exited, a.out).toBe(0);
     const runA = a.out.match(/run (\S+) started/)![1]!;

@@ -1,0 +1,31 @@
+// The built CLI started as a child process, its stdout and stderr collected
+// in `out` as they come, and a wait for what a test expects to appear.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export const CLI = resolve('dist/cli.js');
+
+export interface CliProcess {
+  readonly child: ChildProcess;
+  /** stdout and stderr so far, interleaved as they arrived */
+  out: string;
+  readonly exited: Promise<number | null>;
+}
+
+/** `node dist/cli.js ...args` in `cwd`, with `env` over this process's environment. */
+export function startCli(args: readonly string[], cwd: string, env: Record<string, string>): CliProcess {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc: CliProcess = { child, out: '', exited: new Promise((r) => child.on('exit', (code) => r(code))) };
+  child.stdout!.on('data', (b) => (proc.out += b));
+  child.stderr!.on('data', (b) => (proc.out += b));
+  return proc;
+}
+
+/** Polls `check` every `everyMs` until it holds; throws `timed out waiting for <what>` after `ms`. */
+export async function until(what: string, check: () => boolean, ms: number, everyMs = 100): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
