@@ -4,48 +4,24 @@
 // interrupted on this machine only, errors without the password, and the
 // round trip of the synchronous bridge.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkpointHandler } from '../src/runtime/store/checkpoint.js';
 import { createPeriodicBackup } from '../src/runtime/watch/periodic-backup.js';
 import type { Plan } from '../src/compiler/plan.js';
 import { openRunStore, openSharedStore, redactUrl, type SharedRunStore } from '../src/runtime/store/open-store.js';
 import { projectNameOf, withoutCredentials } from '../src/runtime/store/postgres/project-identity.js';
 import { createRunStore } from '../src/runtime/store/store.js';
-import type { NewRun, RunStore } from '../src/runtime/store/types.js';
-import { usePgWorker } from './helpers/pg-worker.js';
-import { startPostgres, type TestPostgres } from './helpers/postgres.js';
+import type { NewRun } from '../src/runtime/store/types.js';
+import { postgresForFile, storeScratch } from './helpers/store-test-setup.js';
 
 const execFileAsync = promisify(execFile);
-let pg: TestPostgres | undefined;
-beforeAll(async () => {
-  const started = await startPostgres();
-  if (started.skip) {
-    console.warn(`store-postgres: skipped: ${started.skip}`);
-    return;
-  }
-  pg = started.server;
-  await usePgWorker();
-});
-afterAll(() => pg?.stop());
+const pg = (await postgresForFile('store-postgres: skipped')).server;
 
-const dirs: string[] = [];
-const stores: RunStore[] = [];
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-});
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-function folder(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'nnc-pgstore-'));
-  writeFileSync(join(dir, 'nnc.yaml'), `apiVersion: nnc/v1\nkind: Project\nname: ${name}\n`);
-  dirs.push(dir);
-  return dir;
-}
+const { dirs, stores, folder } = storeScratch('nnc-pgstore-');
 let n = 0;
 const database = () => pg!.createDatabase(`pgstore_${process.pid}_${++n}`);
 function open(dir: string, url: string, options: Parameters<typeof openSharedStore>[2] = {}): SharedRunStore {

@@ -1,47 +1,22 @@
 // One suite, two run stores: the project's SQLite file and the shared
 // PostgreSQL store (a throwaway cluster, a database per test). Whatever the
 // RunStore interface promises, both keep.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkpointHandler, hasCheckpoint } from '../src/runtime/store/checkpoint.js';
 import { openRunStore } from '../src/runtime/store/open-store.js';
 import type { NewRun, RunStore, Snapshot } from '../src/runtime/store/types.js';
 import { FLUSH_INTERVAL_MS } from '../src/runtime/store/write-buffer.js';
 import { readStoreSweeps, sweepWriterFor } from '../src/runtime/sweep/sweep-store.js';
-import { usePgWorker } from './helpers/pg-worker.js';
-import { startPostgres, type TestPostgres } from './helpers/postgres.js';
+import { postgresForFile, storeScratch } from './helpers/store-test-setup.js';
 
-let pg: TestPostgres | undefined;
-let skip: string | undefined;
-beforeAll(async () => {
-  const started = await startPostgres();
-  if (started.skip) {
-    skip = started.skip;
-    console.warn(`store-suite: PostgreSQL cases skipped: ${skip}`);
-    return;
-  }
-  pg = started.server;
-  await usePgWorker();
-});
-afterAll(() => pg?.stop());
+const started = await postgresForFile('store-suite: PostgreSQL cases skipped');
+const pg = started.server;
+const skip = started.skip;
 
-const dirs: string[] = [];
-const stores: RunStore[] = [];
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-});
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const { stores, folder: projectFolder } = storeScratch('nnc-suite-');
 /** A project folder whose Project document is named 'demo', like the runs' plans. */
-function folder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'nnc-suite-'));
-  writeFileSync(join(dir, 'nnc.yaml'), 'apiVersion: nnc/v1\nkind: Project\nname: demo\n');
-  dirs.push(dir);
-  return dir;
-}
+const folder = (): string => projectFolder('demo');
 
 let databases = 0;
 interface Backend {
