@@ -13,7 +13,7 @@ export const AREAS = {
   },
   server: {
     mutate: ['src/runtime/server/server.ts', 'src/runtime/server/request-guard.ts'],
-    tests: ['test/server.test.ts', 'test/server-guard.test.ts'],
+    tests: ['test/server.test.ts', 'test/server-guard.test.ts', 'test/server-mutants.test.ts'],
   },
   diff: {
     mutate: ['src/diff/compare.ts'],

@@ -87,6 +87,7 @@ export async function createViewerServer(options: ViewerServerOptions): Promise<
       }
       const project = projects.find((p) => p.name === url.searchParams.get('project')) ?? projects[0];
       res.setHeader('allow', 'GET, HEAD');
+      // Stryker disable next-line StringLiteral: a request an HTTP server parsed always has a method; '?' only satisfies the type
       json(res, 405, { error: readOnlyMessage(req.method ?? '?', url.pathname, project?.plan() ?? null) }, false);
       return;
     }
@@ -116,6 +117,7 @@ export async function createViewerServer(options: ViewerServerOptions): Promise<
 
   /** What a write method is refused on with 405 (read-only) rather than 404 (nothing there). */
   function pathExists(pathname: string): boolean {
+    // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent, '/api' itself is no API path, no page and no bundle file, so the other branch also answers false (404)
     if (pathname === '/api' || pathname.startsWith('/api/')) return apiPathExists(pathname);
     return pathname === '/ws' || isPage(pathname) || resolveStatic(options.bundleDir, pathname) !== null;
   }
