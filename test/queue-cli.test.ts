@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { openSharedStore } from '../src/runtime/store/open-store.js';
+import { startCli, until } from './helpers/cli-process.js';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
 
 const started = await startPostgres();
@@ -140,22 +141,11 @@ metric: verdict.val_accuracy
   it('nnc view --store serves the queued sweep of the stored project over /api/sweeps, and a run stored meanwhile live', async () => {
     const env: Record<string, string | undefined> = { ...process.env };
     delete env.NNC_STORE;
-    const view = spawn(process.execPath, [CLI, 'view', '--store', url, '--port', '0'], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
+    const view = startCli(['view', '--store', url, '--port', '0'], work, { NNC_STORE: undefined });
     try {
-      const base = await new Promise<string>((resolveUrl, reject) => {
-        const timer = setTimeout(() => reject(new Error(`nnc view printed no address:\n${out}`)), 30_000);
-        view.stderr!.on('data', (b) => (out += b));
-        view.stdout!.on('data', (b) => {
-          out += b;
-          const m = out.match(/viewer at (http:\/\/[^\s;]+)/);
-          if (m) {
-            clearTimeout(timer);
-            resolveUrl(m[1]!.replace(/\/$/, ''));
-          }
-        });
-      });
-      expect(out).not.toContain(server.password);
+      await until('nnc view to print its address', () => /viewer at http:\/\/[^\s;]+;/.test(view.out), 30_000);
+      const base = view.out.match(/viewer at (http:\/\/[^\s;]+)/)![1]!.replace(/\/$/, '');
+      expect(view.out).not.toContain(server.password);
       const sweeps = (await (await fetch(`${base}/api/sweeps?project=tiny`)).json()) as Array<{ id: string; status: string; trials: number }>;
       expect(sweeps.find((w) => w.id === sweepId)).toMatchObject({ status: 'running', trials: 3 });
       const detail = (await (await fetch(`${base}/api/sweeps/${sweepId}?project=tiny`)).json()) as { trials: Array<{ status: string }> };
@@ -182,8 +172,8 @@ metric: verdict.val_accuracy
       expect(seen[0]).toEqual(['run_started', 'tiny', expect.stringMatching(/^(running|completed)$/)]);
       expect(seen[1]).toEqual(['run_ended', 'tiny', 'completed']);
     } finally {
-      view.kill('SIGINT');
-      await new Promise((r) => view.on('exit', r));
+      view.child.kill('SIGINT');
+      await view.exited;
     }
   });
 

@@ -12,8 +12,8 @@ export interface CliProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** `node dist/cli.js ...args` in `cwd`, with `env` over this process's environment. */
-export function startCli(args: readonly string[], cwd: string, env: Record<string, string>): CliProcess {
+/** `node dist/cli.js ...args` in `cwd`, with `env` over this process's environment (an undefined value leaves that variable out). */
+export function startCli(args: readonly string[], cwd: string, env: Record<string, string | undefined>): CliProcess {
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const proc: CliProcess = { child, out: '', exited: new Promise((r) => child.on('exit', (code) => r(code))) };
   child.stdout!.on('data', (b) => (proc.out += b));
