@@ -116,7 +116,7 @@ describe('diffSweep: every trial against the base', () => {
     const dir = project('nometric');
     const { stored, base } = sweep(dir, []);
     const one = { ...stored, trials: stored.trials.slice(0, 1) };
-    for (const best of [{ 'verdict.loss': 0.2 }, { 'verdict.val_loss': Number.NaN }]) {
+    for (const best of [{ 'verdict.loss': 0.2 }, { 'verdict.val_loss': Number.NaN }] as Record<string, number>[]) {
       const { diff } = diffSweep({ ...one, allRuns: [run('b1', base, 'completed', best)] }, { projectDir: dir, project: 'tiny' });
       expect(diff.baseRun?.id).toBe('b1');
       expect(diff.trials[0].delta).toBeNull();

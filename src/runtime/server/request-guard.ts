@@ -115,8 +115,11 @@ export function createNamePolicy(bindHost: string, extra: readonly string[] = []
   for (const name of extra) add(name);
   const wildcard = isWildcard(bindHost);
   if (wildcard) add(machineName());
-  // Stryker disable next-line ConditionalExpression: equivalent, a loopback bind address is answered as a loopback name already
-  else if (!isLoopbackName(bindHost)) add(bindHost);
+  else if (
+    // Stryker disable next-line ConditionalExpression: equivalent, a loopback bind address is answered as a loopback name already (here, not before the else, so Stryker attaches it to the condition)
+    !isLoopbackName(bindHost)
+  )
+    add(bindHost);
   return (name) => {
     if (isLoopbackName(name) || allowed.has(name)) return true;
     // Stryker disable next-line StringLiteral: equivalent, parseAuthority gives IPv6 names in brackets only
