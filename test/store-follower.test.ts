@@ -62,7 +62,21 @@ describe('the store follower', () => {
     writer.flush();
     const second = follower.poll();
     expect(second.map((m) => m.type)).toEqual(['training_stats', 'training_log']);
-    expect((second[0] as Extract<ServerMessage, { type: 'training_stats' }>).stats).toMatchObject({ metrics: { val_loss: 0.8, 'h.val_loss': 0.8 }, losses: {}, learningRate: 0.01, progress: 0.5 });
+    expect((second[0] as Extract<ServerMessage, { type: 'training_stats' }>).stats).toMatchObject({ metrics: { val_loss: 0.8, 'h.val_loss': 0.8 }, losses: {}, learningRate: 0.01, progress: 0.5, kind: 'epoch' });
+    expect(stats.stats.kind).toBe('batch');
+
+    // a batch window and the epoch's end in one flush: two messages, the epoch's its own (the channel coalesces batch windows only)
+    writer.addMetrics(run.id, [
+      { step: 20, epoch: 2, name: 'h.loss', value: 0.4 },
+      { step: 20, epoch: 2, name: 'val_loss', value: 0.5 },
+      { step: 20, epoch: 2, name: 'loss', value: 0.4 },
+    ]);
+    writer.flush();
+    const both = follower.poll() as Extract<ServerMessage, { type: 'training_stats' }>[];
+    expect(both.map((m) => [m.type, m.stats.kind, m.stats.step, Object.keys(m.stats.losses), Object.keys(m.stats.metrics).sort()])).toEqual([
+      ['training_stats', 'batch', 20, ['h'], []],
+      ['training_stats', 'epoch', 20, [], ['loss', 'val_loss']],
+    ]);
     expect((second[1] as Extract<ServerMessage, { type: 'training_log' }>).log).toMatchObject({ id: (first[2] as Extract<ServerMessage, { type: 'training_log' }>).log.id, count: 2 });
 
     writer.endRun(run.id, 'completed');
@@ -70,7 +84,7 @@ describe('the store follower', () => {
     expect(ended.map((m) => m.type)).toEqual(['run_ended']);
     expect((ended[0] as Extract<ServerMessage, { type: 'run_ended' }>).run).toMatchObject({ id: run.id, status: 'completed' });
     expect(follower.poll()).toEqual([]);
-    expect(sent.length).toBe(first.length + second.length + ended.length);
+    expect(sent.length).toBe(first.length + second.length + both.length + ended.length);
     follower.close();
     writer.close();
   });

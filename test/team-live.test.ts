@@ -68,11 +68,11 @@ describe.skipIf(!started.server)('live runs of a shared store', () => {
         { step: 4, epoch: 1, name: 'lr', value: 0.02 },
         { step: 4, epoch: 1, name: 'grad_norm', value: 1.5 },
       ]);
-      writer.addLog(run.id, { time: 2, level: 'warn', category: 'train', message: 'slow batch', spam: false });
+      writer.addLog(run.id, { time: 2, level: 'warning', category: 'train', message: 'slow batch', spam: false });
       writer.flush();
       // the epoch's validation at the same step, in a later transaction
       writer.addMetrics(run.id, [{ step: 4, epoch: 1, name: 'verdict.val_loss', value: 0.6 }, { step: 4, epoch: 1, name: 'loss', value: 0.65 }]);
-      writer.addLog(run.id, { time: 3, level: 'warn', category: 'train', message: 'slow batch', spam: false });
+      writer.addLog(run.id, { time: 3, level: 'warning', category: 'train', message: 'slow batch', spam: false });
       writer.addSnapshot(run.id, { step: 4, epoch: 1, time: 4, tensors: [] });
       writer.addSnapshot(run.id, { step: 8, epoch: 2, time: 5, tensors: [] });
       writer.flush();
@@ -90,7 +90,7 @@ describe.skipIf(!started.server)('live runs of a shared store', () => {
       writer.addMetrics(run.id, [{ step: 8, epoch: 2, name: 'verdict.loss', value: 0.5 }]);
       writer.flush();
       writer.addMetrics(run.id, [{ step: 8, epoch: 2, name: 'verdict.val_loss', value: 0.4 }]);
-      writer.addLog(run.id, { time: 6, level: 'warn', category: 'train', message: 'slow batch', spam: false });
+      writer.addLog(run.id, { time: 6, level: 'warning', category: 'train', message: 'slow batch', spam: false });
       writer.endRun(run.id, 'completed');
       const last = follower.poll();
       expect(last.map((m) => m.type)).toEqual(['training_stats', 'training_stats', 'training_log', 'run_ended']);

@@ -3,9 +3,9 @@
 // the learning rate, gradient norm and resource figures a run stores as named
 // rows) and an epoch's end (kind 'epoch': the rows the session stores at an
 // epoch's end, its validation metrics and total loss), which the viewer's
-// channel keeps in order instead of coalescing. Used by the shared-store
-// follower (`nnc view --store`); store-follower.ts maps rows the same way for
-// SQLite, in one batch message.
+// channel keeps in order instead of coalescing. Used by both followers of
+// another process's runs: store-follower.ts (a folder's SQLite file) and
+// shared-store-follower.ts (`nnc view --store`).
 import type { TrainingStatsView } from '../../shared/protocol.js';
 
 export interface StoredMetricRow {

@@ -8,12 +8,13 @@
 // the rows already stored when it starts.
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import type { LogView, ServerMessage, TrainingStatsView } from '../../shared/protocol.js';
+import type { LogView, ServerMessage } from '../../shared/protocol.js';
 import { toStoredLog, type LogRow } from '../store/log-query.js';
 import { storePath } from '../store/paths.js';
 import { RUN_COLUMNS, toRunRecord, type RunRow } from '../store/run-rows.js';
 import { readSnapshots } from '../store/snapshots.js';
 import type { RunStatus } from '../store/types.js';
+import { EMPTY_FILL, statsMessagesFromRows, type RunFill } from './metric-stats.js';
 import { createSweepTracker, type SweepTracker } from './sweep-follower.js';
 import { logView, runView, tensorViews } from './views.js';
 
@@ -47,14 +48,6 @@ interface MetricRow {
 }
 
 
-/** What the last stats of a run said, to fill a message whose rows arrived in another flush. */
-interface RunFill {
-  lr: number;
-  gradNorm: number;
-  samplesPerSecond: number;
-  numTensors: number;
-  memoryBytes: number;
-}
 
 export function createStoreFollower(options: FollowOptions): StoreFollower {
   const file = storePath(options.dir);
@@ -149,52 +142,15 @@ export function createStoreFollower(options: FollowOptions): StoreFollower {
       if (group) group.push(r);
       else groups.set(key, [r]);
     }
-    return [...groups.values()].map((group) => ({ type: 'training_stats' as const, project: options.project, stats: statsOf(group) }));
-  }
-
-  function statsOf(rows: readonly MetricRow[]): TrainingStatsView {
-    const { run_id: runId, step, epoch } = rows[0];
-    const fill: RunFill = { ...(fills.get(runId) ?? { lr: 0, gradNorm: 0, samplesPerSecond: 0, numTensors: 0, memoryBytes: 0 }) };
-    const losses: Record<string, number> = {};
-    const metrics: Record<string, number> = {};
-    const system: { cpuPercent?: number; rssBytes?: number; heapUsedBytes?: number } = {};
-    let epochEnd = false;
-    for (const r of rows) {
-      const value = r.value ?? Number.NaN;
-      switch (r.name) {
-        case 'lr': fill.lr = value; break;
-        case 'grad_norm': fill.gradNorm = value; break;
-        case 'sys.samples_per_second': fill.samplesPerSecond = value; break;
-        case 'sys.tensors': fill.numTensors = value; break;
-        case 'sys.tensor_bytes': fill.memoryBytes = value; break;
-        case 'sys.cpu_percent': system.cpuPercent = value; break;
-        case 'sys.rss': system.rssBytes = value; break;
-        case 'sys.heap_used': system.heapUsedBytes = value; break;
-        default:
-          if (r.name.includes('val_') || r.name === 'loss') epochEnd = true;
-          // "<head>.loss" of a batch window; "loss" and "<head>.val_loss" are metrics, as in epoch stats
-          if (r.name.endsWith('.loss') && !r.name.includes('val_')) losses[r.name.slice(0, -'.loss'.length)] = value;
-          else metrics[r.name] = value;
-      }
-    }
-    fills.set(runId, fill);
-    const epochs = epochsOf.get(runId) ?? 0;
-    return {
-      runId,
-      step,
-      epoch,
-      losses,
-      metrics,
-      learningRate: fill.lr,
-      gradNorm: fill.gradNorm,
-      samplesPerSecond: fill.samplesPerSecond,
-      progress: epochs > 0 ? Math.min(1, (epoch - (epochEnd ? 0 : 1)) / epochs) : 0,
-      numTensors: fill.numTensors,
-      memoryBytes: fill.memoryBytes,
-      ...system,
-      // a batch window, even when it carries the epoch's validation too: the viewer draws both from one message
-      kind: 'batch',
-    };
+    // a batch window, then an epoch's end as its own kind 'epoch' message (the channel coalesces batch
+    // windows; epoch ends stay, in order), as nnc watch and the shared-store follower send them
+    return [...groups.values()].flatMap((group) => {
+      const runId = group[0]!.run_id;
+      const fill: RunFill = { ...(fills.get(runId) ?? EMPTY_FILL) };
+      const stats = statsMessagesFromRows(group, fill, epochsOf.get(runId) ?? 0);
+      fills.set(runId, fill);
+      return stats.map((view) => ({ type: 'training_stats' as const, project: options.project, stats: view }));
+    });
   }
 
   function logMessages(d: Database.Database): ServerMessage[] {
