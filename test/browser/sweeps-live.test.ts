@@ -11,26 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ServerMessage } from '../../src/shared/protocol.js';
 import { hasChromium, launchChromium, SKIP_MESSAGE, type Browser } from './chromium.js';
+import { startViewer } from '../helpers/cli-process.js';
 
 if (!hasChromium) console.warn(SKIP_MESSAGE);
 
-function start(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['dist/cli.js', ...args, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  let out = '';
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`nnc ${args[0]} printed no address:\n${out}`)), 60_000);
-    const check = (chunk: Buffer) => {
-      out += chunk;
-      const m = out.match(/viewer at (http:\/\/[^\s;]+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolvePromise({ child, url: m[1].replace(/\/$/, '') });
-      }
-    };
-    child.stdout!.on('data', check);
-    child.stderr!.on('data', (b) => (out += b));
-  });
-}
+const start = (args: string[]) => startViewer(args, 60_000);
 
 function stop(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null) return Promise.resolve();

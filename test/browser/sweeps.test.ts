@@ -10,27 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { SweepDetailView, SweepSummaryView } from '../../src/shared/protocol.js';
 import { hasChromium, launchChromium, SKIP_MESSAGE, type Browser } from './chromium.js';
+import { startViewer } from '../helpers/cli-process.js';
 
 const SHOTS = resolve('test/.tmp/screenshots');
 if (!hasChromium) console.warn(SKIP_MESSAGE);
 
-function startView(project: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['dist/cli.js', 'view', project, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  let out = '';
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`nnc view printed no address:\n${out}`)), 30_000);
-    const check = (chunk: Buffer) => {
-      out += chunk;
-      const m = out.match(/viewer at (http:\/\/[^\s;]+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolvePromise({ child, url: m[1].replace(/\/$/, '') });
-      }
-    };
-    child.stdout!.on('data', check);
-    child.stderr!.on('data', (b) => (out += b));
-  });
-}
+const startView = (project: string) => startViewer(['view', project], 30_000);
 
 describe.skipIf(!hasChromium)('Sweeps view in Chromium', () => {
   let work: string;

@@ -29,3 +29,21 @@ export async function until(what: string, check: () => boolean, ms: number, ever
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/**
+ * `nnc <args> --port 0` (view or watch), resolved once it prints where its
+ * viewer is; rejected after `ms` with what it printed.
+ */
+export function startViewer(args: readonly string[], ms: number): Promise<{ child: ChildProcess; url: string }> {
+  const proc = startCli([...args, '--port', '0'], process.cwd(), { NO_COLOR: '1' });
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`nnc ${args[0]} printed no address:\n${proc.out}`)), ms);
+    proc.child.stdout!.on('data', () => {
+      const m = proc.out.match(/viewer at (http:\/\/[^\s;]+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolvePromise({ child: proc.child, url: m[1]!.replace(/\/$/, '') });
+      }
+    });
+  });
+}
