@@ -5,13 +5,14 @@
 // sweep, a wrong password, --detach without --queue); `nnc sweep --queue
 // --detach` returns at once with the jobs listed and the sweep stored.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { openSharedStore } from '../src/runtime/store/open-store.js';
 import { startCli, until } from './helpers/cli-process.js';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
+import { copyFixture, scratchDir } from './helpers/scratch-project.js';
 
 const started = await startPostgres();
 if (started.skip) console.warn(`queue-cli tests skipped: ${started.skip}`);
@@ -36,10 +37,9 @@ describe.skipIf(!started.server)('queue commands on the command line', () => {
   beforeAll(() => {
     server = started.server!;
     url = server.createDatabase('queue_cli');
-    mkdirSync('test/.tmp', { recursive: true });
-    work = mkdtempSync(join(resolve('test/.tmp'), 'queue-cli-'));
+    work = scratchDir('queue-cli-');
     project = join(work, 'tiny');
-    cpSync('test/fixtures/tiny', project, { recursive: true, filter: (src) => !src.includes('/.nnc') });
+    copyFixture('tiny', project);
   });
 
   afterAll(() => {

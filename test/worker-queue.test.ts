@@ -7,13 +7,14 @@
 // checkpoint. The sweep ends with every trial completed, one after a retry,
 // and nothing lost: every trial's runs, metrics and checkpoints are stored.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresRunStore } from '../src/runtime/store/postgres/pg-store.js';
 import { openJobQueue, jobIdFor, TRIAL_QUEUE } from '../src/runtime/queue/jobs.js';
 import { CLI, startCli as start, until, type CliProcess } from './helpers/cli-process.js';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
+import { copyFixture, scratchDir } from './helpers/scratch-project.js';
 
 const started = await startPostgres();
 if (started.skip) console.warn(`worker-queue tests skipped: ${started.skip}`);
@@ -30,10 +31,9 @@ describe.skipIf(!started.server)('nnc sweep --queue with two nnc worker processe
   beforeAll(() => {
     server = started.server!;
     url = server.createDatabase('worker_queue');
-    mkdirSync('test/.tmp', { recursive: true });
-    work = mkdtempSync(join(resolve('test/.tmp'), 'worker-queue-'));
+    work = scratchDir('worker-queue-');
     project = join(work, 'tiny');
-    cpSync('test/fixtures/tiny', project, { recursive: true, filter: (src) => !src.includes('/.nnc') });
+    copyFixture('tiny', project);
     writeFileSync(join(project, 'sweep.yaml'), `apiVersion: nnc/v1
 kind: Sweep
 name: widths

@@ -7,12 +7,13 @@
 // from its last checkpoint to the end, with the samples fetched from the
 // store and the enqueuing checkout's git commit recorded.
 import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSharedStore } from '../src/runtime/store/open-store.js';
 import { CLI, startCli, until } from './helpers/cli-process.js';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
+import { copyFixture, scratchDir } from './helpers/scratch-project.js';
 
 const started = await startPostgres();
 if (started.skip) console.warn(`worker-signals tests skipped: ${started.skip}`);
@@ -31,8 +32,7 @@ describe.skipIf(!started.server)('nnc worker: SIGTERM, and jobs trained without 
   beforeAll(() => {
     server = started.server!;
     url = server.createDatabase('worker_signals');
-    mkdirSync('test/.tmp', { recursive: true });
-    work = mkdtempSync(join(resolve('test/.tmp'), 'worker-signals-'));
+    work = scratchDir('worker-signals-');
   });
 
   afterAll(() => {
@@ -43,7 +43,7 @@ describe.skipIf(!started.server)('nnc worker: SIGTERM, and jobs trained without 
 
   it('stops after the current batch with its checkpoints on SIGTERM, exits 0, and another worker continues the run from the store alone', async () => {
     const project = join(work, 'tiny');
-    cpSync('test/fixtures/tiny', project, { recursive: true, filter: (src) => !src.includes('/.nnc') });
+    copyFixture('tiny', project);
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
 
     const enqueue = () => spawnSync(process.execPath, [CLI, 'train', project, '--queue', '--store', url, '--epochs', '40', '--format', 'json'], { encoding: 'utf8', env: { ...process.env, ...ENV } });

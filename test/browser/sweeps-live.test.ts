@@ -5,13 +5,14 @@
 // receives `sweep_updated` WebSocket frames, and it reads /api/sweeps only
 // when it opens (no refetch loop: the old tab asked every two seconds).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ServerMessage } from '../../src/shared/protocol.js';
 import { hasChromium, launchChromium, SKIP_MESSAGE, type Browser } from './chromium.js';
 import { startViewer } from '../helpers/cli-process.js';
+import { copyFixture, scratchDir } from '../helpers/scratch-project.js';
 
 if (!hasChromium) console.warn(SKIP_MESSAGE);
 
@@ -40,8 +41,7 @@ describe.skipIf(!hasChromium)('Sweeps tab, live by push', () => {
   const servers: ChildProcess[] = [];
 
   beforeAll(async () => {
-    mkdirSync('test/.tmp', { recursive: true });
-    work = mkdtempSync(join(resolve('test/.tmp'), 'sweeps-live-'));
+    work = scratchDir('sweeps-live-');
     browser = await launchChromium();
   });
 
@@ -53,7 +53,7 @@ describe.skipIf(!hasChromium)('Sweeps tab, live by push', () => {
 
   function project(name: string): string {
     const dir = join(work, name);
-    cpSync('test/fixtures/tiny', dir, { recursive: true, filter: (src) => !src.includes('/.nnc') });
+    copyFixture('tiny', dir);
     writeFileSync(join(dir, 'sweep.yaml'), SWEEP);
     return dir;
   }

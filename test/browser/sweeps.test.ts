@@ -4,13 +4,14 @@
 // parameter and by the metric, and the scatter draws one point per trial with
 // a value. Also the endpoints' 404/400 answers.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { SweepDetailView, SweepSummaryView } from '../../src/shared/protocol.js';
 import { hasChromium, launchChromium, SKIP_MESSAGE, type Browser } from './chromium.js';
 import { startViewer } from '../helpers/cli-process.js';
+import { copyFixture, scratchDir } from '../helpers/scratch-project.js';
 
 const SHOTS = resolve('test/.tmp/screenshots');
 if (!hasChromium) console.warn(SKIP_MESSAGE);
@@ -27,10 +28,9 @@ describe.skipIf(!hasChromium)('Sweeps view in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    mkdirSync('test/.tmp', { recursive: true });
-    work = mkdtempSync(join(resolve('test/.tmp'), 'sweeps-e2e-'));
+    work = scratchDir('sweeps-e2e-');
     project = join(work, 'tiny');
-    cpSync('test/fixtures/tiny', project, { recursive: true, filter: (src) => !src.includes('/.nnc') });
+    copyFixture('tiny', project);
     writeFileSync(join(project, 'sweep.yaml'), `apiVersion: nnc/v1
 kind: Sweep
 name: widths
