@@ -191,3 +191,10 @@ describe('diagnosticLine', () => {
     ]);
   });
 });
+
+describe('summary of sides read as YAML', () => {
+  it('two sides without hashes are not the same model or plan', () => {
+    const summary = comparePlans(asWritten('base', viewOfDocuments([], false)), asWritten('head', viewOfDocuments([], false))).summary;
+    expect([summary.sameModel, summary.samePlan, summary.paramsChangePercent]).toEqual([false, false, null]);
+  });
+});
