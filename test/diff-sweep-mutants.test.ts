@@ -160,6 +160,7 @@ describe('plugins', () => {
     expect(trusted.diff.base.compiled).toBe(true);
     const pair = diffTrials(one, [2], { projectDir: dir, project: 'tiny' });
     expect(pair.diff.notes.filter((n) => n.includes('plugins were not run'))).toEqual([note('base'), note('head')]);
+    expect(pair.exitCode).toBe(0);
     expect(diffTrials(one, [2], { projectDir: dir, project: 'tiny', trustPlugins: true }).diff.notes.filter((n) => n.includes('plugins were not run'))).toEqual([]);
   });
 });
@@ -194,6 +195,14 @@ describe('diffTrials: two sides of one sweep as an ordinary diff', () => {
       'Trial 2 has no run in the store (completed), so no metrics are compared.',
       `The base's plan (${base.slice(0, 8)}) has no completed run in the store, so no metrics are compared ('nnc train' makes one).`,
     ]);
+  });
+
+  it("a trial value at a path that names nothing: the error points at the path on the trial's line", () => {
+    const dir = project('badpath');
+    const { stored, base } = sweep(dir);
+    const bad = { ...stored, trials: [trial({ rank: 1, trial: 4, params: { 'training.learningRate': 0.5, 'layers.nope.units': 4 }, planHash: base })] };
+    const { diff } = diffTrials(bad, [4], { projectDir: dir, project: 'tiny' });
+    expect(diff.head.diagnostics).toEqual([{ file: trialFile('sw1', 4), line: 2, column: 8, severity: 'error', code: 2012, message: "There is no layer 'nope'. The layers are 'embed', 'pool', 'hidden'." }]);
   });
 
   it('a trial whose values no longer compile: exit 1, its errors on the head side', () => {
