@@ -78,7 +78,14 @@ describe.skipIf(!hasChromium)('Sweeps tab, live by push', () => {
     await page.goto(`${url}/#sweeps`);
     await page.waitForSelector('section.tab.sweeps');
     await page.waitForFunction("document.querySelector('section.tab.sweeps')?.textContent?.includes('No sweep is stored yet')");
+    // settled: under nnc watch the page may read the list twice while the watcher registers its project
+    // (the page asks for the projects again and switches to it); wait until 1.5 s pass without a request
+    for (let seen = -1; seen !== requests.length; ) {
+      seen = requests.length;
+      await new Promise((r) => setTimeout(r, 1500));
+    }
     const opened = requests.length;
+    const openedAt = Date.now();
 
     const sweep = spawn(process.execPath, ['dist/cli.js', 'sweep', dir, '--parallel', '1', '--backend', 'wasm'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -101,8 +108,11 @@ describe.skipIf(!hasChromium)('Sweeps tab, live by push', () => {
     await page.waitForSelector('[data-sweep-status=completed]', { timeout: 10_000 });
     const final = await page.$$eval('table.sweep-trials tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent!.trim())));
     const apiDetail = (await (await fetch(`${url}/api/sweeps/${pushed[pushed.length - 1]?.sweep.id}`)).json()) as { trials: Array<{ rank: number; trial: number; runId: string }> };
+    // watch the page for at least 4.5 s after it settled, however fast the sweep was: a 2 s refetch loop would show
+    await new Promise((r) => setTimeout(r, Math.max(0, 4500 - (Date.now() - openedAt))));
+    const watched = (Date.now() - openedAt) / 1000;
     await page.close();
-    return { seen, requests, opened, pushed, final, apiDetail, errors, seconds: (Date.now() - started) / 1000 };
+    return { seen, requests: [...requests], opened, pushed, final, apiDetail, errors, seconds: watched };
   }
 
   function expectLive(r: Awaited<ReturnType<typeof watchSweep>>) {
@@ -116,15 +126,19 @@ describe.skipIf(!hasChromium)('Sweeps tab, live by push', () => {
     expect(completedCounts[completedCounts.length - 1]).toBe(3);
     expect(r.seen.some((s) => s.includes(':completed') && (s.includes(':running') || s.includes(':pending')))).toBe(true);
     // by push: frames with the trials, the last one the finished sweep as the API ranks it
-    expect(r.pushed.length).toBeGreaterThanOrEqual(4);
+    // (how many frames depends on how the trials' changes fall into the follower's polls: at least one
+    // with a trial done and the sweep not, and the last one)
+    expect(r.pushed.length).toBeGreaterThanOrEqual(2);
+    expect(r.pushed.some((m) => m.sweep.status === 'running' && m.trials.some((t) => t.status === 'completed'))).toBe(true);
     const last = r.pushed[r.pushed.length - 1];
     expect(last.sweep.status).toBe('completed');
     expect(last.trials.map((t) => [t.rank, t.trial, t.runId])).toEqual(r.apiDetail.trials.map((t) => [t.rank, t.trial, t.runId]));
     expect(r.final.map((row) => [Number(row[0]), Number(row[1]), row[7]])).toEqual(r.apiDetail.trials.map((t) => [t.rank, t.trial, t.runId]));
     // no polling: the list was read when the tab opened, and nothing since (a 2 s loop would have asked every 2 s)
-    expect(r.seconds).toBeGreaterThan(3);
-    expect(r.opened).toBe(1);
-    expect(r.requests).toEqual(['/api/sweeps']);
+    expect(r.seconds).toBeGreaterThanOrEqual(4.5);
+    expect(r.opened).toBeGreaterThanOrEqual(1);
+    expect(r.opened).toBeLessThanOrEqual(2);
+    expect(r.requests).toEqual(Array.from({ length: r.opened }, () => '/api/sweeps'));
   }
 
   it('under nnc view: trials finishing in another process fill the table by push', async () => {
