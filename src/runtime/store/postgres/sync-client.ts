@@ -64,7 +64,13 @@ export function createSyncClient(connectionString: string, applicationName = 'nn
     while (Atomics.wait(flag, 0, 0, SLICE_MS) === 'timed-out') {
       waitedMs += SLICE_MS;
       if (worker.threadId === -1) throw new PostgresError('the PostgreSQL connection thread has stopped', 'closed');
-      if (waitedMs >= limit) throw new PostgresError(`no answer within ${limit / 1000} s`, 'timeout');
+      if (waitedMs >= limit) {
+        // its late answer must not be taken for the next request's: this client is done
+        closed = true;
+        port1.close();
+        void worker.terminate();
+        throw new PostgresError(`no answer within ${limit / 1000} s`, 'timeout');
+      }
     }
     let message = receiveMessageOnPort(port1);
     // the answer is posted before the signal is raised; should it ever trail the signal, give it a moment
