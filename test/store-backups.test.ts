@@ -221,11 +221,20 @@ describe('store.backups for nnc watch', () => {
       const plan = { project: { store: { backups: { every: '10s', everyMs: 10_000, keep: 2 } } } } as unknown as Plan;
       periodic.update(plan);
       expect(said[0]).toMatch(/^Backing the run store up every 10s into '.*backups', keeping the newest 2 \(store\.backups\)\.$/);
+      // each tick's copy is asynchronous (SQLite's backup API) and a tick that comes while one runs is skipped:
+      // wait for each copy to finish (counted around the real store.backup) before the next tick
+      let copied = 0;
+      const realBackup = store.backup.bind(store);
+      (store as { backup: (file: string) => Promise<void> }).backup = async (file) => {
+        await realBackup(file);
+        copied++;
+      };
       for (let i = 0; i < 3; i++) {
         await vi.advanceTimersByTimeAsync(10_000);
-        for (let k = 0; k < 50 && listBackups(store.path).filter((b) => b.kind === 'periodic').length < Math.min(i + 1, 2); k++) await new Promise((r) => setImmediate(r));
+        await vi.waitFor(() => expect(copied).toBe(i + 1), { timeout: 20_000, interval: 20 });
       }
-      await vi.waitFor(() => expect(listBackups(store.path).filter((b) => b.kind === 'periodic')).toHaveLength(2));
+      // three copies, the oldest pruned after the third
+      await vi.waitFor(() => expect(listBackups(store.path).filter((b) => b.kind === 'periodic')).toHaveLength(2), { timeout: 20_000, interval: 20 });
       expect(listBackups(store.path).filter((b) => b.kind === 'migration')).toHaveLength(1);
       for (const b of listBackups(store.path)) {
         const db = new Database(b.file, { readonly: true });
