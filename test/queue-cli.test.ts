@@ -4,20 +4,19 @@
 // sentence and an exit code (no store, a non-PostgreSQL store, a halving
 // sweep, a wrong password, --detach without --queue); `nnc sweep --queue
 // --detach` returns at once with the jobs listed and the sweep stored.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { openSharedStore } from '../src/runtime/store/open-store.js';
-import { startCli, until } from './helpers/cli-process.js';
+import { CLI, runCli, startCli, until } from './helpers/cli-process.js';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
 import { copyFixture, scratchDir } from './helpers/scratch-project.js';
 
 const started = await startPostgres();
 if (started.skip) console.warn(`queue-cli tests skipped: ${started.skip}`);
 
-const CLI = resolve('dist/cli.js');
 
 describe.skipIf(!started.server)('queue commands on the command line', () => {
   let server: TestPostgres;
@@ -26,13 +25,7 @@ describe.skipIf(!started.server)('queue commands on the command line', () => {
   let project: string;
   let sweepId = '';
 
-  const nnc = (...args: string[]) => {
-    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
-    delete env.NNC_STORE;
-    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: work, env });
-    expect(r.stdout + r.stderr).not.toContain(server.password);
-    return r;
-  };
+  const nnc = (...args: string[]) => runCli(args, work, server.password);
 
   beforeAll(() => {
     server = started.server!;

@@ -3,17 +3,17 @@
 // and their runs land in the shared store (the threads' own connections write
 // there too), not in the folder's .nnc/nnc.db; `nnc sweep --show --store` and
 // `nnc runs --store --sweep` list them.
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSharedStore } from '../src/runtime/store/open-store.js';
+import { runCli } from './helpers/cli-process.js';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
+import { copyFixture, scratchDir } from './helpers/scratch-project.js';
 
 const started = await startPostgres();
 if (started.skip) console.warn(`sweep-shared-store tests skipped: ${started.skip}`);
 
-const CLI = resolve('dist/cli.js');
 
 describe.skipIf(!started.server)('nnc sweep --store without --queue', () => {
   let server: TestPostgres;
@@ -21,21 +21,13 @@ describe.skipIf(!started.server)('nnc sweep --store without --queue', () => {
   let work: string;
   let project: string;
 
-  const nnc = (...args: string[]) => {
-    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
-    delete env.NNC_STORE;
-    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: work, env });
-    expect(r.stdout + r.stderr).not.toContain(server.password);
-    return r;
-  };
+  const nnc = (...args: string[]) => runCli(args, work, server.password);
 
   beforeAll(() => {
     server = started.server!;
     url = server.createDatabase('sweep_shared');
-    mkdirSync('test/.tmp', { recursive: true });
-    work = mkdtempSync(join(resolve('test/.tmp'), 'sweep-shared-'));
-    project = join(work, 'tiny');
-    cpSync('test/fixtures/tiny', project, { recursive: true, filter: (src) => !src.includes('/.nnc') });
+    work = scratchDir('sweep-shared-');
+    project = copyFixture('tiny', join(work, 'tiny'));
   });
 
   afterAll(() => {

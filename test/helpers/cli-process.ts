@@ -1,6 +1,7 @@
 // The built CLI started as a child process, its stdout and stderr collected
 // in `out` as they come, and a wait for what a test expects to appear.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
+import { expect } from 'vitest';
 import { resolve } from 'node:path';
 
 export const CLI = resolve('dist/cli.js');
@@ -19,6 +20,18 @@ export function startCli(args: readonly string[], cwd: string, env: Record<strin
   child.stdout!.on('data', (b) => (proc.out += b));
   child.stderr!.on('data', (b) => (proc.out += b));
   return proc;
+}
+
+/**
+ * `node dist/cli.js ...args` to its end in `cwd`, without NNC_STORE from this environment (a test names its
+ * store with --store); fails the test when its output contains `secret` (a store's password).
+ */
+export function runCli(args: readonly string[], cwd: string, secret: string): SpawnSyncReturns<string> {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
+  delete env.NNC_STORE;
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd, env });
+  expect(r.stdout + r.stderr).not.toContain(secret);
+  return r;
 }
 
 /** Polls `check` every `everyMs` until it holds; throws `timed out waiting for <what>` after `ms`. */
